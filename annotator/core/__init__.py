@@ -1,0 +1,1 @@
+"""Pure-Python domain: documents, spans, claims, sentiment, schema, offsets, edit commands."""

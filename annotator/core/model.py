@@ -1,0 +1,178 @@
+"""Domain objects. Offsets are code points into `Document.text`, end exclusive."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from enum import Enum
+from typing import Any
+
+
+class Status(str, Enum):
+    """Where a document stands in the annotation workflow."""
+
+    TODO = "todo"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+    @classmethod
+    def parse(cls, value: str) -> Status:
+        try:
+            return cls(value)
+        except ValueError:
+            choices = ", ".join(s.value for s in cls)
+            raise ValueError(f"unknown status {value!r} (expected one of: {choices})") from None
+
+
+class SpanError(ValueError):
+    """Offsets that do not describe a span of the document's text."""
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def check_span(start: int, end: int, text_length: int) -> None:
+    """Raise SpanError unless 0 <= start < end <= text_length (all integers)."""
+    if type(start) is not int or type(end) is not int:
+        raise SpanError(f"offsets must be integers, got {start!r}, {end!r}")
+    if not 0 <= start < end <= text_length:
+        raise SpanError(
+            f"span [{start}, {end}) is not within the text (0 <= start < end <= {text_length})"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    id: str
+    title: str
+    text: str
+    source: str = ""
+    meta: Mapping[str, Any] = field(default_factory=dict)
+    status: Status = Status.TODO
+    content_hash: str = ""
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentSummary:
+    """A row of the document list."""
+
+    id: str
+    title: str
+    status: Status
+    entity_count: int
+    claim_count: int
+    length: int
+
+
+@dataclass(frozen=True, slots=True)
+class EntitySpan:
+    id: str
+    start: int
+    end: int
+    label: str
+    annotator: str = ""
+
+    def moved(self, start: int, end: int) -> EntitySpan:
+        return replace(self, start=start, end=end)
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A claim span: who (speaker) said what (the span), with its attributes."""
+
+    id: str
+    start: int
+    end: int
+    speaker_id: str | None = None  # an EntitySpan id in the same document
+    speaker_text: str = ""  # free text, or the speaker entity's text
+    attributes: Mapping[str, str] = field(default_factory=dict)
+    annotator: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TargetSentiment:
+    """Sentiment expressed toward one entity span of the document."""
+
+    id: str
+    entity_id: str
+    label: str
+    annotator: str = ""
+
+
+@dataclass(slots=True)
+class DocumentAnnotations:
+    """Every annotation on one document, keyed by id."""
+
+    entities: dict[str, EntitySpan] = field(default_factory=dict)
+    claims: dict[str, Claim] = field(default_factory=dict)
+    targets: dict[str, TargetSentiment] = field(default_factory=dict)
+    document_sentiment: str | None = None
+
+    @classmethod
+    def of(
+        cls,
+        entities: Iterable[EntitySpan] = (),
+        claims: Iterable[Claim] = (),
+        targets: Iterable[TargetSentiment] = (),
+        document_sentiment: str | None = None,
+    ) -> DocumentAnnotations:
+        return cls(
+            {e.id: e for e in entities},
+            {c.id: c for c in claims},
+            {t.id: t for t in targets},
+            document_sentiment,
+        )
+
+    def sorted_entities(self) -> list[EntitySpan]:
+        return sorted(self.entities.values(), key=lambda e: (e.start, -e.end, e.label, e.id))
+
+    def sorted_claims(self) -> list[Claim]:
+        return sorted(self.claims.values(), key=lambda c: (c.start, -c.end, c.id))
+
+    def target_for(self, entity_id: str) -> TargetSentiment | None:
+        for target in self.targets.values():
+            if target.entity_id == entity_id:
+                return target
+        return None
+
+    def is_empty(self) -> bool:
+        return not (self.entities or self.claims or self.targets or self.document_sentiment)
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotatedDocument:
+    """A document with its annotations: the unit that is imported and exported."""
+
+    document: Document
+    annotations: DocumentAnnotations
+    annotator: str | None = None
+
+    def validate(self) -> None:
+        """Raise SpanError/ValueError if any annotation does not fit the text."""
+        n = len(self.document.text)
+        for e in self.annotations.entities.values():
+            check_span(e.start, e.end, n)
+        for c in self.annotations.claims.values():
+            check_span(c.start, c.end, n)
+            if c.speaker_id is not None and c.speaker_id not in self.annotations.entities:
+                raise ValueError(f"claim {c.id} names unknown speaker entity {c.speaker_id}")
+        for t in self.annotations.targets.values():
+            if t.entity_id not in self.annotations.entities:
+                raise ValueError(f"target sentiment {t.id} names unknown entity {t.entity_id}")
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectStats:
+    documents: int
+    by_status: Mapping[str, int]
+    entities: int
+    claims: int
+    target_sentiments: int
+    document_sentiments: int
+    labels: Mapping[str, int]
+    annotators: Mapping[str, int]
+    annotations_today: int = 0

@@ -1,0 +1,1 @@
+"""Import and export adapters: streaming, atomic, no Qt and no SQL."""

@@ -1,0 +1,295 @@
+"""Annotator's own JSONL: one document per line, offsets in code points, snake_case keys."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from annotator.core.ids import new_id
+from annotator.core.model import (
+    AnnotatedDocument,
+    Claim,
+    Document,
+    DocumentAnnotations,
+    EntitySpan,
+    SpanError,
+    Status,
+    TargetSentiment,
+    check_span,
+)
+from annotator.core.text import (
+    TextRejected,
+    check_storable,
+    content_hash,
+    normalise_with_offsets,
+    shift_offset,
+    title_from_text,
+)
+from annotator.formats.problems import ImportProblem
+
+EXPORT_SCHEMA_VERSION = 1
+_LINE_BREAKERS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"}
+
+
+class RecordError(ValueError):
+    """One record that cannot be imported."""
+
+
+# -- export ----------------------------------------------------------------------
+
+
+def native_record(item: AnnotatedDocument) -> dict[str, Any]:
+    """The export dict of one document."""
+    doc, ann, text = item.document, item.annotations, item.document.text
+    entities = ann.sorted_entities()
+    names = {e.id: text[e.start : e.end] for e in entities}
+    meta: dict[str, Any] = {"title": doc.title, "source": doc.source}
+    meta.update(doc.meta)
+    return {
+        "id": doc.id,
+        "text": text,
+        "meta": meta,
+        "status": doc.status.value,
+        "annotator": item.annotator,
+        "entities": [
+            {
+                "id": e.id,
+                "start": e.start,
+                "end": e.end,
+                "label": e.label,
+                "text": names[e.id],
+                "annotator": e.annotator,
+            }
+            for e in entities
+        ],
+        "claims": [
+            {
+                "id": c.id,
+                "start": c.start,
+                "end": c.end,
+                "text": text[c.start : c.end],
+                "speaker": c.speaker_id,
+                "speaker_text": c.speaker_text or names.get(c.speaker_id or "", ""),
+                "attributes": dict(c.attributes),
+                "annotator": c.annotator,
+            }
+            for c in ann.sorted_claims()
+        ],
+        "sentiment": {
+            "document": ann.document_sentiment,
+            "targets": [
+                {"id": t.id, "entity": t.entity_id, "label": t.label, "annotator": t.annotator}
+                for t in sorted(ann.targets.values(), key=lambda t: t.id)
+            ],
+        },
+        "schema_version": EXPORT_SCHEMA_VERSION,
+    }
+
+
+def encode_line(record: dict[str, Any]) -> bytes:
+    line = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    if "\u2028" in line or "\u2029" in line or "\x85" in line:
+        for raw, escaped in _LINE_BREAKERS.items():
+            line = line.replace(raw, escaped)
+    return (line + "\n").encode("utf-8")
+
+
+def write_native_jsonl(
+    items: Iterable[AnnotatedDocument],
+    out: BinaryIO,
+    on_item: Callable[[int], None] | None = None,
+) -> int:
+    """Write one line per document; returns the number written."""
+    n = 0
+    for item in items:
+        out.write(encode_line(native_record(item)))
+        n += 1
+        if on_item is not None:
+            on_item(n)
+    return n
+
+
+# -- import ----------------------------------------------------------------------
+
+
+def read_native_jsonl(path: Path) -> Iterator[AnnotatedDocument | ImportProblem]:
+    """Parse a JSONL file lazily: each line gives a document or a problem naming file:line."""
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        yield ImportProblem(str(path), None, f"cannot read file: {exc.strerror or exc}")
+        return
+    with handle:
+        for number, raw in enumerate(handle, start=1):
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            if not raw.strip():
+                continue
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                yield ImportProblem(str(path), number, f"not valid UTF-8 (byte {exc.start + 1})")
+                continue
+            try:
+                data = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield ImportProblem(
+                    str(path), number, f"invalid JSON: {exc.msg} (column {exc.colno})"
+                )
+                continue
+            except RecursionError:
+                yield ImportProblem(str(path), number, "invalid JSON: nested too deeply")
+                continue
+            try:
+                yield parse_native_record(data)
+            except (RecordError, SpanError, TextRejected) as exc:
+                yield ImportProblem(str(path), number, str(exc))
+
+
+def parse_native_record(data: Any) -> AnnotatedDocument:
+    """Validate one decoded JSON record and build the document; raise RecordError."""
+    if not isinstance(data, dict):
+        raise RecordError(f"expected a JSON object, got {type(data).__name__}")
+    raw_text = data.get("text")
+    if not isinstance(raw_text, str):
+        raise RecordError('missing "text" (a string)')
+    text, removed = normalise_with_offsets(raw_text)
+    check_storable(text)
+    if not text.strip():
+        raise RecordError('"text" is empty')
+
+    def span(obj: dict[str, Any], what: str) -> tuple[int, int]:
+        start, end = obj.get("start"), obj.get("end")
+        if type(start) is not int or type(end) is not int:
+            raise RecordError(f'{what}: "start" and "end" must be integers')
+        try:
+            check_span(start, end, len(raw_text))
+        except SpanError as exc:
+            raise RecordError(f"{what}: {exc}") from None
+        given = obj.get("text")
+        if isinstance(given, str) and raw_text[start:end] != given:
+            hint = " (offsets counted in UTF-16 or bytes?)" if not raw_text.isascii() else ""
+            raise RecordError(
+                f"{what}: text {given!r} does not match text[{start}:{end}] "
+                f"{raw_text[start:end]!r}{hint}"
+            )
+        s, e = shift_offset(start, removed), shift_offset(end, removed)
+        if s >= e:
+            raise RecordError(f"{what}: span covers only a removed line break")
+        return s, e
+
+    meta = data.get("meta", {})
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise RecordError('"meta" must be an object')
+    meta = dict(meta)
+    title = meta.pop("title", None)
+    source = meta.pop("source", "")
+    status_raw = data.get("status", "todo")
+    try:
+        status = Status.parse(str(status_raw))
+    except ValueError as exc:
+        raise RecordError(str(exc)) from None
+    annotator = data.get("annotator")
+    annotator = str(annotator) if isinstance(annotator, str) and annotator else None
+
+    entities: list[EntitySpan] = []
+    seen: set[str] = set()
+    for i, obj in enumerate(_list(data, "entities"), start=1):
+        if not isinstance(obj, dict):
+            raise RecordError(f"entity {i}: expected an object")
+        start, end = span(obj, f"entity {i}")
+        label = obj.get("label")
+        if not isinstance(label, str) or not label.strip():
+            raise RecordError(f'entity {i}: "label" must be a non-empty string')
+        eid = _id(obj.get("id"), new_id())
+        if eid in seen:
+            raise RecordError(f"entity {i}: duplicate id {eid!r}")
+        seen.add(eid)
+        entities.append(EntitySpan(eid, start, end, label.strip(), _who(obj)))
+
+    claims: list[Claim] = []
+    for i, obj in enumerate(_list(data, "claims"), start=1):
+        if not isinstance(obj, dict):
+            raise RecordError(f"claim {i}: expected an object")
+        start, end = span(obj, f"claim {i}")
+        speaker = obj.get("speaker")
+        if speaker is not None:
+            speaker = _id(speaker, "")
+            if speaker not in seen:
+                raise RecordError(f"claim {i}: speaker {speaker!r} is not an entity of this record")
+        speaker_text = obj.get("speaker_text") or ""
+        if not isinstance(speaker_text, str):
+            raise RecordError(f'claim {i}: "speaker_text" must be a string')
+        attrs = obj.get("attributes") or {}
+        if not isinstance(attrs, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in attrs.items()
+        ):
+            raise RecordError(f'claim {i}: "attributes" must map names to strings')
+        claims.append(
+            Claim(
+                _id(obj.get("id"), new_id()),
+                start,
+                end,
+                speaker,
+                speaker_text,
+                dict(attrs),
+                _who(obj),
+            )
+        )
+
+    sentiment = data.get("sentiment") or {}
+    if not isinstance(sentiment, dict):
+        raise RecordError('"sentiment" must be an object')
+    doc_sentiment = sentiment.get("document")
+    if doc_sentiment is not None and not isinstance(doc_sentiment, str):
+        raise RecordError('"sentiment.document" must be a string or null')
+    targets: list[TargetSentiment] = []
+    for i, obj in enumerate(_list(sentiment, "targets", "sentiment.targets"), start=1):
+        if not isinstance(obj, dict):
+            raise RecordError(f"target sentiment {i}: expected an object")
+        entity = _id(obj.get("entity"), "")
+        if entity not in seen:
+            raise RecordError(f"target sentiment {i}: entity {entity!r} is not in this record")
+        label = obj.get("label")
+        if not isinstance(label, str) or not label:
+            raise RecordError(f'target sentiment {i}: "label" must be a non-empty string')
+        targets.append(TargetSentiment(_id(obj.get("id"), new_id()), entity, label, _who(obj)))
+
+    doc = Document(
+        id=_id(data.get("id"), ""),
+        title=str(title) if title else title_from_text(text),
+        text=text,
+        source=str(source or ""),
+        meta=meta,
+        status=status,
+        content_hash=content_hash(text),
+    )
+    ann = DocumentAnnotations.of(entities, claims, targets, doc_sentiment or None)
+    return AnnotatedDocument(doc, ann, annotator)
+
+
+def _list(data: dict[str, Any], key: str, name: str | None = None) -> list[Any]:
+    value = data.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise RecordError(f'"{name or key}" must be a list')
+    return value
+
+
+def _id(value: Any, fallback: str) -> str:
+    if isinstance(value, bool) or value is None:
+        return fallback
+    if isinstance(value, (str, int)):
+        text = str(value)
+        return text[:64] if text else fallback
+    raise RecordError(f"id {value!r} must be a string or integer")
+
+
+def _who(obj: dict[str, Any]) -> str:
+    value = obj.get("annotator")
+    return value if isinstance(value, str) else ""

@@ -1,0 +1,152 @@
+"""Opening projects: locations, the default project, seed articles, the current annotator."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+from annotator import APP_NAME
+from annotator.core.schema import LabelSchema
+from annotator.storage import ProjectRepository, make_engine, prepare_database, sqlite_path
+from annotator.storage.migrate import SchemaTooNew
+
+PROJECT_SUFFIX = ".annotator"
+
+
+class ProjectError(RuntimeError):
+    """A project that cannot be opened; the message is meant for the user."""
+
+
+def data_dir() -> Path:
+    """Where the default project lives (ANNOTATOR_HOME overrides the platform's data dir)."""
+    override = os.environ.get("ANNOTATOR_HOME")
+    return Path(override) if override else Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_project_path() -> Path:
+    return data_dir() / f"default{PROJECT_SUFFIX}"
+
+
+def seeds_dir() -> Path | None:
+    """The folder of seed articles shipped with the app (source tree, wheel or frozen build)."""
+    candidates = []
+    if env := os.environ.get("ANNOTATOR_SEEDS"):
+        candidates.append(Path(env))
+    if frozen := getattr(sys, "_MEIPASS", None):
+        candidates.append(Path(frozen) / "seeds")
+    candidates.append(Path(__file__).resolve().parents[2] / "seeds")
+    candidates.append(Path(sys.prefix) / "share" / "annotator" / "seeds")
+    for folder in candidates:
+        if folder.is_dir():
+            return folder
+    return None
+
+
+def current_user() -> str:
+    """The annotator name used when none is given: ANNOTATOR_USER, else the login name."""
+    name = os.environ.get("ANNOTATOR_USER")
+    if name:
+        return name
+    try:
+        return getpass.getuser() or "analyst"
+    except (OSError, KeyError, ImportError):
+        return "analyst"
+
+
+@dataclass
+class Project:
+    """An open project: its repository and the annotator whose edits this session makes."""
+
+    location: str
+    repo: ProjectRepository
+    annotator: str
+    created: bool = False
+    _schema: LabelSchema | None = field(default=None, repr=False)
+
+    @property
+    def path(self) -> Path | None:
+        return sqlite_path(self.location)
+
+    @property
+    def display_name(self) -> str:
+        path = self.path
+        return path.stem if path is not None else self.location.rsplit("/", 1)[-1]
+
+    @property
+    def schema(self) -> LabelSchema:
+        if self._schema is None:
+            self._schema = self.repo.load_schema()
+        return self._schema
+
+    def save_schema(self, schema: LabelSchema, renames: dict[str, str] | None = None) -> None:
+        self.repo.save_schema(schema, renames)
+        self._schema = schema
+
+    def close(self) -> None:
+        self.repo.dispose()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def open_project(
+    location: str | Path, annotator: str | None = None, *, create: bool = True
+) -> Project:
+    """Open (and if allowed create) a project, migrating its schema to this version."""
+    text = str(location)
+    path = sqlite_path(text)
+    existed = True
+    if path is not None:
+        if path.is_dir():
+            raise ProjectError(f"{path} is a folder, not a project file")
+        existed = path.exists() and path.stat().st_size > 0
+        if not existed and not create:
+            raise ProjectError(f"{path}: no such project")
+        if existed:
+            _check_sqlite_header(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ProjectError(f"{path.parent}: cannot create folder ({exc.strerror})") from None
+    engine = make_engine(text)
+    try:
+        action = prepare_database(engine)
+    except SchemaTooNew as exc:
+        engine.dispose()
+        raise ProjectError(f"{text}: {exc}") from None
+    except Exception as exc:  # the database driver's own errors vary by back end
+        engine.dispose()
+        raise ProjectError(f"{text}: cannot open project ({type(exc).__name__}: {exc})") from None
+    return Project(
+        text, ProjectRepository(engine), annotator or current_user(), created=action == "created"
+    )
+
+
+def _check_sqlite_header(path: Path) -> None:
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(16)
+    except OSError as exc:
+        raise ProjectError(f"{path}: cannot read ({exc.strerror})") from None
+    if header != b"SQLite format 3\x00":
+        raise ProjectError(f"{path} is not an Annotator project (not a SQLite database)")
+
+
+def open_default_project(annotator: str | None = None) -> Project:
+    """The default project; on first run the seed articles are imported into it."""
+    from annotator.services.importing import import_paths
+
+    project = open_project(default_project_path(), annotator)
+    if project.created:
+        folder = seeds_dir()
+        if folder is not None:
+            import_paths(project, [folder])
+    return project

@@ -1,0 +1,155 @@
+"""Editing one document: the in-memory view of its annotations, kept in step with storage.
+
+`DocumentSession` is the `AnnotationTarget` that edit commands change. Every change is
+committed first and then applied in memory, and listeners (the GUI's model) are told.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from annotator.core.commands import AddClaim, AddEntity, EditCommand
+from annotator.core.history import UndoHistory
+from annotator.core.ids import new_id
+from annotator.core.model import (
+    Claim,
+    Document,
+    DocumentAnnotations,
+    EntitySpan,
+    Status,
+    TargetSentiment,
+    check_span,
+)
+from annotator.services.project import Project
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What changed: kind is entity/claim/target/document_sentiment/status; id where relevant."""
+
+    kind: str
+    id: str | None = None
+    removed: bool = False
+
+
+Listener = Callable[[Change], None]
+
+
+class DocumentSession:
+    def __init__(self, project: Project, doc_id: str) -> None:
+        self.project = project
+        self.document: Document = project.repo.get_document(doc_id)
+        self.annotations: DocumentAnnotations = project.repo.load_annotations(doc_id)
+        self._editor = project.repo.editor(doc_id, project.annotator)
+        self._listeners: list[Listener] = []
+        self.history = UndoHistory(self)  # for use without Qt; the GUI uses QUndoStack
+
+    @property
+    def text(self) -> str:
+        return self.document.text
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    def _notify(self, change: Change) -> None:
+        for listener in list(self._listeners):
+            listener(change)
+
+    # -- factories for the common commands -------------------------------------
+    def new_entity(self, start: int, end: int, label: str) -> AddEntity:
+        check_span(start, end, len(self.text))
+        return AddEntity(EntitySpan(new_id(), start, end, label, self.project.annotator))
+
+    def new_claim(
+        self, start: int, end: int, speaker_id: str | None = None, speaker_text: str = ""
+    ) -> AddClaim:
+        check_span(start, end, len(self.text))
+        defaults = {a.name: a.default for a in self.project.schema.claim_attributes if a.default}
+        return AddClaim(
+            Claim(new_id(), start, end, speaker_id, speaker_text, defaults, self.project.annotator)
+        )
+
+    def apply(self, command: EditCommand) -> None:
+        """Apply and record in the plain history (GUI code pushes onto its QUndoStack instead)."""
+        self.history.push(command)
+
+    def span_text(self, start: int, end: int) -> str:
+        return self.text[start:end]
+
+    # -- AnnotationTarget ------------------------------------------------------
+    def get_entity(self, entity_id: str) -> EntitySpan | None:
+        return self.annotations.entities.get(entity_id)
+
+    def put_entity(self, span: EntitySpan) -> None:
+        self._editor.put_entity(span)
+        if not span.annotator:
+            span = EntitySpan(span.id, span.start, span.end, span.label, self.project.annotator)
+        self.annotations.entities[span.id] = span
+        self._notify(Change("entity", span.id))
+
+    def delete_entity(self, entity_id: str) -> None:
+        self._editor.delete_entity(entity_id)
+        self.annotations.entities.pop(entity_id, None)
+        for claim in self.claims_spoken_by(entity_id):  # the database set these to NULL
+            self.annotations.claims[claim.id] = Claim(
+                claim.id,
+                claim.start,
+                claim.end,
+                None,
+                claim.speaker_text,
+                claim.attributes,
+                claim.annotator,
+            )
+            self._notify(Change("claim", claim.id))
+        target = self.get_target(entity_id)
+        if target is not None:  # removed by the cascade
+            del self.annotations.targets[target.id]
+            self._notify(Change("target", target.id, removed=True))
+        self._notify(Change("entity", entity_id, removed=True))
+
+    def get_claim(self, claim_id: str) -> Claim | None:
+        return self.annotations.claims.get(claim_id)
+
+    def put_claim(self, claim: Claim) -> None:
+        self._editor.put_claim(claim)
+        self.annotations.claims[claim.id] = claim
+        self._notify(Change("claim", claim.id))
+
+    def delete_claim(self, claim_id: str) -> None:
+        self._editor.delete_claim(claim_id)
+        self.annotations.claims.pop(claim_id, None)
+        self._notify(Change("claim", claim_id, removed=True))
+
+    def claims_spoken_by(self, entity_id: str) -> list[Claim]:
+        return [c for c in self.annotations.claims.values() if c.speaker_id == entity_id]
+
+    def get_target(self, entity_id: str) -> TargetSentiment | None:
+        return self.annotations.target_for(entity_id)
+
+    def put_target(self, target: TargetSentiment) -> None:
+        self._editor.put_target(target)
+        self.annotations.targets[target.id] = target
+        self._notify(Change("target", target.id))
+
+    def delete_target(self, target_id: str) -> None:
+        self._editor.delete_target(target_id)
+        self.annotations.targets.pop(target_id, None)
+        self._notify(Change("target", target_id, removed=True))
+
+    def get_document_sentiment(self) -> str | None:
+        return self.annotations.document_sentiment
+
+    def set_document_sentiment(self, label: str | None) -> None:
+        self._editor.set_document_sentiment(label)
+        self.annotations.document_sentiment = label
+        self._notify(Change("document_sentiment"))
+
+    def get_status(self) -> Status:
+        return self.document.status
+
+    def set_status(self, status: Status) -> None:
+        self._editor.set_status(status)
+        self.document = replace(self.document, status=status)
+        self._notify(Change("status"))

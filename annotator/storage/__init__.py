@@ -1,0 +1,17 @@
+"""SQLAlchemy storage. ORM rows stay inside this package; callers get core objects."""
+
+from annotator.storage.engine import is_url, make_engine, sqlite_path
+from annotator.storage.migrate import head_revision, prepare_database
+from annotator.storage.repository import DocumentEditor, NewDocument, NotFound, ProjectRepository
+
+__all__ = [
+    "DocumentEditor",
+    "NewDocument",
+    "NotFound",
+    "ProjectRepository",
+    "head_revision",
+    "is_url",
+    "make_engine",
+    "prepare_database",
+    "sqlite_path",
+]

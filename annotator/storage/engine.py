@@ -1,0 +1,49 @@
+"""Engines for a project location: a SQLite file path or a SQLAlchemy URL."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def is_url(location: str | Path) -> bool:
+    """True for a SQLAlchemy URL such as ``postgresql+psycopg://u@host/db``."""
+    return isinstance(location, str) and "://" in location
+
+
+def sqlite_path(location: str | Path) -> Path | None:
+    """The file behind a location, or None for a non-SQLite server URL."""
+    if not is_url(location):
+        return Path(location)
+    url = make_url(str(location))
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database)
+    return None
+
+
+def make_engine(location: str | Path, **kwargs: Any) -> Engine:
+    """Create an engine; SQLite files get WAL, synchronous=FULL, foreign keys, busy timeout."""
+    url = str(location) if is_url(location) else f"sqlite:///{Path(location)}"
+    if make_url(url).get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = create_engine(url, **kwargs)
+    event.listen(engine, "connect", _sqlite_on_connect)
+    return engine
+
+
+def _sqlite_on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    # Pragmas must run outside a transaction: pysqlite has not begun one yet here.
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+    finally:
+        cursor.close()

@@ -1,0 +1,795 @@
+"""The repository: every read returns core objects, every write is one short transaction."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, delete, func, insert, or_, select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from annotator.core.ids import new_id
+from annotator.core.model import (
+    AnnotatedDocument,
+    Claim,
+    Document,
+    DocumentAnnotations,
+    DocumentSummary,
+    EntitySpan,
+    ProjectStats,
+    Status,
+    TargetSentiment,
+    check_span,
+    utc_now,
+)
+from annotator.core.schema import LabelSchema, default_schema
+from annotator.core.text import content_hash
+from annotator.storage.models import (
+    AnnotatorRow,
+    ClaimRow,
+    DocumentRow,
+    DocumentSentimentRow,
+    EntityRow,
+    MetaRow,
+    TargetSentimentRow,
+)
+
+SCHEMA_KEY = "label_schema"
+
+
+class NotFound(KeyError):
+    """No row with that id."""
+
+
+@dataclass(frozen=True, slots=True)
+class NewDocument:
+    """A document about to be stored; `text` must already be normalised."""
+
+    title: str
+    text: str
+    source: str = ""
+    meta: Mapping[str, Any] = field(default_factory=dict)
+    id: str | None = None
+    status: Status = Status.TODO
+
+
+class ProjectRepository:
+    """All access to one project's database."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._annotator_ids: dict[str, str] = {}
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    # -- project metadata -----------------------------------------------------
+    def get_meta(self, key: str, default: Any = None) -> Any:
+        with self.engine.connect() as conn:
+            value = conn.scalar(select(MetaRow.value).where(MetaRow.key == key))
+        return default if value is None else value
+
+    def set_meta(self, key: str, value: Any) -> None:
+        with Session(self.engine) as s, s.begin():
+            s.merge(MetaRow(key=key, value=value))
+
+    def load_schema(self) -> LabelSchema:
+        data = self.get_meta(SCHEMA_KEY)
+        return default_schema() if data is None else LabelSchema.from_dict(data)
+
+    def save_schema(self, schema: LabelSchema, renames: Mapping[str, str] | None = None) -> None:
+        """Store a new schema; `renames` (old -> new label) also relabels existing spans."""
+        with Session(self.engine) as s, s.begin():
+            for old, new in (renames or {}).items():
+                s.execute(update(EntityRow).where(EntityRow.label == old).values(label=new))
+            s.merge(MetaRow(key=SCHEMA_KEY, value=schema.to_dict()))
+
+    # -- annotators -------------------------------------------------------------
+    def annotator_id(self, name: str) -> str:
+        """The id of annotator `name`, created on first use."""
+        cached = self._annotator_ids.get(name)
+        if cached is not None:
+            return cached
+        with self.engine.begin() as conn:
+            found = conn.scalar(select(AnnotatorRow.id).where(AnnotatorRow.name == name))
+            if found is None:
+                found = new_id()
+                try:
+                    with conn.begin_nested():
+                        conn.execute(
+                            insert(AnnotatorRow).values(id=found, name=name, created_at=utc_now())
+                        )
+                except IntegrityError:  # created concurrently by another client
+                    found = conn.scalar(select(AnnotatorRow.id).where(AnnotatorRow.name == name))
+                    assert found is not None
+        self._annotator_ids[name] = found
+        return found
+
+    def annotator_names(self) -> dict[str, str]:
+        """Annotator id -> name."""
+        with self.engine.connect() as conn:
+            return dict(conn.execute(select(AnnotatorRow.id, AnnotatorRow.name)).tuples().all())
+
+    # -- documents ---------------------------------------------------------------
+    def find_by_hash(self, digest: str) -> str | None:
+        with self.engine.connect() as conn:
+            return conn.scalar(select(DocumentRow.id).where(DocumentRow.content_hash == digest))
+
+    def add_document(self, new: NewDocument) -> tuple[str, bool]:
+        """Store a document. Returns (id, created); an identical text returns the existing id."""
+        doc = AnnotatedDocument(_as_document(new), DocumentAnnotations())
+        return self.add_annotated(doc, annotator="")
+
+    def add_annotated(self, item: AnnotatedDocument, annotator: str) -> tuple[str, bool]:
+        """Store one document with its annotations; see `add_annotated_batch`."""
+        return self.add_annotated_batch([item], annotator)[0]
+
+    def add_annotated_batch(
+        self, items: Sequence[AnnotatedDocument], annotator: str
+    ) -> list[tuple[str, bool]]:
+        """Store documents with their annotations in one transaction.
+
+        Annotations without an annotator are attributed to `annotator`. A document
+        whose text is already stored is not added again: its entry is (existing id, False).
+        """
+        for item in items:
+            item.validate()
+        names: set[str] = set()
+        for item in items:
+            ann = item.annotations
+            names |= {x.annotator or annotator for x in ann.entities.values()}
+            names |= {x.annotator or annotator for x in ann.claims.values()}
+            names |= {x.annotator or annotator for x in ann.targets.values()}
+            if ann.document_sentiment:
+                names.add(item.annotator or annotator)
+        ids = {name: self.annotator_id(name) for name in names if name}
+        now = utc_now()
+        results: list[tuple[str, bool]] = []
+        with self.engine.begin() as conn:
+            digests = [
+                item.document.content_hash or content_hash(item.document.text) for item in items
+            ]
+            known = dict(
+                conn.execute(
+                    select(DocumentRow.content_hash, DocumentRow.id).where(
+                        DocumentRow.content_hash.in_(set(digests))
+                    )
+                )
+                .tuples()
+                .all()
+            )
+            ordinal = conn.scalar(select(func.max(DocumentRow.ordinal))) or 0
+            for item, digest in zip(items, digests, strict=True):
+                if digest in known:
+                    results.append((known[digest], False))
+                    continue
+                doc = item.document
+                doc_id = doc.id or new_id()
+                if doc.id and not self._free_ids(conn, DocumentRow, [doc_id]):
+                    doc_id = new_id()  # same id, different text: keep both documents
+                ordinal += 1
+                conn.execute(
+                    insert(DocumentRow).values(
+                        id=doc_id,
+                        ordinal=ordinal,
+                        title=doc.title,
+                        source=doc.source,
+                        text=doc.text,
+                        meta=dict(doc.meta),
+                        status=doc.status.value,
+                        content_hash=digest,
+                        version=1,
+                        created_at=doc.created_at or now,
+                        updated_at=doc.updated_at or now,
+                    )
+                )
+                self._insert_annotations(conn, doc_id, item, annotator, ids, now)
+                known[digest] = doc_id
+                results.append((doc_id, True))
+        return results
+
+    def _insert_annotations(
+        self,
+        conn: Connection,
+        doc_id: str,
+        item: AnnotatedDocument,
+        annotator: str,
+        ids: Mapping[str, str],
+        now: datetime,
+    ) -> None:
+        ann = item.annotations
+
+        def fresh(table: Any, wanted: Iterable[str]) -> dict[str, str]:
+            wanted = list(wanted)
+            free = self._free_ids(conn, table, wanted)
+            return {w: (w if w in free else new_id()) for w in wanted}
+
+        entity_ids = fresh(EntityRow, ann.entities)
+        if ann.entities:
+            conn.execute(
+                insert(EntityRow),
+                [
+                    dict(
+                        id=entity_ids[e.id],
+                        document_id=doc_id,
+                        annotator_id=ids[e.annotator or annotator],
+                        start_offset=e.start,
+                        end_offset=e.end,
+                        label=e.label,
+                        created_at=now,
+                        updated_at=now,
+                    )
+                    for e in ann.entities.values()
+                ],
+            )
+        if ann.claims:
+            claim_ids = fresh(ClaimRow, ann.claims)
+            conn.execute(
+                insert(ClaimRow),
+                [
+                    dict(
+                        id=claim_ids[c.id],
+                        document_id=doc_id,
+                        annotator_id=ids[c.annotator or annotator],
+                        start_offset=c.start,
+                        end_offset=c.end,
+                        speaker_entity_id=entity_ids[c.speaker_id] if c.speaker_id else None,
+                        speaker_text=c.speaker_text,
+                        attributes=dict(c.attributes),
+                        created_at=now,
+                        updated_at=now,
+                    )
+                    for c in ann.claims.values()
+                ],
+            )
+        if ann.targets:
+            target_ids = fresh(TargetSentimentRow, ann.targets)
+            conn.execute(
+                insert(TargetSentimentRow),
+                [
+                    dict(
+                        id=target_ids[t.id],
+                        document_id=doc_id,
+                        annotator_id=ids[t.annotator or annotator],
+                        entity_id=entity_ids[t.entity_id],
+                        label=t.label,
+                        created_at=now,
+                    )
+                    for t in ann.targets.values()
+                ],
+            )
+        if ann.document_sentiment:
+            conn.execute(
+                insert(DocumentSentimentRow).values(
+                    document_id=doc_id,
+                    annotator_id=ids[item.annotator or annotator],
+                    label=ann.document_sentiment,
+                    created_at=now,
+                )
+            )
+
+    @staticmethod
+    def _free_ids(conn: Connection, table: Any, wanted: list[str]) -> set[str]:
+        """Those of `wanted` not yet used as ids in `table`."""
+        if not wanted:
+            return set()
+        taken = set(conn.scalars(select(table.id).where(table.id.in_(wanted))))
+        return {w for w in wanted if w and w not in taken}
+
+    def get_document(self, doc_id: str) -> Document:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(DocumentRow).where(DocumentRow.id == doc_id)).first()
+        if row is None:
+            raise NotFound(f"no document {doc_id}")
+        return _document_from_row(row._mapping)
+
+    def count_documents(self, status: Status | None = None) -> int:
+        query = select(func.count()).select_from(DocumentRow)
+        if status is not None:
+            query = query.where(DocumentRow.status == status.value)
+        with self.engine.connect() as conn:
+            return int(conn.scalar(query) or 0)
+
+    def list_documents(
+        self, status: Status | None = None, search: str | None = None
+    ) -> list[DocumentSummary]:
+        """The document list in import order, with annotation counts."""
+        ents = (
+            select(EntityRow.document_id, func.count().label("n"))
+            .group_by(EntityRow.document_id)
+            .subquery()
+        )
+        clms = (
+            select(ClaimRow.document_id, func.count().label("n"))
+            .group_by(ClaimRow.document_id)
+            .subquery()
+        )
+        query = (
+            select(
+                DocumentRow.id,
+                DocumentRow.title,
+                DocumentRow.status,
+                func.coalesce(ents.c.n, 0),
+                func.coalesce(clms.c.n, 0),
+                func.length(DocumentRow.text),
+            )
+            .outerjoin(ents, ents.c.document_id == DocumentRow.id)
+            .outerjoin(clms, clms.c.document_id == DocumentRow.id)
+            .order_by(DocumentRow.ordinal)
+        )
+        if status is not None:
+            query = query.where(DocumentRow.status == status.value)
+        if search:
+            needle = search.lower()
+            query = query.where(
+                or_(
+                    func.lower(DocumentRow.title).contains(needle, autoescape=True),
+                    func.lower(DocumentRow.text).contains(needle, autoescape=True),
+                )
+            )
+        with self.engine.connect() as conn:
+            return [
+                DocumentSummary(i, t, Status(s), int(e), int(c), int(n or 0))
+                for i, t, s, e, c, n in conn.execute(query)
+            ]
+
+    def document_ids(self, status: Status | None = None) -> list[str]:
+        query = select(DocumentRow.id).order_by(DocumentRow.ordinal)
+        if status is not None:
+            query = query.where(DocumentRow.status == status.value)
+        with self.engine.connect() as conn:
+            return list(conn.scalars(query))
+
+    def next_unfinished(self, after: str | None = None) -> str | None:
+        """The first document after `after` (wrapping around) that is not done."""
+        ids = self.document_ids()
+        statuses = self._statuses()
+        start = ids.index(after) + 1 if after in ids else 0
+        for doc_id in ids[start:] + ids[:start]:
+            if statuses[doc_id] != Status.DONE.value and doc_id != after:
+                return doc_id
+        return None
+
+    def _statuses(self) -> dict[str, str]:
+        with self.engine.connect() as conn:
+            return dict(conn.execute(select(DocumentRow.id, DocumentRow.status)).tuples().all())
+
+    def set_status(self, doc_id: str, status: Status) -> None:
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                update(DocumentRow)
+                .where(DocumentRow.id == doc_id)
+                .values(status=status.value, version=DocumentRow.version + 1, updated_at=utc_now())
+            )
+            if result.rowcount == 0:
+                raise NotFound(f"no document {doc_id}")
+
+    def delete_document(self, doc_id: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(delete(DocumentRow).where(DocumentRow.id == doc_id))
+
+    # -- annotations -------------------------------------------------------------
+    def load_annotations(self, doc_id: str, annotator: str | None = None) -> DocumentAnnotations:
+        with self.engine.connect() as conn:
+            names = dict(conn.execute(select(AnnotatorRow.id, AnnotatorRow.name)).tuples().all())
+            batch = _load_batch(conn, [doc_id], names, self._annotator_filter(annotator, names))
+        return batch.get(doc_id, DocumentAnnotations())
+
+    def _annotator_filter(self, annotator: str | None, names: Mapping[str, str]) -> str | None:
+        if annotator is None:
+            return None
+        for aid, name in names.items():
+            if name == annotator:
+                return aid
+        return "\x00none"  # no such annotator: match nothing
+
+    def editor(self, doc_id: str, annotator: str) -> DocumentEditor:
+        return DocumentEditor(self, doc_id, annotator)
+
+    def iter_annotated(
+        self,
+        status: Status | None = None,
+        annotator: str | None = None,
+        ids: Sequence[str] | None = None,
+        batch_size: int = 500,
+    ) -> Iterator[AnnotatedDocument]:
+        """Stream documents with annotations in import order, from one consistent snapshot."""
+        with self.engine.connect() as conn, conn.begin():
+            names = dict(conn.execute(select(AnnotatorRow.id, AnnotatorRow.name)).tuples().all())
+            only = self._annotator_filter(annotator, names)
+            last = -1
+            while True:
+                query = (
+                    select(DocumentRow)
+                    .where(DocumentRow.ordinal > last)
+                    .order_by(DocumentRow.ordinal)
+                    .limit(batch_size)
+                )
+                if status is not None:
+                    query = query.where(DocumentRow.status == status.value)
+                if ids is not None:
+                    query = query.where(DocumentRow.id.in_(list(ids)))
+                rows = conn.execute(query).all()
+                if not rows:
+                    return
+                last = rows[-1].ordinal
+                docs = [_document_from_row(r._mapping) for r in rows]
+                anns = _load_batch(conn, [d.id for d in docs], names, only)
+                for doc in docs:
+                    a = anns.get(doc.id, DocumentAnnotations())
+                    who = _single_annotator(a, annotator)
+                    yield AnnotatedDocument(doc, a, who)
+
+    def stats(self, since: datetime | None = None) -> ProjectStats:
+        with self.engine.connect() as conn:
+            by_status = dict(
+                conn.execute(select(DocumentRow.status, func.count()).group_by(DocumentRow.status))
+                .tuples()
+                .all()
+            )
+            labels = dict(
+                conn.execute(
+                    select(EntityRow.label, func.count())
+                    .group_by(EntityRow.label)
+                    .order_by(func.count().desc())
+                )
+                .tuples()
+                .all()
+            )
+            per_annotator: dict[str, int] = defaultdict(int)
+            for table in (EntityRow, ClaimRow):
+                for name, n in conn.execute(
+                    select(AnnotatorRow.name, func.count())
+                    .select_from(table)
+                    .join(AnnotatorRow, AnnotatorRow.id == table.annotator_id)
+                    .group_by(AnnotatorRow.name)
+                ):
+                    per_annotator[name] += int(n)
+            today = 0
+            if since is not None:
+                for table in (EntityRow, ClaimRow):
+                    today += int(
+                        conn.scalar(
+                            select(func.count()).select_from(table).where(table.created_at >= since)
+                        )
+                        or 0
+                    )
+
+            def count(table: Any) -> int:
+                return int(conn.scalar(select(func.count()).select_from(table)) or 0)
+
+            return ProjectStats(
+                documents=sum(by_status.values()),
+                by_status={s.value: int(by_status.get(s.value, 0)) for s in Status},
+                entities=count(EntityRow),
+                claims=count(ClaimRow),
+                target_sentiments=count(TargetSentimentRow),
+                document_sentiments=count(DocumentSentimentRow),
+                labels={k: int(v) for k, v in labels.items()},
+                annotators=dict(per_annotator),
+                annotations_today=today,
+            )
+
+
+def _single_annotator(ann: DocumentAnnotations, wanted: str | None) -> str | None:
+    if wanted is not None:
+        return wanted
+    names = {e.annotator for e in ann.entities.values()} | {
+        c.annotator for c in ann.claims.values()
+    }
+    names |= {t.annotator for t in ann.targets.values()}
+    return names.pop() if len(names) == 1 else None
+
+
+def _as_document(new: NewDocument) -> Document:
+    return Document(
+        id=new.id or "",
+        title=new.title,
+        text=new.text,
+        source=new.source,
+        meta=dict(new.meta),
+        status=new.status,
+        content_hash=content_hash(new.text),
+    )
+
+
+def _document_from_row(m: Any) -> Document:
+    return Document(
+        id=m["id"],
+        title=m["title"],
+        text=m["text"],
+        source=m["source"] or "",
+        meta=dict(m["meta"] or {}),
+        status=Status(m["status"]),
+        content_hash=m["content_hash"],
+        created_at=m["created_at"],
+        updated_at=m["updated_at"],
+    )
+
+
+def _load_batch(
+    conn: Connection, doc_ids: list[str], names: Mapping[str, str], only: str | None
+) -> dict[str, DocumentAnnotations]:
+    """Annotations of several documents, four queries in all."""
+    out: dict[str, DocumentAnnotations] = {d: DocumentAnnotations() for d in doc_ids}
+
+    def q(*cols: Any) -> Any:
+        table = cols[0].class_
+        query = select(*cols).where(table.document_id.in_(doc_ids))
+        if only is not None:
+            query = query.where(table.annotator_id == only)
+        return conn.execute(query)
+
+    for i, d, a, s, e, lab in q(
+        EntityRow.id,
+        EntityRow.document_id,
+        EntityRow.annotator_id,
+        EntityRow.start_offset,
+        EntityRow.end_offset,
+        EntityRow.label,
+    ):
+        out[d].entities[i] = EntitySpan(i, s, e, lab, names.get(a, ""))
+    for i, d, a, s, e, sp, st, attrs in q(
+        ClaimRow.id,
+        ClaimRow.document_id,
+        ClaimRow.annotator_id,
+        ClaimRow.start_offset,
+        ClaimRow.end_offset,
+        ClaimRow.speaker_entity_id,
+        ClaimRow.speaker_text,
+        ClaimRow.attributes,
+    ):
+        out[d].claims[i] = Claim(i, s, e, sp, st or "", dict(attrs or {}), names.get(a, ""))
+    for i, d, a, ent, lab in q(
+        TargetSentimentRow.id,
+        TargetSentimentRow.document_id,
+        TargetSentimentRow.annotator_id,
+        TargetSentimentRow.entity_id,
+        TargetSentimentRow.label,
+    ):
+        out[d].targets[i] = TargetSentiment(i, ent, lab, names.get(a, ""))
+    for d, _a, lab in q(
+        DocumentSentimentRow.document_id,
+        DocumentSentimentRow.annotator_id,
+        DocumentSentimentRow.label,
+    ):
+        if out[d].document_sentiment is None:
+            out[d].document_sentiment = lab
+    return out
+
+
+class DocumentEditor:
+    """Edits one document as one annotator; every call is its own committed transaction.
+
+    Implements `annotator.core.commands.AnnotationTarget`.
+    """
+
+    def __init__(self, repo: ProjectRepository, doc_id: str, annotator: str) -> None:
+        self.repo = repo
+        self.doc_id = doc_id
+        self.annotator = annotator
+        self.annotator_id = repo.annotator_id(annotator)
+        with repo.engine.connect() as conn:
+            length = conn.scalar(
+                select(func.length(DocumentRow.text)).where(DocumentRow.id == doc_id)
+            )
+        if length is None:
+            raise NotFound(f"no document {doc_id}")
+        self.text_length = int(length)
+
+    @property
+    def engine(self) -> Engine:
+        return self.repo.engine
+
+    def _aid(self, name: str) -> str:
+        return (
+            self.repo.annotator_id(name) if name and name != self.annotator else self.annotator_id
+        )
+
+    def _touch(self, conn: Connection) -> None:
+        conn.execute(
+            update(DocumentRow).where(DocumentRow.id == self.doc_id).values(updated_at=utc_now())
+        )
+
+    # entities
+    def get_entity(self, entity_id: str) -> EntitySpan | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(
+                    EntityRow.start_offset, EntityRow.end_offset, EntityRow.label, AnnotatorRow.name
+                )
+                .join(AnnotatorRow, AnnotatorRow.id == EntityRow.annotator_id)
+                .where(EntityRow.id == entity_id, EntityRow.document_id == self.doc_id)
+            ).first()
+        return None if row is None else EntitySpan(entity_id, row[0], row[1], row[2], row[3])
+
+    def put_entity(self, span: EntitySpan) -> None:
+        check_span(span.start, span.end, self.text_length)
+        now = utc_now()
+        values = dict(
+            start_offset=span.start,
+            end_offset=span.end,
+            label=span.label,
+            annotator_id=self._aid(span.annotator),
+            updated_at=now,
+        )
+        with self.engine.begin() as conn:
+            done = conn.execute(
+                update(EntityRow)
+                .where(EntityRow.id == span.id, EntityRow.document_id == self.doc_id)
+                .values(**values)
+            )
+            if done.rowcount == 0:
+                conn.execute(
+                    insert(EntityRow).values(
+                        id=span.id, document_id=self.doc_id, created_at=now, **values
+                    )
+                )
+            self._touch(conn)
+
+    def delete_entity(self, entity_id: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                delete(EntityRow).where(
+                    EntityRow.id == entity_id, EntityRow.document_id == self.doc_id
+                )
+            )
+            self._touch(conn)
+
+    # claims
+    def get_claim(self, claim_id: str) -> Claim | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(
+                    ClaimRow.start_offset,
+                    ClaimRow.end_offset,
+                    ClaimRow.speaker_entity_id,
+                    ClaimRow.speaker_text,
+                    ClaimRow.attributes,
+                    AnnotatorRow.name,
+                )
+                .join(AnnotatorRow, AnnotatorRow.id == ClaimRow.annotator_id)
+                .where(ClaimRow.id == claim_id, ClaimRow.document_id == self.doc_id)
+            ).first()
+        if row is None:
+            return None
+        return Claim(claim_id, row[0], row[1], row[2], row[3] or "", dict(row[4] or {}), row[5])
+
+    def claims_spoken_by(self, entity_id: str) -> list[Claim]:
+        with self.engine.connect() as conn:
+            ids = list(
+                conn.scalars(select(ClaimRow.id).where(ClaimRow.speaker_entity_id == entity_id))
+            )
+        return [c for c in (self.get_claim(i) for i in ids) if c is not None]
+
+    def put_claim(self, claim: Claim) -> None:
+        check_span(claim.start, claim.end, self.text_length)
+        now = utc_now()
+        values = dict(
+            start_offset=claim.start,
+            end_offset=claim.end,
+            speaker_entity_id=claim.speaker_id,
+            speaker_text=claim.speaker_text,
+            attributes=dict(claim.attributes),
+            annotator_id=self._aid(claim.annotator),
+            updated_at=now,
+        )
+        with self.engine.begin() as conn:
+            done = conn.execute(
+                update(ClaimRow)
+                .where(ClaimRow.id == claim.id, ClaimRow.document_id == self.doc_id)
+                .values(**values)
+            )
+            if done.rowcount == 0:
+                conn.execute(
+                    insert(ClaimRow).values(
+                        id=claim.id, document_id=self.doc_id, created_at=now, **values
+                    )
+                )
+            self._touch(conn)
+
+    def delete_claim(self, claim_id: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                delete(ClaimRow).where(ClaimRow.id == claim_id, ClaimRow.document_id == self.doc_id)
+            )
+            self._touch(conn)
+
+    # target sentiment
+    def get_target(self, entity_id: str) -> TargetSentiment | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(TargetSentimentRow.id, TargetSentimentRow.label, AnnotatorRow.name)
+                .join(AnnotatorRow, AnnotatorRow.id == TargetSentimentRow.annotator_id)
+                .where(
+                    TargetSentimentRow.entity_id == entity_id,
+                    TargetSentimentRow.annotator_id == self.annotator_id,
+                )
+            ).first()
+        return None if row is None else TargetSentiment(row[0], entity_id, row[1], row[2])
+
+    def put_target(self, target: TargetSentiment) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(delete(TargetSentimentRow).where(TargetSentimentRow.id == target.id))
+            conn.execute(
+                insert(TargetSentimentRow).values(
+                    id=target.id,
+                    document_id=self.doc_id,
+                    annotator_id=self._aid(target.annotator),
+                    entity_id=target.entity_id,
+                    label=target.label,
+                    created_at=utc_now(),
+                )
+            )
+            self._touch(conn)
+
+    def delete_target(self, target_id: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(delete(TargetSentimentRow).where(TargetSentimentRow.id == target_id))
+            self._touch(conn)
+
+    # document-level
+    def get_document_sentiment(self) -> str | None:
+        with self.engine.connect() as conn:
+            return conn.scalar(
+                select(DocumentSentimentRow.label).where(
+                    DocumentSentimentRow.document_id == self.doc_id,
+                    DocumentSentimentRow.annotator_id == self.annotator_id,
+                )
+            )
+
+    def set_document_sentiment(self, label: str | None) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                delete(DocumentSentimentRow).where(
+                    DocumentSentimentRow.document_id == self.doc_id,
+                    DocumentSentimentRow.annotator_id == self.annotator_id,
+                )
+            )
+            if label is not None:
+                conn.execute(
+                    insert(DocumentSentimentRow).values(
+                        document_id=self.doc_id,
+                        annotator_id=self.annotator_id,
+                        label=label,
+                        created_at=utc_now(),
+                    )
+                )
+            self._touch(conn)
+
+    def get_status(self) -> Status:
+        with self.engine.connect() as conn:
+            value = conn.scalar(select(DocumentRow.status).where(DocumentRow.id == self.doc_id))
+        if value is None:
+            raise NotFound(f"no document {self.doc_id}")
+        return Status(value)
+
+    def set_status(self, status: Status) -> None:
+        self.repo.set_status(self.doc_id, status)
+
+    def add_many(self, spans: Iterable[EntitySpan]) -> None:
+        """Bulk insert (benchmarks and pre-annotation); one transaction."""
+        now = utc_now()
+        rows = []
+        for s in spans:
+            check_span(s.start, s.end, self.text_length)
+            rows.append(
+                dict(
+                    id=s.id,
+                    document_id=self.doc_id,
+                    annotator_id=self._aid(s.annotator),
+                    start_offset=s.start,
+                    end_offset=s.end,
+                    label=s.label,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+        if rows:
+            with self.engine.begin() as conn:
+                conn.execute(insert(EntityRow), rows)
