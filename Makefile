@@ -37,7 +37,7 @@ bench: $(VENV)/.test-deps
 # Coverage-guided fuzzing of the importers (atheris; Linux/macOS wheels).
 fuzz: $(VENV)/.test-deps
 	$(BIN)/python -m pip install -e '.[fuzz]'
-	$(BIN)/python tests/fuzzing/atheris_importers.py -max_total_time=$(or $(SECONDS),60)
+	$(BIN)/python tests/fuzzing/atheris_importers.py -max_total_time=$(or $(FUZZ_SECONDS),60)
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
