@@ -55,9 +55,7 @@ def partial_files(target: str | Path) -> list[Path]:
         children = list(path.parent.iterdir())
     except OSError:
         return []
-    return [
-        c for c in children if c.name.startswith(prefix) and c.name.endswith(PARTIAL_SUFFIX)
-    ]
+    return [c for c in children if c.name.startswith(prefix) and c.name.endswith(PARTIAL_SUFFIX)]
 
 
 def remove_stale_partials(target: str | Path) -> list[Path]:

@@ -210,11 +210,11 @@ def _check_project_file(path: Path) -> None:
         raise ProjectCorrupt(path, latest_good_backup(path), f"the file is damaged ({problems[0]})")
 
 
-def open_default_project(annotator: str | None = None) -> Project:
+def open_default_project(annotator: str | None = None, *, lock: bool = True) -> Project:
     """The default project; on first run the seed articles are imported into it."""
     from annotator.services.importing import import_paths
 
-    project = open_project(default_project_path(), annotator)
+    project = open_project(default_project_path(), annotator, lock=lock, backup=lock)
     if project.created:
         folder = seeds_dir()
         if folder is not None:

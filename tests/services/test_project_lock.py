@@ -114,3 +114,23 @@ def test_stale_lock_file_from_crash_is_taken_over(tmp_path: Path) -> None:
     with open_project(path, "alice"):
         holder = read_holder(lock_path_for(path))
         assert holder is not None and holder.user == "alice"
+
+
+def test_cli_writes_are_refused_while_open_but_reads_work(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from annotator.cli import main
+
+    path = tmp_path / "p.annotator"
+    article = tmp_path / "a.txt"
+    article.write_text("Angela Merkel spoke in Berlin.", encoding="utf-8")
+    assert main(["--project", str(path), "import", str(article)]) == 0
+    with open_project(path, "alice"):
+        capsys.readouterr()
+        assert main(["--project", str(path), "import", str(article)]) == 2
+        assert "already open in Annotator by alice" in capsys.readouterr().err
+        assert main(["--project", str(path), "stats", "--json"]) == 0
+        assert '"documents": 1' in capsys.readouterr().out
+        out = tmp_path / "out.jsonl"
+        assert main(["--project", str(path), "export", "--out", str(out)]) == 0
+        assert out.read_text(encoding="utf-8").count("\n") == 1

@@ -14,7 +14,11 @@ from annotator.storage import NewDocument
 from annotator.ui.main_window import MainWindow
 from tests.conftest import NetworkGuard
 
-pytestmark = pytest.mark.gui
+# The offscreen platform plugin warns on every top-level window; it means nothing here.
+pytestmark = [
+    pytest.mark.gui,
+    pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints"),
+]
 
 HOSTILE = (
     '<img src="http://tracker.example.com/pixel.png">Breaking news\n'
@@ -86,7 +90,6 @@ def hostile_project(tmp_path: Path) -> Project:
     project.close()
 
 
-@pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 def test_main_window_shows_article_markup_as_text(
     qtbot, hostile_project: Project, network_guard: NetworkGuard
 ) -> None:
