@@ -9,6 +9,7 @@ from collections.abc import Sequence
 def run_gui(
     project: str | None = None, annotator: str | None = None, argv: Sequence[str] | None = None
 ) -> int:
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
     from annotator.services.project import (
@@ -26,8 +27,10 @@ def run_gui(
     app.setApplicationName("Annotator")
     app.setOrganizationName("Annotator")
 
-    def open_it() -> Project:
-        return open_project(project, annotator) if project else open_default_project(annotator)
+    def open_it() -> Project:  # the on-open backup runs in the background, below
+        if project:
+            return open_project(project, annotator, backup=False)
+        return open_default_project(annotator, backup=False)
 
     try:
         try:
@@ -43,6 +46,7 @@ def run_gui(
     backups = BackupTimer(opened, window)
     backups.failed.connect(lambda message: window.statusBar().showMessage(message, 15_000))
     window.show()
+    QTimer.singleShot(0, backups.check)  # back up on open, off the GUI thread
     try:
         return app.exec()
     finally:

@@ -11,11 +11,50 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-WORDS = (
-    "the minister said talks in Paris were constructive while analysts in Berlin warned that "
-    "tariffs on steel and grain could rise if negotiators fail to agree before the summit in "
-    "Brussels next week according to officials who spoke on condition of anonymity"
-).split()
+WORDS = [
+    "the",
+    "minister",
+    "said",
+    "talks",
+    "in",
+    "Paris",
+    "were",
+    "constructive",
+    "while",
+    "analysts",
+    "in",
+    "Berlin",
+    "warned",
+    "that",
+    "tariffs",
+    "on",
+    "steel",
+    "and",
+    "grain",
+    "could",
+    "rise",
+    "if",
+    "negotiators",
+    "fail",
+    "to",
+    "agree",
+    "before",
+    "the",
+    "summit",
+    "in",
+    "Brussels",
+    "next",
+    "week",
+    "according",
+    "to",
+    "officials",
+    "who",
+    "spoke",
+    "on",
+    "condition",
+    "of",
+    "anonymity",
+]
 
 
 def percentile(samples: Sequence[float], q: float) -> float:

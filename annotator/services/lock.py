@@ -125,8 +125,7 @@ class ProjectLock:
         os.write(fd, data + b"\n")
         if sys.platform != "win32":
             os.ftruncate(fd, len(data) + 1)
-        with contextlib.suppress(OSError):
-            os.fsync(fd)
+        # No fsync: the record only informs; the lock itself lives in the kernel.
 
     def release(self) -> None:
         fd, self._fd = self._fd, None

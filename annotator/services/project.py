@@ -32,6 +32,9 @@ __all__ = [
 ]
 
 PROJECT_SUFFIX = ".annotator"
+# A full quick check reads the whole file; above this size it would delay opening by
+# seconds, so large projects rely on SQLite's own errors at open and on backup verification.
+QUICK_CHECK_MAX_BYTES = 64 * 2**20
 
 
 def data_dir() -> Path:
@@ -205,16 +208,20 @@ def _check_project_file(path: Path) -> None:
         raise ProjectCorrupt(
             path, latest_good_backup(path), "it is not an Annotator project (not a SQLite database)"
         )
+    if path.stat().st_size > QUICK_CHECK_MAX_BYTES:
+        return
     problems = integrity_problems(path, quick=True)
     if problems:
         raise ProjectCorrupt(path, latest_good_backup(path), f"the file is damaged ({problems[0]})")
 
 
-def open_default_project(annotator: str | None = None, *, lock: bool = True) -> Project:
+def open_default_project(
+    annotator: str | None = None, *, lock: bool = True, backup: bool = True
+) -> Project:
     """The default project; on first run the seed articles are imported into it."""
     from annotator.services.importing import import_paths
 
-    project = open_project(default_project_path(), annotator, lock=lock, backup=lock)
+    project = open_project(default_project_path(), annotator, lock=lock, backup=backup and lock)
     if project.created:
         folder = seeds_dir()
         if folder is not None:

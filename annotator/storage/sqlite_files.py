@@ -34,8 +34,12 @@ def integrity_problems(path: Path, *, quick: bool = True) -> list[str]:
     return [] if found == ["ok"] else found
 
 
-def backup_database(source: Path, target: Path, *, pages_per_step: int = 1024) -> None:
+def backup_database(source: Path, target: Path) -> None:
     """Copy a live database with SQLite's online backup API, then verify the copy.
+
+    The copy is made in one step: one read transaction, a consistent snapshot that (in WAL
+    mode) does not block writers. A stepwise copy would restart whenever another connection
+    wrote to the project, and might never finish while someone is annotating.
 
     The copy is written to a temporary file beside `target` and renamed only after
     ``PRAGMA integrity_check`` passes; raises sqlite3.Error or ValueError otherwise.
@@ -49,7 +53,7 @@ def backup_database(source: Path, target: Path, *, pages_per_step: int = 1024) -
         try:
             dst = sqlite3.connect(tmp)
             try:
-                src.backup(dst, pages=pages_per_step)
+                src.backup(dst)
                 dst.execute("PRAGMA journal_mode = DELETE")  # a self-contained single file
                 dst.commit()
             finally:

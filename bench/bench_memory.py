@@ -1,0 +1,133 @@
+"""Peak memory with a 1,000,000-span project: open it, compute its statistics, list its
+documents and load its largest document (20,000 spans) for editing, in a fresh process.
+
+Peak resident set size (ru_maxrss) of that process is the figure; target under 300 MB.
+Opening time (lock, quick check, migrations check, on-open backup) is reported too.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+from typing import Any
+
+from benchlib import PYTHON, article, child_env, median, row
+
+from annotator.core.ids import new_id
+from annotator.core.model import EntitySpan
+from annotator.formats.native_jsonl import parse_native_record
+from annotator.services.project import open_project
+
+TOTAL_SPANS = 1_000_000
+LARGEST_SPANS = 20_000
+PER_DOC = 1_000
+TARGET_MB = 300.0
+
+CHILD = textwrap.dedent(
+    """
+    import json, resource, sys, time
+
+    def rss_mb():
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak / 2**20 if sys.platform == "darwin" else peak / 1024
+
+    from annotator.services.project import open_project
+    from annotator.services.session import DocumentSession
+    from annotator.services.statistics import project_stats
+
+    out = {"after_import_mb": rss_mb()}
+    t0 = time.perf_counter()
+    project = open_project(sys.argv[1], "bench")
+    out["open_s"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    stats = project_stats(project)
+    out["stats_s"] = time.perf_counter() - t0
+    out["entities"] = stats.entities
+    t0 = time.perf_counter()
+    docs = project.repo.list_documents()
+    out["list_s"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    session = DocumentSession(project, sys.argv[2])
+    out["load_largest_s"] = time.perf_counter() - t0
+    out["largest_spans"] = len(session.annotations.entities)
+    out["documents"] = len(docs)
+    out["peak_mb"] = rss_mb()
+    project.close()
+    print(json.dumps(out))
+    """
+)
+
+
+def _build(path: Path, total: int) -> str:
+    """A project with `total` entity spans: one 3 MB article with 20,000, the rest 1,000 each."""
+    with open_project(path, "bench", backup=False) as project:
+        big = parse_native_record({"text": article(3_000_000), "meta": {"title": "Largest"}})
+        ((big_id, _),) = project.repo.add_annotated_batch([big], "bench")
+        rest = total - LARGEST_SPANS
+        n_docs = max(1, rest // PER_DOC)
+        batch = [parse_native_record({"text": article(20_000, seed=i + 1)}) for i in range(n_docs)]
+        ids = [doc_id for doc_id, _ in project.repo.add_annotated_batch(batch, "bench")]
+        labels = ["PERSON", "ORG", "LOC", "MISC"]
+        for doc_id, spans in [(big_id, LARGEST_SPANS)] + [(d, PER_DOC) for d in ids]:
+            length = 3_000_000 if doc_id == big_id else 20_000
+            step = length // spans
+            project.repo.editor(doc_id, "bench").add_many(
+                EntitySpan(new_id(), i * step, i * step + 4, labels[i % 4], "bench")
+                for i in range(spans)
+            )
+    return big_id
+
+
+def run(quick: bool = False) -> list[dict[str, Any]]:
+    total = 100_000 if quick else TOTAL_SPANS
+    repeats = 1 if quick else 3
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "million.annotator"
+        started = time.perf_counter()
+        big_id = _build(path, total)
+        build_s = time.perf_counter() - started
+        size_mb = path.stat().st_size / 2**20
+        for _ in range(repeats):
+            done = subprocess.run(
+                [PYTHON, "-c", CHILD, str(path), big_id],
+                capture_output=True,
+                text=True,
+                env=child_env(Path(tmp) / "home"),
+                timeout=600,
+            )
+            if done.returncode != 0:
+                raise RuntimeError(done.stderr[-2000:])
+            results.append(json.loads(done.stdout))
+    first = results[0]
+    assert first["entities"] == total and first["largest_spans"] == LARGEST_SPANS
+    peak = median([r["peak_mb"] for r in results])
+    notes = (
+        f"{total:,} spans in {first['documents']:,} documents, file {size_mb:.0f} MB "
+        f"(built in {build_s:.0f} s); RSS after imports {first['after_import_mb']:.0f} MB; "
+        f"stats {median([r['stats_s'] for r in results]):.2f} s, list documents "
+        f"{median([r['list_s'] for r in results]):.2f} s, load largest "
+        f"{median([r['load_largest_s'] for r in results]):.2f} s"
+    )
+    open_notes = "first open includes the on-open backup: " + ", ".join(
+        f"{r['open_s']:.2f} s" for r in results
+    )
+    return [
+        row(f"peak RSS, {total:,}-span project", peak, "MB", TARGET_MB, notes),
+        row(
+            f"open {total:,}-span project",
+            median([r["open_s"] for r in results]),
+            "s",
+            1.0,
+            open_notes,
+        ),
+    ]
+
+
+if __name__ == "__main__":
+    print(run(quick="--quick" in sys.argv))

@@ -1,0 +1,139 @@
+"""Run every benchmark module (bench/bench_*.py) and print a table of figures.
+
+    python bench/run.py [--quick] [--strict] [NAME ...]
+
+Each module has `run(quick: bool = False) -> list[dict]`; each dict is one figure with
+name, median, unit, target, pass and notes. Results go to bench/results/<module>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.util
+import json
+import os
+import platform
+import sys
+import time
+import traceback
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+BENCH_DIR = Path(__file__).resolve().parent
+RESULTS_DIR = BENCH_DIR / "results"
+
+
+def discover(names: list[str]) -> list[Path]:
+    found = sorted(BENCH_DIR.glob("bench_*.py"))
+    if names:
+        wanted = {n if n.startswith("bench_") else f"bench_{n}" for n in names}
+        found = [p for p in found if p.stem in wanted]
+        missing = wanted - {p.stem for p in found}
+        if missing:
+            raise SystemExit(f"no such benchmark: {', '.join(sorted(missing))}")
+    return found
+
+
+def load(path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[path.stem] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def run_module(path: Path, quick: bool) -> tuple[list[dict[str, Any]], float]:
+    started = time.perf_counter()
+    try:
+        rows = list(load(path).run(quick=quick))
+    except Exception as exc:  # one broken benchmark must not hide the others
+        traceback.print_exc()
+        rows = [
+            {
+                "name": f"{path.stem} (failed)",
+                "median": None,
+                "unit": "",
+                "target": None,
+                "pass": False,
+                "notes": f"{type(exc).__name__}: {exc}",
+            }
+        ]
+    return rows, time.perf_counter() - started
+
+
+def write_results(module: str, rows: list[dict[str, Any]], quick: bool, seconds: float) -> Path:
+    RESULTS_DIR.mkdir(exist_ok=True)
+    load1 = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    payload = {
+        "module": module,
+        "quick": quick,
+        "when": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "load_average": load1,
+        "seconds": round(seconds, 1),
+        "results": rows,
+    }
+    out = RESULTS_DIR / f"{module}.json"
+    out.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    return out
+
+
+def _fmt(value: Any, unit: str) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        text = f"{value:.3g}" if abs(value) < 100 else f"{value:,.0f}"
+    else:
+        text = str(value)
+    return f"{text} {unit}".strip()
+
+
+def table(rows: list[tuple[str, dict[str, Any]]]) -> str:
+    header = ("module", "figure", "median", "target", "result")
+    lines = [header]
+    for module, r in rows:
+        target = "—" if r.get("target") is None else f"< {_fmt(r['target'], r.get('unit', ''))}"
+        verdict = {True: "pass", False: "FAIL", None: "report"}[r.get("pass")]
+        lines.append(
+            (module, str(r["name"]), _fmt(r.get("median"), r.get("unit", "")), target, verdict)
+        )
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    out = []
+    for i, line in enumerate(lines):
+        out.append("  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)))
+        if i == 0:
+            out.append("  ".join("-" * w for w in widths))
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("names", nargs="*", help="benchmarks to run (default: all)")
+    parser.add_argument("--quick", action="store_true", help="smaller inputs, fewer repeats")
+    parser.add_argument("--strict", action="store_true", help="exit 1 if a figure misses")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    sys.path.insert(0, str(BENCH_DIR))
+    collected: list[tuple[str, dict[str, Any]]] = []
+    for path in discover(args.names):
+        print(f"running {path.stem}{' (quick)' if args.quick else ''} ...", flush=True)
+        rows, seconds = run_module(path, args.quick)
+        out = write_results(path.stem, rows, args.quick, seconds)
+        print(f"  {len(rows)} figures in {seconds:.0f} s -> {out.relative_to(BENCH_DIR.parent)}")
+        collected.extend((path.stem.removeprefix("bench_"), r) for r in rows)
+    print()
+    print(table(collected))
+    failed = [r for _, r in collected if r.get("pass") is False]
+    if failed:
+        print(f"\n{len(failed)} figure(s) missed their target")
+    return 1 if failed and args.strict else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
