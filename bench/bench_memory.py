@@ -2,7 +2,8 @@
 documents and load its largest document (20,000 spans) for editing, in a fresh process.
 
 Peak resident set size (ru_maxrss) of that process is the figure; target under 300 MB.
-Opening time (lock, quick check, migrations check, on-open backup) is reported too.
+Opening time (lock, quick check, migrations check) is reported too; the backup that follows
+an open (in the background in the GUI) runs in the same process and counts towards the peak.
 """
 
 from __future__ import annotations
@@ -36,13 +37,14 @@ CHILD = textwrap.dedent(
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         return peak / 2**20 if sys.platform == "darwin" else peak / 1024
 
+    from annotator.services.backups import backup_if_due
     from annotator.services.project import open_project
     from annotator.services.session import DocumentSession
     from annotator.services.statistics import project_stats
 
     out = {"after_import_mb": rss_mb()}
     t0 = time.perf_counter()
-    project = open_project(sys.argv[1], "bench")
+    project = open_project(sys.argv[1], "bench", backup=False)  # as the GUI opens it
     out["open_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     stats = project_stats(project)
@@ -56,6 +58,9 @@ CHILD = textwrap.dedent(
     out["load_largest_s"] = time.perf_counter() - t0
     out["largest_spans"] = len(session.annotations.entities)
     out["documents"] = len(docs)
+    t0 = time.perf_counter()
+    made = backup_if_due(project)  # the GUI's on-open backup, in this process
+    out["backup_s"] = time.perf_counter() - t0 if made else None
     out["peak_mb"] = rss_mb()
     project.close()
     print(json.dumps(out))
@@ -114,8 +119,10 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
         f"{median([r['list_s'] for r in results]):.2f} s, load largest "
         f"{median([r['load_largest_s'] for r in results]):.2f} s"
     )
-    open_notes = "first open includes the on-open backup: " + ", ".join(
-        f"{r['open_s']:.2f} s" for r in results
+    open_notes = (
+        "lock, quick check (files up to 16 MB), schema check, as the GUI opens it; the "
+        "on-open backup then runs in the background: "
+        + ", ".join(f"{r['backup_s']:.1f} s" for r in results if r["backup_s"] is not None)
     )
     return [
         row(f"peak RSS, {total:,}-span project", peak, "MB", TARGET_MB, notes),

@@ -62,7 +62,10 @@ def backup_database(source: Path, target: Path) -> None:
             src.close()
         problems = integrity_problems(tmp, quick=False)
         if problems:
-            raise ValueError(f"the backup copy failed its integrity check: {problems[0]}")
+            raise ValueError(
+                "the project appears damaged: its copy failed SQLite's integrity check "
+                f"({problems[0]}); older backups were kept"
+            )
         with open(tmp, "rb") as handle:
             os.fsync(handle.fileno())
         os.replace(tmp, target)

@@ -116,7 +116,7 @@ def test_failed_verification_keeps_older_backups(
     monkeypatch.setattr(
         "annotator.storage.sqlite_files.integrity_problems", lambda *_a, **_k: ["page 3 broken"]
     )
-    with pytest.raises(BackupFailed, match="integrity check"):
+    with pytest.raises(BackupFailed, match="appears damaged"):
         create_backup(path, keep=1)
     assert [b.path for b in list_backups(path)] == [good]
     assert sorted(p.name for p in backups_dir(path).iterdir()) == [good.name]
