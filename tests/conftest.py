@@ -13,7 +13,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from annotator.services.project import Project, open_project  # noqa: E402
+from annotator.services.project import Project, open_project
 
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "us-china-trade-talks-london.txt"
 
