@@ -13,7 +13,8 @@ from platformdirs import user_data_dir
 from annotator import APP_NAME
 from annotator.core.schema import LabelSchema
 from annotator.storage import ProjectRepository, make_engine, prepare_database, sqlite_path
-from annotator.storage.migrate import SchemaTooNew
+from annotator.storage.migrate import SchemaTooNew, current_revision
+from annotator.storage.postgres import DriverMissing, database_user, display_url
 
 PROJECT_SUFFIX = ".annotator"
 
@@ -75,7 +76,7 @@ class Project:
     @property
     def display_name(self) -> str:
         path = self.path
-        return path.stem if path is not None else self.location.rsplit("/", 1)[-1]
+        return path.stem if path is not None else display_url(self.location).rsplit("/", 1)[-1]
 
     @property
     def schema(self) -> LabelSchema:
@@ -116,18 +117,33 @@ def open_project(
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise ProjectError(f"{path.parent}: cannot create folder ({exc.strerror})") from None
-    engine = make_engine(text)
+    shown = text if path is not None else display_url(text)
     try:
+        engine = make_engine(text)
+    except DriverMissing as exc:
+        raise ProjectError(f"{shown}: {exc}") from None
+    try:
+        if path is None and not create and current_revision(engine) is None:
+            raise ProjectError(f"{shown}: no Annotator project in this database")
         action = prepare_database(engine)
+        user = annotator or database_user(engine) or current_user()
+    except ProjectError:
+        engine.dispose()
+        raise
     except SchemaTooNew as exc:
         engine.dispose()
-        raise ProjectError(f"{text}: {exc}") from None
+        raise ProjectError(f"{shown}: {exc}") from None
     except Exception as exc:  # the database driver's own errors vary by back end
         engine.dispose()
-        raise ProjectError(f"{text}: cannot open project ({type(exc).__name__}: {exc})") from None
-    return Project(
-        text, ProjectRepository(engine), annotator or current_user(), created=action == "created"
-    )
+        raise ProjectError(f"{shown}: cannot open project ({_first_line(exc)})") from None
+    return Project(text, ProjectRepository(engine), user, created=action == "created")
+
+
+def _first_line(exc: BaseException) -> str:
+    """A driver error's first line (psycopg appends SQL and hints on further lines)."""
+    orig = getattr(exc, "orig", None) or exc
+    lines = str(orig).strip().splitlines()
+    return f"{type(orig).__name__}: {lines[0] if lines else ''}"
 
 
 def _check_sqlite_header(path: Path) -> None:

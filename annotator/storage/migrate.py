@@ -12,6 +12,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, inspect
 
 from annotator.storage.models import Base
+from annotator.storage.postgres import migration_lock
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -50,8 +51,13 @@ def needs_upgrade(engine: Engine) -> bool:
 
 
 def prepare_database(engine: Engine) -> str:
-    """Create a new database at head, or upgrade an older one. Returns what was done."""
+    """Create a new database at head, or upgrade an older one. Returns what was done.
+
+    On PostgreSQL this runs under an advisory lock, so clients starting together take turns:
+    the first creates or upgrades, the others then find the schema current.
+    """
     with engine.begin() as conn:
+        migration_lock(conn)
         tables = set(inspect(conn).get_table_names())
         rev = MigrationContext.configure(conn).get_current_revision()
         script = ScriptDirectory.from_config(alembic_config())
