@@ -62,4 +62,5 @@ def database_user(engine: Engine) -> str | None:
     if engine.dialect.name != "postgresql":
         return None
     with engine.connect() as conn:
-        return conn.scalar(text("SELECT current_user"))
+        user = conn.scalar(text("SELECT current_user"))
+    return str(user) if user is not None else None
