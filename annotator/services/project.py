@@ -13,6 +13,7 @@ from platformdirs import user_data_dir
 from annotator import APP_NAME
 from annotator.core.schema import LabelSchema
 from annotator.storage import ProjectRepository, make_engine, prepare_database, sqlite_path
+from annotator.storage.errors import ConflictError
 from annotator.storage.migrate import SchemaTooNew, current_revision
 from annotator.storage.postgres import DriverMissing, database_user, display_url
 
@@ -68,6 +69,7 @@ class Project:
     annotator: str
     created: bool = False
     _schema: LabelSchema | None = field(default=None, repr=False)
+    _schema_version: int = field(default=0, repr=False)
 
     @property
     def path(self) -> Path | None:
@@ -81,12 +83,24 @@ class Project:
     @property
     def schema(self) -> LabelSchema:
         if self._schema is None:
-            self._schema = self.repo.load_schema()
+            self._schema, self._schema_version = self.repo.load_schema_versioned()
         return self._schema
 
     def save_schema(self, schema: LabelSchema, renames: dict[str, str] | None = None) -> None:
-        self.repo.save_schema(schema, renames)
+        """Refused with ConflictError when someone else saved the schema since it was read."""
+        if self._schema is None:
+            self._schema, self._schema_version = self.repo.load_schema_versioned()
+        try:
+            self._schema_version = self.repo.save_schema(schema, renames, self._schema_version)
+        except ConflictError:
+            self.reload_schema()
+            raise
         self._schema = schema
+
+    def reload_schema(self) -> LabelSchema:
+        """Forget the cached schema (another analyst saved one) and read it again."""
+        self._schema = None
+        return self.schema
 
     def close(self) -> None:
         self.repo.dispose()

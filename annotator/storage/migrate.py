@@ -12,7 +12,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, inspect
 
 from annotator.storage.models import Base
-from annotator.storage.postgres import migration_lock
+from annotator.storage.postgres import install_change_notifications, migration_lock
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -63,6 +63,7 @@ def prepare_database(engine: Engine) -> str:
         script = ScriptDirectory.from_config(alembic_config())
         if rev is None and not (tables & set(Base.metadata.tables)):
             Base.metadata.create_all(conn)
+            install_change_notifications(conn)  # what migrations add beyond the tables
             command.stamp(alembic_config(conn), "head")
             return "created"
         if rev == head_revision():

@@ -64,3 +64,48 @@ def database_user(engine: Engine) -> str | None:
     with engine.connect() as conn:
         user = conn.scalar(text("SELECT current_user"))
     return str(user) if user is not None else None
+
+
+# -- change notifications (LISTEN/NOTIFY) ------------------------------------------------
+CHANNEL: Final = "annotator_changes"
+# table -> the column whose value names what changed
+NOTIFYING_TABLES: Final = {"documents": "id", "project_meta": "key", "assignments": "document_id"}
+
+_NOTIFY_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION annotator_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    changed text;
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        EXECUTE format('SELECT ($1).%I::text', TG_ARGV[0]) USING OLD INTO changed;
+    ELSE
+        EXECUTE format('SELECT ($1).%I::text', TG_ARGV[0]) USING NEW INTO changed;
+    END IF;
+    PERFORM pg_notify('{CHANNEL}', json_build_object(
+        'table', TG_TABLE_NAME, 'op', TG_OP, 'id', changed, 'by', current_user)::text);
+    RETURN NULL;
+END $$
+"""
+
+
+def install_change_notifications(conn: Connection) -> None:
+    """Triggers that NOTIFY every committed change of shared rows (PostgreSQL only)."""
+    if conn.dialect.name != "postgresql":
+        return
+    conn.execute(text(_NOTIFY_FUNCTION))
+    for table, column in NOTIFYING_TABLES.items():
+        conn.execute(text(f"DROP TRIGGER IF EXISTS annotator_notify ON {table}"))
+        conn.execute(
+            text(
+                f"CREATE TRIGGER annotator_notify AFTER INSERT OR UPDATE OR DELETE ON {table} "
+                f"FOR EACH ROW EXECUTE FUNCTION annotator_notify('{column}')"
+            )
+        )
+
+
+def remove_change_notifications(conn: Connection) -> None:
+    if conn.dialect.name != "postgresql":
+        return
+    for table in NOTIFYING_TABLES:
+        conn.execute(text(f"DROP TRIGGER IF EXISTS annotator_notify ON {table}"))
+    conn.execute(text("DROP FUNCTION IF EXISTS annotator_notify()"))
