@@ -625,10 +625,14 @@ def _load_batch(
         TargetSentimentRow.label,
     ):
         out[d].targets[i] = TargetSentiment(i, ent, lab, names.get(a, ""))
-    for d, _a, lab in q(
-        DocumentSentimentRow.document_id,
-        DocumentSentimentRow.annotator_id,
-        DocumentSentimentRow.label,
+    # several annotators' document sentiments: the same one on every back end (first by name)
+    for d, _a, lab in sorted(
+        q(
+            DocumentSentimentRow.document_id,
+            DocumentSentimentRow.annotator_id,
+            DocumentSentimentRow.label,
+        ),
+        key=lambda row: names.get(row[1], ""),
     ):
         if out[d].document_sentiment is None:
             out[d].document_sentiment = lab
