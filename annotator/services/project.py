@@ -12,6 +12,7 @@ from platformdirs import user_data_dir
 
 from annotator import APP_NAME
 from annotator.core.schema import LabelSchema
+from annotator.services.credentials import with_password
 from annotator.storage import ProjectRepository, make_engine, prepare_database, sqlite_path
 from annotator.storage.errors import ConflictError
 from annotator.storage.migrate import SchemaTooNew, current_revision
@@ -133,7 +134,7 @@ def open_project(
             raise ProjectError(f"{path.parent}: cannot create folder ({exc.strerror})") from None
     shown = text if path is not None else display_url(text)
     try:
-        engine = make_engine(text)
+        engine = make_engine(with_password(text))
     except DriverMissing as exc:
         raise ProjectError(f"{shown}: {exc}") from None
     try:
