@@ -27,7 +27,7 @@ test: $(VENV)/.test-deps
 
 lint: $(VENV)/.test-deps
 	$(BIN)/lint-imports
-	$(BIN)/ruff check annotator tests bench
+	$(BIN)/ruff check .
 	$(BIN)/mypy
 
 # Benchmarks: medians and targets per figure, JSON in bench/results/. QUICK=1 for a fast run.

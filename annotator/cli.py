@@ -62,6 +62,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="only annotations made by this annotator",
     )
 
+    p_copy = sub.add_parser(
+        "copy", help="copy a whole project between SQLite files and database servers"
+    )
+    p_copy.add_argument("source", metavar="SRC", help="project file or database URL to copy")
+    p_copy.add_argument(
+        "destination", metavar="DST", help="new project file, or URL of an empty database"
+    )
+
     p_stats = sub.add_parser("stats", help="counts of documents and annotations")
     p_stats.add_argument("--project", help=project_help, default=argparse.SUPPRESS)
     p_stats.add_argument("--json", action="store_true", help="machine-readable output")
@@ -121,13 +129,27 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_copy(args: argparse.Namespace) -> int:
+    from annotator.services.copy import copy_project
+
+    report = copy_project(args.source, args.destination)
+    print(report.summary().capitalize(), file=sys.stderr)
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from annotator.app import run_gui
 
     return run_gui(project=args.project, annotator=getattr(args, "annotator", None))
 
 
-COMMANDS = {"import": cmd_import, "export": cmd_export, "stats": cmd_stats, "gui": cmd_gui}
+COMMANDS = {
+    "import": cmd_import,
+    "export": cmd_export,
+    "stats": cmd_stats,
+    "copy": cmd_copy,
+    "gui": cmd_gui,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

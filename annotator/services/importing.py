@@ -58,7 +58,7 @@ class _Located:
 
 
 def _records(paths: Iterable[Path], report: ImportReport) -> Iterator[_Located | ImportProblem]:
-    for path, named in expand_paths(paths, IMPORTABLE):
+    for path, named in expand_paths(paths):
         suffix = path.suffix.lower()
         if not path.exists():
             yield ImportProblem(str(path), None, "no such file or folder")
