@@ -21,7 +21,6 @@ def run_gui(
     )
     from annotator.ui.backup_timer import BackupTimer
     from annotator.ui.main_window import MainWindow
-    from annotator.ui.recovery_dialog import RecoveryDialog
 
     app = QApplication.instance() or QApplication(list(argv or sys.argv[:1]))
     app.setApplicationName("Annotator")
@@ -36,6 +35,8 @@ def run_gui(
         try:
             opened = open_it()
         except ProjectCorrupt as exc:  # offer the latest good backup, never a traceback
+            from annotator.ui.recovery_dialog import RecoveryDialog  # rarely needed: lazily
+
             if RecoveryDialog(exc).exec() != QDialog.DialogCode.Accepted:
                 return 2
             opened = open_it()

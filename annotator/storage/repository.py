@@ -216,8 +216,11 @@ class ProjectRepository:
                 if doc.id and not self._free_ids(conn, DocumentRow, [doc_id]):
                     doc_id = new_id()  # same id, different text: keep both documents
                 ordinal += 1
+                # Parameters, not .values(): the compiled statement is then cached once,
+                # instead of building a cache key over every value (the whole text) per row.
                 conn.execute(
-                    insert(DocumentRow).values(
+                    insert(DocumentRow),
+                    dict(
                         id=doc_id,
                         ordinal=ordinal,
                         title=doc.title,
@@ -229,7 +232,7 @@ class ProjectRepository:
                         version=1,
                         created_at=doc.created_at or now,
                         updated_at=doc.updated_at or now,
-                    )
+                    ),
                 )
                 self._insert_annotations(conn, doc_id, item, annotator, ids, now)
                 known[digest] = doc_id

@@ -8,6 +8,9 @@ import sqlite3
 from pathlib import Path
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+# Backups up to this size are verified with integrity_check (which also cross-checks every
+# index: tens of seconds for a large file); larger ones with quick_check (every page and record).
+FULL_CHECK_MAX_BYTES = 64 * 2**20
 
 
 def has_sqlite_header(path: Path) -> bool:
@@ -42,7 +45,8 @@ def backup_database(source: Path, target: Path) -> None:
     wrote to the project, and might never finish while someone is annotating.
 
     The copy is written to a temporary file beside `target` and renamed only after
-    ``PRAGMA integrity_check`` passes; raises sqlite3.Error or ValueError otherwise.
+    ``PRAGMA integrity_check`` (quick_check above FULL_CHECK_MAX_BYTES) passes; raises
+    sqlite3.Error or ValueError otherwise.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.partial")
@@ -60,7 +64,7 @@ def backup_database(source: Path, target: Path) -> None:
                 dst.close()
         finally:
             src.close()
-        problems = integrity_problems(tmp, quick=False)
+        problems = integrity_problems(tmp, quick=tmp.stat().st_size > FULL_CHECK_MAX_BYTES)
         if problems:
             raise ValueError(
                 "the project appears damaged: its copy failed SQLite's integrity check "
