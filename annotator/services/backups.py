@@ -73,6 +73,7 @@ def create_backup(project_path: Path, reason: str = "auto", keep: int = KEEP) ->
         raise ValueError(f"bad backup reason {reason!r}")
     if not project_path.is_file():
         raise BackupFailed(f"{project_path}: no such project to back up")
+    _remove_partials(project_path)
     stamp = datetime.now(timezone.utc).strftime(_STAMP)
     name = f"{project_path.stem}-{stamp}-{reason}{project_path.suffix}"
     target = backups_dir(project_path) / name
@@ -82,6 +83,22 @@ def create_backup(project_path: Path, reason: str = "auto", keep: int = KEEP) ->
         raise BackupFailed(f"{project_path}: backup failed ({exc})") from None
     _rotate(project_path, reason, keep)
     return target
+
+
+def _remove_partials(project_path: Path) -> None:
+    """Delete unfinished copies left by a backup that was killed part-way.
+
+    Only the process holding the project lock writes backups, so any partial copy of this
+    project's backups is a leftover.
+    """
+    folder = backups_dir(project_path)
+    if not folder.is_dir():
+        return
+    pattern = _pattern(project_path)
+    for child in folder.glob(".*.partial"):
+        if pattern.fullmatch(child.name[1 : -len(".partial")]):
+            with contextlib.suppress(OSError):
+                child.unlink()
 
 
 def _rotate(project_path: Path, reason: str, keep: int) -> None:

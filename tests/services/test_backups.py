@@ -186,3 +186,18 @@ def test_restore_refuses_while_project_is_open(tmp_path: Path) -> None:
     good = create_backup(path)
     with open_project(path, backup=False), pytest.raises(backups.ProjectError, match="already"):
         restore_backup(path, good)
+
+
+def test_partial_copy_left_by_a_killed_backup_is_ignored_then_removed(tmp_path: Path) -> None:
+    path = tmp_path / "p.annotator"
+    _project_with_text(path)
+    folder = backups_dir(path)
+    folder.mkdir()
+    leftover = folder / ".p-20240101T000000000000Z-auto.annotator.partial"
+    leftover.write_bytes(b"half a copy")
+    other = folder / ".q-20240101T000000000000Z-auto.annotator.partial"
+    other.write_bytes(b"another project's")
+    assert list_backups(path) == []  # never offered as a backup
+    create_backup(path)
+    assert not leftover.exists() and other.exists()
+    assert len(list_backups(path)) == 1
