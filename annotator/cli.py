@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from annotator import __version__
 from annotator.core.model import Status
@@ -69,6 +70,16 @@ def build_parser() -> argparse.ArgumentParser:
     p_copy.add_argument(
         "destination", metavar="DST", help="new project file, or URL of an empty database"
     )
+
+    p_bak = sub.add_parser("backup", help="back up a project file now, or list its backups")
+    p_bak.add_argument("--project", help=project_help, default=argparse.SUPPRESS)
+    p_bak.add_argument("--list", action="store_true", help="list the backups, newest first")
+
+    p_res = sub.add_parser(
+        "restore", help="put a backup in place of a damaged project (the damaged file is kept)"
+    )
+    p_res.add_argument("backup", nargs="?", help="backup file (default: the latest good one)")
+    p_res.add_argument("--project", help=project_help, default=argparse.SUPPRESS)
 
     p_stats = sub.add_parser("stats", help="counts of documents and annotations")
     p_stats.add_argument("--project", help=project_help, default=argparse.SUPPRESS)
@@ -137,6 +148,43 @@ def cmd_copy(args: argparse.Namespace) -> int:
     return 0
 
 
+def _project_file(args: argparse.Namespace) -> Path:
+    from annotator.storage import sqlite_path
+
+    path = sqlite_path(args.project) if args.project else default_project_path()
+    if path is None:
+        raise UsageError("backups are for project files; back up a database server with its tools")
+    return path
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from annotator.services.backups import create_backup, list_backups
+
+    path = _project_file(args)
+    if args.list:
+        for backup in list_backups(path):
+            when = backup.created.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+            print(f"{when}  {backup.reason:<11}  {backup.path}")
+        return 0
+    with open_project(path, getattr(args, "annotator", None), create=False, backup=False):
+        made = create_backup(path, reason="manual")
+    print(f"Backed up {path.name} to {made}", file=sys.stderr)
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from annotator.services.backups import latest_good_backup, restore_backup
+
+    path = _project_file(args)
+    chosen = Path(args.backup) if args.backup else latest_good_backup(path)
+    if chosen is None:
+        raise UsageError(f"no good backup of {path.name} found in {path.parent / 'backups'}")
+    aside = restore_backup(path, chosen)
+    kept = f"; the previous file was kept as {aside.name}" if aside.exists() else ""
+    print(f"Restored {path.name} from {chosen.name}{kept}", file=sys.stderr)
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from annotator.app import run_gui
 
@@ -148,6 +196,8 @@ COMMANDS = {
     "export": cmd_export,
     "stats": cmd_stats,
     "copy": cmd_copy,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
     "gui": cmd_gui,
 }
 
