@@ -64,7 +64,7 @@ def read_holder(lock_file: Path) -> LockHolder | None:
     try:
         with lock_file.open("rb") as handle:
             raw = handle.read(4096)
-        data: Any = json.loads(raw.split(b"\0", 1)[0].decode("utf-8"))
+        data: Any = json.loads(raw.split(b"\n", 1)[0].decode("utf-8"))
     except (OSError, ValueError):
         return None
     if not isinstance(data, dict):
@@ -96,7 +96,8 @@ class ProjectLock:
             return self
         for _ in range(5):  # retry if the file was replaced between open and lock
             try:
-                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+                flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0)
+                fd = os.open(self.path, flags, 0o644)
             except OSError as exc:
                 raise ProjectError(
                     f"{self.path}: cannot create the project lock ({exc.strerror or exc})"
