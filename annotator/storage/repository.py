@@ -731,10 +731,9 @@ class DocumentEditor:
             )
             if done.rowcount == 0:
                 self._owner_check(conn, EntityRow, span.id, "span")
-                conn.execute(
-                    insert(EntityRow).values(
-                        id=span.id, document_id=self.doc_id, created_at=now, **values
-                    )
+                conn.execute(  # parameters, not .values(): the compiled insert is reused
+                    insert(EntityRow),
+                    dict(id=span.id, document_id=self.doc_id, created_at=now, **values),
                 )
             self._touch(conn)
 
