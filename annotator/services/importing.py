@@ -7,13 +7,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.core.model import AnnotatedDocument
-from annotator.formats.native_jsonl import read_native_jsonl
-from annotator.formats.plaintext import TEXT_SUFFIXES, expand_paths, read_article
-from annotator.formats.problems import FormatError, ImportProblem
+from annotator.formats.importers import (
+    FORMAT_SUFFIXES,
+    IMPORT_SUFFIXES,
+    JSONL_SUFFIXES,
+    detect_format,
+    import_format,
+    is_brat_text,
+)
+from annotator.formats.plaintext import expand_paths
+from annotator.formats.problems import ImportProblem
+from annotator.formats.source_text import OffsetChoice
 from annotator.services.project import Project
 
-JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
-IMPORTABLE = TEXT_SUFFIXES | JSONL_SUFFIXES
+__all__ = ["IMPORTABLE", "JSONL_SUFFIXES", "Cancelled", "ImportReport", "import_paths"]
+
+IMPORTABLE = IMPORT_SUFFIXES
 BATCH = 200
 
 
@@ -49,31 +58,32 @@ class ImportReport:
 
 
 def _records(
-    paths: Iterable[Path], report: ImportReport
+    paths: Iterable[Path], report: ImportReport, fmt: str, offsets: OffsetChoice
 ) -> Iterator[AnnotatedDocument | ImportProblem]:
-    for path, named in expand_paths(paths, IMPORTABLE):
-        suffix = path.suffix.lower()
+    suffixes = IMPORT_SUFFIXES if fmt == "auto" else FORMAT_SUFFIXES[fmt]
+    for path, named in expand_paths(paths, suffixes):
         if not path.exists():
             yield ImportProblem(str(path), None, "no such file or folder")
             continue
-        if suffix in TEXT_SUFFIXES:
-            report.files += 1
-            try:
-                yield read_article(path)
-            except FormatError as exc:
-                yield exc.problem
-        elif suffix in JSONL_SUFFIXES:
-            report.files += 1
-            yield from read_native_jsonl(path)
-        elif named:
-            yield ImportProblem(
-                str(path),
-                None,
-                f"unsupported file type {suffix or '(none)'!r}; "
-                f"expected one of {', '.join(sorted(IMPORTABLE))}",
-            )
+        if fmt == "auto":
+            if not named and is_brat_text(path):
+                continue  # read with its .ann
+            found = detect_format(path)
         else:
-            report.skipped_files.append(str(path))
+            found = fmt
+        if found is None:
+            if named:
+                yield ImportProblem(
+                    str(path),
+                    None,
+                    f"unsupported file type {path.suffix.lower() or '(none)'!r}; "
+                    f"expected one of {', '.join(sorted(IMPORTABLE))} (or choose a format)",
+                )
+            else:
+                report.skipped_files.append(str(path))
+            continue
+        report.files += 1
+        yield from import_format(found)(path, offsets)
 
 
 def import_paths(
@@ -81,8 +91,16 @@ def import_paths(
     paths: Sequence[str | Path],
     progress: Callable[[ImportReport], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    *,
+    fmt: str = "auto",
+    offsets: OffsetChoice = "auto",
 ) -> ImportReport:
-    """Import articles (.txt/.md) and native JSONL from files and folders.
+    """Import articles and annotated data from files and folders.
+
+    `fmt` is "auto" (recognised per file by suffix and content, see
+    `annotator.formats.importers`) or one import format for every file. `offsets` says
+    whether doccano/Label Studio offsets count code points or UTF-16 units ("auto": per
+    record, from the spans).
 
     Good records are stored in batches; each bad file or line becomes a problem that
     names the file and line. Identical texts are recognised and not stored twice.
@@ -103,7 +121,9 @@ def import_paths(
         if progress is not None:
             progress(report)
 
-    for record in _records([Path(p) for p in paths], report):
+    if fmt != "auto":
+        import_format(fmt)  # unknown names fail before anything is read
+    for record in _records([Path(p) for p in paths], report, fmt, offsets):
         if cancelled is not None and cancelled():
             raise Cancelled()
         if isinstance(record, ImportProblem):
