@@ -27,7 +27,7 @@ test: $(VENV)/.test-deps
 
 lint: $(VENV)/.test-deps
 	$(BIN)/lint-imports
-	$(BIN)/ruff check annotator tests bench
+	$(BIN)/ruff check .
 	$(BIN)/mypy
 
 clean:

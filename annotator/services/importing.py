@@ -61,7 +61,10 @@ def _records(
     paths: Iterable[Path], report: ImportReport, fmt: str, offsets: OffsetChoice
 ) -> Iterator[AnnotatedDocument | ImportProblem]:
     suffixes = IMPORT_SUFFIXES if fmt == "auto" else FORMAT_SUFFIXES[fmt]
-    for path, named in expand_paths(paths, suffixes):
+    for path, named in expand_paths(paths):
+        if not named and path.suffix.lower() not in suffixes:
+            report.skipped_files.append(str(path))
+            continue
         if not path.exists():
             yield ImportProblem(str(path), None, "no such file or folder")
             continue
