@@ -156,7 +156,12 @@ def write_brat_folder(items: Iterable[AnnotatedDocument], folder: Path, ctx: Exp
 
 
 def read_brat_pair(
-    ann_path: Path, annotator: str = "", *, txt: bytes | None = None, ann: bytes | None = None
+    ann_path: Path,
+    annotator: str = "",
+    *,
+    txt: bytes | None = None,
+    ann: bytes | None = None,
+    doc_id: str | None = None,
 ) -> AnnotatedDocument | ImportProblem:
     """One document from ``X.ann`` and ``X.txt`` (bytes may be given, e.g. from a zip)."""
     txt_path = ann_path.with_suffix(".txt")
@@ -183,7 +188,7 @@ def read_brat_pair(
         return ImportProblem(str(ann_path), exc.line, exc.message)
     entities, claims, targets = parsed
     try:
-        doc = new_document(source.text, doc_id=ann_path.stem, source=str(ann_path))
+        doc = new_document(source.text, doc_id=doc_id or ann_path.stem, source=str(ann_path))
         return annotated(doc, DocumentAnnotations.of(entities.values(), claims.values(), targets))
     except RecordError as exc:
         return ImportProblem(str(ann_path), None, str(exc))
@@ -281,7 +286,13 @@ def read_brat_zip(path: Path, annotator: str = "") -> Iterator[AnnotatedDocument
             if txt not in names:
                 yield ImportProblem(str(where), None, f"no {Path(txt).name} beside it")
                 continue
-            yield read_brat_pair(where, annotator, txt=archive.read(txt), ann=archive.read(name))
+            yield read_brat_pair(
+                where,
+                annotator,
+                txt=archive.read(txt),
+                ann=archive.read(name),
+                doc_id=Path(name).stem,
+            )
 
 
 def is_brat_zip(path: Path) -> bool:

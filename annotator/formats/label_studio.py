@@ -97,7 +97,9 @@ def task(item: AnnotatedDocument, ctx: ExportContext, key: str) -> dict[str, Any
                 "end": conv(end),
                 "text": text[start:end],
                 kind: value,
-            },
+            }
+            if kind != "textarea"
+            else {"start": conv(start), "end": conv(end), "text": value},
         }
 
     result: list[dict[str, Any]] = []
@@ -251,7 +253,7 @@ def parse_task(data: Any, annotator: str = "", offsets: OffsetChoice = "auto") -
     result, done = _pick_result(data)
     regions = [r for r in result if isinstance(r, dict) and isinstance(r.get("value"), dict)]
     spans = [
-        (r["value"].get("start"), r["value"].get("end"), r["value"].get("text"))
+        (r["value"]["start"], r["value"]["end"], _quoted(r["value"]))
         for r in regions
         if type(r["value"].get("start")) is int and type(r["value"].get("end")) is int
     ]
@@ -269,7 +271,7 @@ def parse_task(data: Any, annotator: str = "", offsets: OffsetChoice = "auto") -
             if not isinstance(labels, list) or not labels or not isinstance(labels[0], str):
                 raise RecordError(f"result {i}: labels must be a list of strings")
             start, end = source.span(
-                value.get("start"), value.get("end"), f"result {i}", value.get("text")
+                value.get("start"), value.get("end"), f"result {i}", _quoted(value)
             )
             if r.get("from_name") == CLAIM_TAG or labels[0] == CLAIM_VALUE:
                 claims[rid] = Claim(rid, start, end, annotator=annotator)
@@ -316,6 +318,11 @@ def parse_task(data: Any, annotator: str = "", offsets: OffsetChoice = "auto") -
     )
     ann = DocumentAnnotations.of(entities.values(), claims.values(), targets, doc_sentiment)
     return annotated(doc, ann)
+
+
+def _quoted(value: dict[str, Any]) -> str | None:
+    text = value.get("text")
+    return text if isinstance(text, str) else None
 
 
 def _with(claim: Claim, **changes: Any) -> Claim:

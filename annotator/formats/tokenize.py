@@ -4,9 +4,10 @@ spaCy's rule-based tokenizer (``spacy.blank("xx")``) is used when spaCy is insta
 otherwise a regex tokenizer: runs of word characters (``\\w+``, joined across inner
 ``.``, ``'``, ``’`` and ``-``), and single other non-space characters, with combining
 marks, variation selectors, emoji modifiers, ZWJ sequences and flag pairs kept inside
-the token they belong to (spaCy's tokens get the same repair). Tokens are ``(start, end)`` code point offsets, whitespace
-never belongs to a token. `split_at` cuts tokens at span boundaries so that every span
-starts and ends on a token boundary.
+the token they belong to (spaCy's tokens get the same repair). Tokens are
+``(start, end)`` code point offsets; whitespace never belongs to a token.
+`split_at` cuts tokens at span boundaries so that every span starts and ends on a
+token boundary.
 """
 
 from __future__ import annotations

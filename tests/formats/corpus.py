@@ -54,8 +54,14 @@ def doc1() -> AnnotatedDocument:
             "ann",
         ),
         Claim("c2", *at(t, "constructive"), "e9", "", {"type": "opinion"}, "bob"),
-        Claim("c3", *at(t, "Trade talks 👩‍👩‍👧 in 北京 and London 🇬🇧 resumed.\nCafe"), None,
-              "a spokesperson", {}, "ann"),
+        Claim(
+            "c3",
+            *at(t, "Trade talks 👩‍👩‍👧 in 北京 and London 🇬🇧 resumed.\nCafe"),
+            None,
+            "a spokesperson",
+            {},
+            "ann",
+        ),
     ]
     targets = [
         TargetSentiment("t1", "e6", "negative", "ann"),
@@ -87,3 +93,43 @@ def surfaces(item: AnnotatedDocument) -> set[tuple[str, str]]:
     """(label, text) of every entity."""
     t = item.document.text
     return {(e.label, t[e.start : e.end]) for e in item.annotations.entities.values()}
+
+
+def facts(item: AnnotatedDocument) -> dict[str, object]:
+    """Every annotation as comparable values that do not depend on ids."""
+    ann = item.annotations
+    ents = ann.entities
+
+    def key(entity_id: str | None) -> tuple[int, int, str] | None:
+        e = ents.get(entity_id or "")
+        return (e.start, e.end, e.label) if e else None
+
+    return {
+        "text": item.document.text,
+        "entities": sorted((e.start, e.end, e.label) for e in ents.values()),
+        "claims": sorted(
+            (c.start, c.end, str(key(c.speaker_id)), c.speaker_text, sorted(c.attributes.items()))
+            for c in ann.claims.values()
+        ),
+        "targets": sorted((str(key(t.entity_id)), t.label) for t in ann.targets.values()),
+        "document_sentiment": ann.document_sentiment,
+    }
+
+
+def export_bytes(
+    fmt: str, items: list[AnnotatedDocument], **options: object
+) -> tuple[bytes, object]:
+    """Write `items` in `fmt` to memory; returns (bytes, context)."""
+    import io
+
+    from annotator.formats.export_context import ExportContext
+    from annotator.formats.registry import export_format
+
+    ctx = ExportContext(**options)  # type: ignore[arg-type]
+    buffer = io.BytesIO()
+    export_format(fmt).write(items, buffer, ctx)
+    return buffer.getvalue(), ctx
+
+
+def crlf(text: str) -> str:
+    return text.replace("\n", "\r\n")
