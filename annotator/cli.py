@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from annotator import __version__
 from annotator.core.model import Status
@@ -115,7 +116,7 @@ def _id_list(value: str | None) -> list[str] | None:
         return None
     if value.startswith("@"):
         try:
-            lines = open(value[1:], encoding="utf-8").read().splitlines()  # noqa: SIM115
+            lines = Path(value[1:]).read_text(encoding="utf-8").splitlines()
         except OSError as exc:
             raise UsageError(f"{value[1:]}: {exc.strerror}") from None
         return [line.strip() for line in lines if line.strip()]

@@ -93,9 +93,16 @@ def is_brat_text(path: Path) -> bool:
     return path.suffix.lower() == ".txt" and path.with_suffix(".ann").is_file()
 
 
+def is_manifest(path: Path) -> bool:
+    """An export manifest (``X.manifest.json``), never imported as data."""
+    return path.name.lower().endswith(".manifest.json")
+
+
 def detect_format(path: Path) -> str | None:
     """The import format of `path` by suffix and content, or None if not importable."""
     suffix = path.suffix.lower()
+    if is_manifest(path):
+        return None
     if suffix in TEXT_SUFFIXES:
         return "brat" if is_brat_text(path) else "text"
     if suffix == ".ann":

@@ -14,6 +14,7 @@ from annotator.formats.importers import (
     detect_format,
     import_format,
     is_brat_text,
+    is_manifest,
 )
 from annotator.formats.plaintext import expand_paths
 from annotator.formats.problems import ImportProblem
@@ -62,6 +63,8 @@ def _records(
 ) -> Iterator[AnnotatedDocument | ImportProblem]:
     suffixes = IMPORT_SUFFIXES if fmt == "auto" else FORMAT_SUFFIXES[fmt]
     for path, named in expand_paths(paths):
+        if not named and is_manifest(path):
+            continue  # an export's manifest, beside its data
         if not named and path.suffix.lower() not in suffixes:
             report.skipped_files.append(str(path))
             continue

@@ -108,7 +108,13 @@ def facts(item: AnnotatedDocument) -> dict[str, object]:
         "text": item.document.text,
         "entities": sorted((e.start, e.end, e.label) for e in ents.values()),
         "claims": sorted(
-            (c.start, c.end, str(key(c.speaker_id)), c.speaker_text, sorted(c.attributes.items()))
+            (
+                c.start,
+                c.end,
+                str(key(c.speaker_id)),
+                "" if c.speaker_id else c.speaker_text,  # a linked speaker's text is derived
+                sorted(c.attributes.items()),
+            )
             for c in ann.claims.values()
         ),
         "targets": sorted((str(key(t.entity_id)), t.label) for t in ann.targets.values()),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import sys
 from pathlib import Path
 
@@ -44,7 +45,7 @@ def test_docbin_loads_and_every_span_aligns(tmp_path: Path) -> None:
         got = sorted((s.start_char, s.end_char, s.label_) for s in doc.spans["entities"])
         assert got == sorted((e.start, e.end, e.label) for e in ann.entities.values())
         ents = [(s.start_char, s.end_char) for s in doc.ents]
-        assert all(a[1] <= b[0] for a, b in zip(ents, ents[1:], strict=False))
+        assert all(a[1] <= b[0] for a, b in itertools.pairwise(ents))
         assert len(doc.spans["claims"]) == len(ann.claims)
         assert {s.label_ for s in doc.spans["claims"]} <= {"CLAIM"}
     first = docs[0]
