@@ -1,0 +1,59 @@
+"""The Qt half of `annotator --smoke-test`: build the real main window once and show it.
+
+Run after the Qt-free round trip (annotator.services.smoke); in a frozen build this proves
+that the Qt libraries, the platform plugin, the icon and the window code were all bundled.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QLibraryInfo
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from annotator.services.project import open_project
+from annotator.ui.app_icon import app_icon
+from annotator.ui.main_window import MainWindow
+
+EXPOSE_TIMEOUT = 10.0
+
+
+class WindowCheckFailed(RuntimeError):
+    """The main window could not be shown or painted."""
+
+
+def check_main_window(project_path: Path, annotator: str) -> str:
+    """Open the project in the real main window, wait until it is on screen, paint it, close it.
+
+    Returns a one-line summary naming the Qt platform plugin that was used.
+    """
+    app = QApplication.instance() or QApplication(sys.argv[:1] or ["annotator"])
+    icon = app_icon()
+    if icon.pixmap(64, 64).isNull():
+        raise WindowCheckFailed("the application icon did not load (SVG support missing?)")
+    with open_project(project_path, annotator, create=False) as project:
+        window = MainWindow(project)
+        try:
+            window.setWindowIcon(icon)
+            window.show()
+            handle = window.windowHandle()
+            deadline = time.monotonic() + EXPOSE_TIMEOUT
+            while (handle is None or not handle.isExposed()) and time.monotonic() < deadline:
+                app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+                handle = window.windowHandle()
+            if handle is None or not handle.isExposed():
+                raise WindowCheckFailed(f"the main window was not shown within {EXPOSE_TIMEOUT}s")
+            picture = window.grab()
+            if picture.isNull() or picture.width() < 100:
+                raise WindowCheckFailed("the main window could not be painted")
+            title = window.windowTitle()
+        finally:
+            window.close()
+            window.deleteLater()
+            app.processEvents()
+    platform = QGuiApplication.platformName()
+    version = QLibraryInfo.version().toString()
+    return f"main window {title!r} shown on the {platform!r} platform (Qt {version})"
