@@ -31,7 +31,7 @@ test: $(VENV)/.test-deps
 
 lint: $(VENV)/.test-deps
 	$(BIN)/lint-imports
-	$(BIN)/ruff check annotator tests bench
+	$(BIN)/ruff check .
 	$(BIN)/mypy
 
 # Linux bundle (dist/annotator), tarball and .deb; see packaging/README.md for Windows/macOS.

@@ -19,6 +19,7 @@ from annotator.core.model import (
     TargetSentiment,
     check_span,
 )
+from annotator.core.offsets import utf16_length
 from annotator.core.text import (
     TextRejected,
     check_storable,
@@ -167,7 +168,10 @@ def parse_native_record(data: Any) -> AnnotatedDocument:
         try:
             check_span(start, end, len(raw_text))
         except SpanError as exc:
-            raise RecordError(f"{what}: {exc}") from None
+            hint = ""
+            if not raw_text.isascii() and end <= utf16_length(raw_text):
+                hint = " (offsets counted in UTF-16? Annotator counts code points)"
+            raise RecordError(f"{what}: {exc}{hint}") from None
         given = obj.get("text")
         if isinstance(given, str) and raw_text[start:end] != given:
             hint = " (offsets counted in UTF-16 or bytes?)" if not raw_text.isascii() else ""

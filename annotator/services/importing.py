@@ -51,7 +51,7 @@ class ImportReport:
 def _records(
     paths: Iterable[Path], report: ImportReport
 ) -> Iterator[AnnotatedDocument | ImportProblem]:
-    for path, named in expand_paths(paths, IMPORTABLE):
+    for path, named in expand_paths(paths):
         suffix = path.suffix.lower()
         if not path.exists():
             yield ImportProblem(str(path), None, "no such file or folder")
