@@ -61,10 +61,10 @@ def run_smoke_test(out: TextIO | None = None, err: TextIO | None = None) -> int:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
         log("no display found: using Qt's offscreen platform")
     with tempfile.TemporaryDirectory(prefix="annotator-smoke-", ignore_cleanup_errors=True) as tmp:
+        from annotator.ui.smoke_check import WindowCheckFailed, check_main_window
+
         try:
             report = round_trip(Path(tmp), log=log)
-            from annotator.ui.smoke_check import WindowCheckFailed, check_main_window
-
             log(check_main_window(report.project, SMOKE_ANNOTATOR))
         except (SmokeTestFailed, WindowCheckFailed) as exc:
             log(f"FAILED: {exc}", err)

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, QLibraryInfo
+from PySide6.QtCore import QEventLoop, QLibraryInfo, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -19,6 +21,8 @@ from annotator.ui.app_icon import app_icon
 from annotator.ui.main_window import MainWindow
 
 EXPOSE_TIMEOUT = 10.0
+# Said by Qt's offscreen platform for every top-level window it shows; it means nothing here.
+OFFSCREEN_NOISE = "This plugin does not support propagateSizeHints()"
 
 
 class WindowCheckFailed(RuntimeError):
@@ -34,7 +38,7 @@ def check_main_window(project_path: Path, annotator: str) -> str:
     icon = app_icon()
     if icon.pixmap(64, 64).isNull():
         raise WindowCheckFailed("the application icon did not load (SVG support missing?)")
-    with open_project(project_path, annotator, create=False) as project:
+    with open_project(project_path, annotator, create=False) as project, _without_noise():
         window = MainWindow(project)
         try:
             window.setWindowIcon(icon)
@@ -57,3 +61,23 @@ def check_main_window(project_path: Path, annotator: str) -> str:
     platform = QGuiApplication.platformName()
     version = QLibraryInfo.version().toString()
     return f"main window {title!r} shown on the {platform!r} platform (Qt {version})"
+
+
+@contextmanager
+def _without_noise() -> Iterator[None]:
+    """Pass Qt's messages on to the previous handler, except the offscreen platform's noise."""
+    previous = None
+
+    def handler(kind: QtMsgType, context: object, message: str) -> None:
+        if message == OFFSCREEN_NOISE:
+            return
+        if previous is not None:
+            previous(kind, context, message)
+        else:
+            print(message, file=sys.stderr)
+
+    previous = qInstallMessageHandler(handler)
+    try:
+        yield
+    finally:
+        qInstallMessageHandler(previous)
