@@ -1,8 +1,9 @@
 """Freeze the app with packaging/annotator.spec and prove the frozen build works.
 
-Slow (the freeze takes one to two minutes). Skipped when PyInstaller is not installed
-(`pip install -e '.[package]'`). ANNOTATOR_FROZEN_APP=dist/annotator checks an existing
-bundle instead of freezing a new one (what .ci/run does after `make package`).
+Slow: freezing takes one to two minutes, so it happens only when asked for with
+`pytest -m slow tests/packaging` (and PyInstaller is installed: `pip install -e '.[package]'`);
+a plain `pytest` run skips it. ANNOTATOR_FROZEN_APP=dist/annotator checks an existing bundle
+instead of freezing a new one (what .ci/run does after `make package`).
 """
 
 from __future__ import annotations
@@ -23,10 +24,13 @@ UNWANTED = ("WebEngine", "Qt6Qml", "Qt6Quick", "Qt6Network", "Qt6Pdf", "Qt6Multi
 
 
 @pytest.fixture(scope="module")
-def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def bundle(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     prebuilt = os.environ.get("ANNOTATOR_FROZEN_APP")
     if prebuilt:
         return Path(prebuilt).resolve()
+    selected = str(request.config.getoption("markexpr", ""))
+    if "slow" not in selected or "not slow" in selected:
+        pytest.skip("freezing takes minutes: run `pytest -m slow tests/packaging`")
     pytest.importorskip("PyInstaller", reason="install the package extra to freeze the app")
     work = tmp_path_factory.mktemp("freeze")
     icons = work / "icons"
