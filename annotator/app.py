@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import traceback
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
@@ -44,8 +45,10 @@ def needs_offscreen(environ: Mapping[str, str] | None = None, platform: str = sy
 def run_smoke_test(out: TextIO | None = None, err: TextIO | None = None) -> int:
     """`annotator --smoke-test`: the Qt-free round trip, then the real main window once.
 
-    Works without a display (switches Qt to its offscreen platform). Exits 0 on success.
-    Output goes to stdout/stderr when the process has them (a windowed Windows build may not).
+    Works without a display (switches Qt to its offscreen platform). Returns 0 on success and
+    1 on any failure, with the reason on stderr: a windowed build must never stop on an error
+    dialog. Output goes to stdout/stderr when the process has them (a windowed Windows build
+    may not).
     """
     from annotator.services.smoke import SMOKE_ANNOTATOR, SmokeTestFailed
     from annotator.services.smoke import run_smoke_test as round_trip
@@ -61,13 +64,16 @@ def run_smoke_test(out: TextIO | None = None, err: TextIO | None = None) -> int:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
         log("no display found: using Qt's offscreen platform")
     with tempfile.TemporaryDirectory(prefix="annotator-smoke-", ignore_cleanup_errors=True) as tmp:
-        from annotator.ui.smoke_check import WindowCheckFailed, check_main_window
-
         try:
             report = round_trip(Path(tmp), log=log)
+            from annotator.ui.smoke_check import check_main_window
+
             log(check_main_window(report.project, SMOKE_ANNOTATOR))
-        except (SmokeTestFailed, WindowCheckFailed) as exc:
+        except SmokeTestFailed as exc:
             log(f"FAILED: {exc}", err)
+            return 1
+        except Exception:  # any other failure is a failed check, not a crash dialog
+            log(f"FAILED with an unexpected error:\n{traceback.format_exc()}", err)
             return 1
     log("passed")
     return 0

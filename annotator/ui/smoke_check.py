@@ -17,6 +17,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from annotator.services.project import open_project
+from annotator.services.smoke import SmokeTestFailed
 from annotator.ui.app_icon import app_icon
 from annotator.ui.main_window import MainWindow
 
@@ -25,7 +26,7 @@ EXPOSE_TIMEOUT = 10.0
 OFFSCREEN_NOISE = "This plugin does not support propagateSizeHints()"
 
 
-class WindowCheckFailed(RuntimeError):
+class WindowCheckFailed(SmokeTestFailed):
     """The main window could not be shown or painted."""
 
 

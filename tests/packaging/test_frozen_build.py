@@ -2,8 +2,9 @@
 
 Slow: freezing takes one to two minutes, so it happens only when asked for with
 `pytest -m slow tests/packaging` (and PyInstaller is installed: `pip install -e '.[package]'`);
-a plain `pytest` run skips it. ANNOTATOR_FROZEN_APP=dist/annotator checks an existing bundle
-instead of freezing a new one (what .ci/run does after `make package`).
+a plain `pytest` run skips it. ANNOTATOR_FROZEN_APP=dist/annotator (dist/Annotator.app on
+macOS) checks an existing bundle instead of freezing a new one (what .ci/run does after
+`make package`).
 """
 
 from __future__ import annotations
@@ -57,14 +58,16 @@ def bundle(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         timeout=1800,
         env={**os.environ, "ANNOTATOR_ICON_DIR": str(icons)},
     )
-    return work / "dist" / "annotator"
+    return work / "dist" / ("Annotator.app" if sys.platform == "darwin" else "annotator")
 
 
 def executable(bundle: Path, console: bool = False) -> Path:
     """The app; on Windows `console` picks the console twin the command line needs."""
+    if bundle.suffix == ".app":
+        return bundle / "Contents" / "MacOS" / "Annotator"
     if sys.platform == "win32":
         return bundle / ("annotator-cli.exe" if console else "annotator.exe")
-    return bundle / ("Annotator" if sys.platform == "darwin" else "annotator")
+    return bundle / "annotator"
 
 
 def run(

@@ -101,3 +101,17 @@ def test_only_the_offscreen_noise_is_silenced(qtlog: Any) -> None:
         "a real problem",
         smoke_check.OFFSCREEN_NOISE,
     ]
+
+
+def test_an_unexpected_error_is_a_failed_check_not_a_crash(
+    qapp: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("annotator.services.smoke.run_smoke_test", broken)
+    out, err = io.StringIO(), io.StringIO()
+    assert run_smoke_test(out, err) == 1
+    assert err.getvalue().startswith("smoke-test: FAILED with an unexpected error:\n")
+    assert "OSError: [Errno 28] No space left on device" in err.getvalue()
+    assert "passed" not in out.getvalue()
