@@ -70,7 +70,7 @@ Architecture: $arch
 Maintainer: Annotator developers <annotator@example.org>
 Installed-Size: $installed_kb
 Depends: libc6 (>= $glibc), libxcb-icccm4, libxcb-keysyms1, libxcb-cursor0, libxcb-shape0, libxcb-randr0, libxcb-render-util0, libxcb-image0, libxcb-xkb1, libxkbcommon-x11-0, libxkbcommon0, libegl1, libgl1, libfontconfig1, libfreetype6, libdbus-1-3, libglib2.0-0
-Recommends: fonts-dejavu-core | fonts-liberation2
+Recommends: fonts-dejavu-core | fonts-liberation2, libwayland-client0, libwayland-cursor0, libwayland-egl1
 Section: text
 Priority: optional
 Homepage: https://github.com/annotator/annotator

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import struct
 import sys
@@ -97,3 +98,45 @@ def test_shell_scripts_are_executable() -> None:
     for script in ("linux/build_deb.sh", "linux/annotator.sh", "macos/build_dmg.sh"):
         assert (PACKAGING / script).stat().st_mode & 0o111
     assert (PACKAGING / "macos/signing.sh").stat().st_mode & 0o111
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def test_the_app_imports_no_qt_module_the_bundle_leaves_out() -> None:
+    excluded = set(load("bundle_config").QT_EXCLUDES)
+    offenders = {
+        f"{path.relative_to(ROOT)} imports {name}"
+        for path in (ROOT / "annotator").rglob("*.py")
+        for name in imported_modules(path) & excluded
+    }
+    assert not offenders, f"packaging/bundle_config.py excludes these: {sorted(offenders)}"
+
+
+@pytest.mark.parametrize(
+    ("entry", "kept"),
+    [
+        (("PySide6/Qt/plugins/platforms/libqxcb.so", "/v/libqxcb.so", "BINARY"), True),
+        (("PySide6/Qt/plugins/platforms/libqeglfs.so", "/v/libqeglfs.so", "BINARY"), False),
+        (("/v/plugins/platformthemes/libqgtk3.so", "PySide6/Qt/plugins/platformthemes"), False),
+        (("PySide6\\plugins\\imageformats\\qpdf.dll", "C:\\v\\qpdf.dll", "BINARY"), False),
+        (("PySide6\\opengl32sw.dll", "C:\\v\\opengl32sw.dll", "BINARY"), False),
+        (("PySide6\\Qt6Widgets.dll", "C:\\v\\Qt6Widgets.dll", "BINARY"), True),
+        (("PySide6/Qt/lib/QtQml.framework/QtQml", "/v/QtQml", "BINARY"), False),
+        (("PySide6/Qt/lib/QtGui.framework/QtGui", "/v/QtGui", "BINARY"), True),
+        (("PySide6/Qt/translations/qtbase_de.qm", "/v/qtbase_de.qm", "DATA"), True),
+        (("PySide6/Qt/translations/qtdeclarative_de.qm", "/v/x.qm", "DATA"), False),
+        (("seeds/article.txt", "/src/seeds/article.txt", "DATA"), True),
+    ],
+)
+def test_bundle_filter(entry: tuple[str, ...], kept: bool) -> None:
+    assert load("bundle_config").wanted(entry) is kept
