@@ -113,7 +113,7 @@ class ProjectRepository:
     def annotator_names(self) -> dict[str, str]:
         """Annotator id -> name."""
         with self.engine.connect() as conn:
-            return dict(conn.execute(select(AnnotatorRow.id, AnnotatorRow.name)).tuples().all())
+            return dict(conn.execute(select(AnnotatorRow.id, AnnotatorRow.name)).all())
 
     # -- documents ---------------------------------------------------------------
     def find_by_hash(self, digest: str) -> str | None:
@@ -159,9 +159,7 @@ class ProjectRepository:
                     select(DocumentRow.content_hash, DocumentRow.id).where(
                         DocumentRow.content_hash.in_(set(digests))
                     )
-                )
-                .tuples()
-                .all()
+                ).all()
             )
             ordinal = conn.scalar(select(func.max(DocumentRow.ordinal))) or 0
             for item, digest in zip(items, digests, strict=True):
@@ -357,7 +355,7 @@ class ProjectRepository:
 
     def _statuses(self) -> dict[str, str]:
         with self.engine.connect() as conn:
-            return dict(conn.execute(select(DocumentRow.id, DocumentRow.status)).tuples().all())
+            return dict(conn.execute(select(DocumentRow.id, DocumentRow.status)).all())
 
     def set_status(self, doc_id: str, status: Status) -> None:
         with self.engine.begin() as conn:
@@ -376,7 +374,7 @@ class ProjectRepository:
     # -- annotations -------------------------------------------------------------
     def load_annotations(self, doc_id: str, annotator: str | None = None) -> DocumentAnnotations:
         with self.engine.connect() as conn:
-            names = dict(conn.execute(select(AnnotatorRow.id, AnnotatorRow.name)).tuples().all())
+            names = dict(conn.execute(select(AnnotatorRow.id, AnnotatorRow.name)).all())
             batch = _load_batch(conn, [doc_id], names, self._annotator_filter(annotator, names))
         return batch.get(doc_id, DocumentAnnotations())
 
@@ -400,7 +398,7 @@ class ProjectRepository:
     ) -> Iterator[AnnotatedDocument]:
         """Stream documents with annotations in import order, from one consistent snapshot."""
         with self.engine.connect() as conn, conn.begin():
-            names = dict(conn.execute(select(AnnotatorRow.id, AnnotatorRow.name)).tuples().all())
+            names = dict(conn.execute(select(AnnotatorRow.id, AnnotatorRow.name)).all())
             only = self._annotator_filter(annotator, names)
             last = -1
             while True:
@@ -428,18 +426,16 @@ class ProjectRepository:
     def stats(self, since: datetime | None = None) -> ProjectStats:
         with self.engine.connect() as conn:
             by_status = dict(
-                conn.execute(select(DocumentRow.status, func.count()).group_by(DocumentRow.status))
-                .tuples()
-                .all()
+                conn.execute(
+                    select(DocumentRow.status, func.count()).group_by(DocumentRow.status)
+                ).all()
             )
             labels = dict(
                 conn.execute(
                     select(EntityRow.label, func.count())
                     .group_by(EntityRow.label)
                     .order_by(func.count().desc())
-                )
-                .tuples()
-                .all()
+                ).all()
             )
             per_annotator: dict[str, int] = defaultdict(int)
             for table in (EntityRow, ClaimRow):

@@ -100,7 +100,7 @@ class DocumentListPanel(QWidget):
         self.status_filter.setAccessibleName("Filter documents by status")
         self.status_filter.addItem("All", None)
         for status, text in STATUS_TEXT.items():
-            self.status_filter.addItem(text, status)
+            self.status_filter.addItem(text, status.value)
         self.table = QTableView()
         self.table.setAccessibleName("Documents")
         self.table.setModel(self.table_model)
@@ -136,7 +136,8 @@ class DocumentListPanel(QWidget):
 
     def reload(self) -> None:
         """Query the documents again, keeping the current document selected."""
-        status = self.status_filter.currentData()
+        value = self.status_filter.currentData()
+        status = Status(value) if value else None
         rows = list_documents(self.model.project, status, self.search.text())
         self.table_model.set_rows(rows)
         self._show_current()

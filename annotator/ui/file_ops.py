@@ -126,11 +126,15 @@ class ProjectFiles(QObject):
 
     # -- export ----------------------------------------------------------------------------
     def export(self) -> None:
+        """Ask what to export (a non-blocking dialog); exporting starts when it is accepted."""
         dialog = ExportDialog(
             Path(self._start_dir()), self.window.project.display_name, self.window
         )
-        if dialog.exec() == ExportDialog.DialogCode.Accepted:
-            self.export_to(dialog.choice())
+        dialog.setModal(True)
+        dialog.accepted.connect(lambda: self.export_to(dialog.choice()))
+        dialog.finished.connect(dialog.deleteLater)
+        self.export_dialog = dialog
+        dialog.open()
 
     def export_to(self, choice: ExportChoice) -> Task | None:
         if self.busy:

@@ -109,6 +109,7 @@ class MainWindow(QMainWindow):
         self.model.documentsChanged.connect(self._stats_timer.start)
         self.model.documentChanged.connect(self._document_changed)
         self.model.statusChanged.connect(self._show_document_info)
+        self.model.documentSentimentChanged.connect(self._show_document_info)
         self.model.annotationChanged.connect(lambda *_: self._show_document_info())
 
         self.resize(1400, 860)

@@ -45,7 +45,7 @@ class ExportDialog(QDialog):
         self.status.setAccessibleName("Documents to export")
         self.status.addItem("All documents", None)
         for status, text in STATUS_TEXT.items():
-            self.status.addItem(f"Only “{text}”", status)
+            self.status.addItem(f"Only “{text}”", status.value)
         self.path = QLineEdit()
         self.path.setAccessibleName("Export file")
         browse = QPushButton("Browse…")
@@ -106,6 +106,6 @@ class ExportDialog(QDialog):
     def choice(self) -> ExportChoice:
         return ExportChoice(
             self.format.currentData(),
-            self.status.currentData(),
+            Status(self.status.currentData()) if self.status.currentData() else None,
             str(Path(self.path.text().strip()).expanduser()),
         )
