@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
@@ -89,7 +89,8 @@ class AnnotationList(QWidget):
         self._show_selection(*self.model.selection)
 
     def items(self) -> list[QTreeWidgetItem]:
-        return [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
+        found = (self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount()))
+        return [item for item in found if item is not None]
 
     def _show_selection(self, kind: str, annotation_id: str) -> None:
         self._updating = True
@@ -99,7 +100,7 @@ class AnnotationList(QWidget):
                 self.tree.scrollToItem(item)
                 break
         else:
-            self.tree.setCurrentItem(None)
+            self.tree.setCurrentIndex(QModelIndex())
             self.tree.clearSelection()
         self._updating = False
 

@@ -63,7 +63,9 @@ class ClaimPanel(QWidget):
         self.speaker.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.speaker.setAccessibleName("Claim speaker")
         self.speaker.setToolTip("Pick an entity of this document, or type a name")
-        self.speaker.lineEdit().setPlaceholderText("Pick an entity or type a name")
+        self.speaker_edit = self.speaker.lineEdit()
+        assert self.speaker_edit is not None
+        self.speaker_edit.setPlaceholderText("Pick an entity or type a name")
         self.link = plain_label()
         self.link.setAccessibleName("Claim speaker link")
         self.link.setWordWrap(True)
@@ -74,16 +76,23 @@ class ClaimPanel(QWidget):
         self.attributes: dict[str, QComboBox] = {}
 
         form_host = QWidget()
-        self.form = QFormLayout(form_host)
+        self.form = QFormLayout()
         self.form.setContentsMargins(0, 0, 0, 0)
         self.form.addRow("Claim", self.quote)
         self.form.addRow("Speaker", self.speaker)
         self.form.addRow("", self.link)
+        self.attribute_form = QFormLayout()
+        self.attribute_form.setContentsMargins(0, 0, 0, 0)
         buttons = QHBoxLayout()
         buttons.addWidget(self.show_speaker)
         buttons.addStretch(1)
         buttons.addWidget(self.delete)
-        self._buttons_row = buttons
+        host_layout = QVBoxLayout(form_host)
+        host_layout.setContentsMargins(0, 0, 0, 0)
+        host_layout.addLayout(self.form)
+        host_layout.addLayout(self.attribute_form)
+        host_layout.addLayout(buttons)
+        host_layout.addStretch(1)
 
         self.stack = QStackedWidget()
         self.stack.addWidget(self.placeholder)
@@ -94,7 +103,7 @@ class ClaimPanel(QWidget):
         self.setAccessibleName("Claim panel")
 
         self.speaker.activated.connect(lambda _i: self._commit_speaker())
-        self.speaker.lineEdit().editingFinished.connect(self._commit_speaker)
+        self.speaker_edit.editingFinished.connect(self._commit_speaker)
         self.show_speaker.clicked.connect(self._go_to_speaker)
         self.delete.clicked.connect(self.editor.delete_selected)
         model.selectionChanged.connect(lambda *_: self.refresh())
@@ -105,19 +114,16 @@ class ClaimPanel(QWidget):
 
     # -- building ----------------------------------------------------------------------
     def _build_attributes(self) -> None:
-        while self.form.rowCount() > 3:
-            self.form.removeRow(3)
+        while self.attribute_form.rowCount():
+            self.attribute_form.removeRow(0)
         self.attributes.clear()
         for attr in self.model.schema.claim_attributes:
             combo = QComboBox()
             combo.addItems(list(attr.choices))
             combo.setAccessibleName(f"Claim {attr.name}")
             combo.activated.connect(lambda _i, n=attr.name, c=combo: self._set_attribute(n, c))
-            self.form.addRow(attr.name.capitalize(), combo)
+            self.attribute_form.addRow(attr.name.capitalize(), combo)
             self.attributes[attr.name] = combo
-        host = QWidget()
-        host.setLayout(self._buttons_row)
-        self.form.addRow(host)
         self.refresh()
 
     def current_claim(self) -> Claim | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -26,7 +27,7 @@ class AnnotationEditor(QObject):
 
     message = Signal(str)
 
-    def __init__(self, model: DocumentModel, view, parent: QObject | None = None) -> None:
+    def __init__(self, model: DocumentModel, view: Any, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.model = model
         self.view = view

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import QPlainTextEdit, QTextEdit
+from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
 from annotator.core.offsets import OffsetMap
 from annotator.ui.document_model import DocumentModel
@@ -19,7 +19,7 @@ class FallbackArticleView(QPlainTextEdit):
 
     spanSelectionChanged = Signal()
 
-    def __init__(self, model: DocumentModel, parent=None) -> None:
+    def __init__(self, model: DocumentModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = model
         self._map = OffsetMap("")
@@ -93,8 +93,8 @@ class FallbackArticleView(QPlainTextEdit):
         cursor = QTextCursor(self.document())
         cursor.setPosition(self._map.to_utf16(start))
         cursor.setPosition(self._map.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
-        extra.cursor = cursor  # type: ignore[attr-defined]
-        extra.format = fmt  # type: ignore[attr-defined]
+        extra.cursor = cursor
+        extra.format = fmt
         return extra
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,7 +14,7 @@ from annotator.services.importing import IMPORTABLE, ImportReport, import_paths
 from annotator.services.project import PROJECT_SUFFIX, Project, ProjectError, open_project
 from annotator.ui.dialogs.export_dialog import ExportChoice, ExportDialog
 from annotator.ui.dialogs.import_report import ImportReportDialog
-from annotator.ui.workers import ProgressRunner, Task
+from annotator.ui.workers import Progress, ProgressRunner, Task
 
 if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow
@@ -93,7 +93,7 @@ class ProjectFiles(QObject):
             return None
         project = self.window.project
 
-        def job(progress, cancelled) -> ImportReport:
+        def job(progress: Progress, cancelled: Callable[[], bool]) -> ImportReport:
             return import_paths(
                 project,
                 list(paths),
@@ -142,7 +142,7 @@ class ProjectFiles(QObject):
             return None
         project: Project = self.window.project
 
-        def job(progress, cancelled) -> ExportReport:
+        def job(progress: Progress, cancelled: Callable[[], bool]) -> ExportReport:
             return export_project(
                 project,
                 choice.path,

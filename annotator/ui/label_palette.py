@@ -36,8 +36,9 @@ class LabelPalette(QWidget):
     def rebuild(self) -> None:
         while self._grid.count():
             item = self._grid.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         self.buttons.clear()
         schema = self.model.schema
         entries = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator import __version__
+from annotator.core.schema import LabelSchema
 from annotator.services.documents import document_exists, next_unfinished
 from annotator.services.project import Project
 from annotator.services.statistics import project_stats
@@ -53,7 +55,7 @@ class MainWindow(QMainWindow):
         self.setDockNestingEnabled(True)
 
         self.model = DocumentModel(project, self)
-        self.view = make_article_view(self.model)
+        self.view: Any = make_article_view(self.model)  # QPlainTextEdit + the span API
         self.view.setFrameShape(self.view.Shape.NoFrame)
         self.setCentralWidget(self.view)
         self.editor = AnnotationEditor(self.model, self.view, self)
@@ -305,7 +307,7 @@ class MainWindow(QMainWindow):
         if dialog.exec() == SchemaEditor.DialogCode.Accepted and dialog.result_schema is not None:
             self.apply_schema(dialog.result_schema, dialog.renames)
 
-    def apply_schema(self, schema, renames: dict[str, str]) -> None:
+    def apply_schema(self, schema: LabelSchema, renames: dict[str, str]) -> None:
         try:
             self.model.set_schema(schema, renames)
         except Exception as exc:

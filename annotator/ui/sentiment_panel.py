@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGridLayout,
@@ -57,13 +59,16 @@ class SentimentPanel(QWidget):
         for grid in (self._document_grid, self._target_grid):
             while grid.count():
                 item = grid.takeAt(0)
-                if item.widget():
-                    item.widget().deleteLater()
+                widget = item.widget() if item is not None else None
+                if widget is not None:
+                    widget.deleteLater()
         self.document_buttons = self._fill(self._document_grid, "Document", self._set_document)
         self.target_buttons = self._fill(self._target_grid, "Target", self._set_target)
         self.refresh()
 
-    def _fill(self, grid: QGridLayout, prefix: str, handler) -> dict[str, QPushButton]:
+    def _fill(
+        self, grid: QGridLayout, prefix: str, handler: Callable[[str | None], None]
+    ) -> dict[str, QPushButton]:
         buttons: dict[str, QPushButton] = {}
         group = QButtonGroup(self)
         group.setExclusive(False)

@@ -42,8 +42,10 @@ class AppSettings:
     def recent_projects(self) -> list[str]:
         value = self.qsettings.value("projects/recent", [])
         if isinstance(value, str):
-            value = [value]
-        return [str(v) for v in value or [] if v]
+            return [value] if value else []
+        if isinstance(value, list):
+            return [str(v) for v in value if v]
+        return []
 
     def add_recent_project(self, location: str) -> None:
         location = _normal(location)

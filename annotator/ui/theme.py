@@ -11,10 +11,10 @@ THEMES = ("system", "light", "dark")
 
 def is_dark(app: QGuiApplication | None = None) -> bool:
     """True when the application currently uses a dark palette."""
-    app = app or QGuiApplication.instance()  # type: ignore[assignment]
-    if app is None:
+    current = app or QGuiApplication.instance()
+    if not isinstance(current, QGuiApplication):
         return False
-    window = app.palette().color(QPalette.ColorRole.Window)  # type: ignore[union-attr]
+    window = current.palette().color(QPalette.ColorRole.Window)
     return window.lightness() < 128
 
 

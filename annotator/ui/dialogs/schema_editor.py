@@ -133,14 +133,14 @@ class SchemaEditor(QDialog):
         n = self.table.rowCount()
         r = self._append(EntityLabel(f"LABEL{n + 1}", NEW_COLOURS[n % len(NEW_COLOURS)]), None)
         self.table.setCurrentCell(r, NAME)
-        self.table.editItem(self.table.item(r, NAME))
+        self.table.editItem(self._item(r, NAME))
 
     def remove_label(self) -> None:
         r = self.table.currentRow()
         if r < 0:
             self.problem.setText("Select a label to remove.")
             return
-        original = self.table.item(r, NAME).data(ORIGINAL_ROLE)
+        original = self._item(r, NAME).data(ORIGINAL_ROLE)
         used = self.usage.get(original, 0) if original else 0
         if used:
             self.problem.setText(
@@ -156,12 +156,19 @@ class SchemaEditor(QDialog):
         if r < 0:
             self.problem.setText("Select a label to recolour.")
             return
-        item = self.table.item(r, COLOUR)
+        item = self._item(r, COLOUR)
         chosen = QColorDialog.getColor(QColor(item.text()), self, "Label colour")
         if chosen.isValid():
             item.setText(chosen.name().upper())
 
     # -- result ----------------------------------------------------------------------------
+    def _item(self, r: int, c: int) -> QTableWidgetItem:
+        item = self.table.item(r, c)
+        if item is None:
+            item = QTableWidgetItem("")
+            self.table.setItem(r, c, item)
+        return item
+
     def _cell(self, r: int, c: int) -> str:
         item = self.table.item(r, c)
         return item.text().strip() if item else ""
@@ -180,7 +187,7 @@ class SchemaEditor(QDialog):
                     self._cell(r, DESCRIPTION),
                 )
             )
-            original = self.table.item(r, NAME).data(ORIGINAL_ROLE)
+            original = self._item(r, NAME).data(ORIGINAL_ROLE)
             if original and original != name:
                 renames[original] = name
         schema = replace(
