@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QMenu, QToolBar
+from PySide6.QtWidgets import QLabel, QMenu, QToolBar
 
 from annotator.core.model import Status
 from annotator.ui.document_list import STATUS_TEXT
@@ -174,9 +174,17 @@ class WorkbenchActions(QObject):
         self.toolbar.setObjectName("main_toolbar")
         self.toolbar.setAccessibleName("Main toolbar")
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.toolbar.addActions([self.undo, self.redo])
+        self.toolbar.addActions(self._toolbar_history())
         self.toolbar.addSeparator()
+        status_label = QLabel("Status:")
+        status_label.setContentsMargins(6, 0, 4, 0)
+        self.toolbar.addWidget(status_label)
+        for status, action in self.status.items():
+            action.setIconText(STATUS_TEXT[status])
         self.toolbar.addActions(list(self.status.values()))
+        self.previous_document.setIconText("◂ Previous")
+        self.next_unfinished.setIconText("Next unfinished ▸")
+        self.done_and_next.setIconText("Done && next ▸")
         self.toolbar.addSeparator()
         self.toolbar.addActions([self.previous_document, self.next_unfinished, self.done_and_next])
         window.addToolBar(self.toolbar)
@@ -263,6 +271,21 @@ class WorkbenchActions(QObject):
         target_menu.addActions([*self.target_sentiment.values(), self.clear_target_sentiment])
         self.annotate_menu.addSeparator()
         self.annotate_menu.addActions([self.next_annotation, self.previous_annotation, self.delete])
+
+    def _toolbar_history(self) -> list[QAction]:
+        """Short Undo/Redo buttons (the menu items carry the shortcuts and full texts)."""
+        group = self.model.undo_group
+        undo = QAction("Undo", self.window)
+        redo = QAction("Redo", self.window)
+        undo.triggered.connect(group.undo)
+        redo.triggered.connect(group.redo)
+        group.canUndoChanged.connect(undo.setEnabled)
+        group.canRedoChanged.connect(redo.setEnabled)
+        group.undoTextChanged.connect(lambda text: undo.setToolTip(f"Undo {text}".strip()))
+        group.redoTextChanged.connect(lambda text: redo.setToolTip(f"Redo {text}".strip()))
+        undo.setEnabled(group.canUndo())
+        redo.setEnabled(group.canRedo())
+        return [undo, redo]
 
     def show_status(self) -> None:
         current = self.model.current_status()

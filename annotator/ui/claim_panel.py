@@ -165,14 +165,14 @@ class ClaimPanel(QWidget):
         if entity is not None and session is not None:
             colour = self.model.schema.color_of(entity.label)
             name = snippet(session.text[entity.start : entity.end], 60)
-            self.link.setText(f"🗣 {name} ({entity.label}) said this claim")
+            self.link.setText(f"Said by {name} ({entity.label})")
             self.link.setStyleSheet(
                 f"background: {colour}; color: {text_colour_on(colour)};"
                 " border-radius: 4px; padding: 3px 6px;"
             )
             self.show_speaker.setEnabled(True)
         elif claim.speaker_text:
-            self.link.setText(f"🗣 {claim.speaker_text} (typed; not linked to a span)")
+            self.link.setText(f"Said by {claim.speaker_text} (typed; not linked to a span)")
             self.link.setStyleSheet("border: 1px dashed palette(mid); padding: 3px 6px;")
             self.show_speaker.setEnabled(False)
         else:

@@ -29,6 +29,10 @@ class FallbackArticleView(QPlainTextEdit):
             | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
         self.setAccessibleName("Article text")
+        font = self.font()
+        font.setPointSizeF(max(font.pointSizeF(), 10.0) * 1.15)
+        self.setFont(font)
+        self.document().setDocumentMargin(18)
         self.selectionChanged.connect(self.spanSelectionChanged)
         model.documentChanged.connect(self._reload)
         model.annotationChanged.connect(self._refresh)

@@ -79,3 +79,5 @@ class LabelPalette(QWidget):
         for name, button in self.buttons.items():
             if button.isCheckable():
                 button.setChecked(name == current)
+                text = button.text().removesuffix("  ✓")
+                button.setText(f"{text}  ✓" if name == current else text)

@@ -115,6 +115,14 @@ class MainWindow(QMainWindow):
         self.model.annotationChanged.connect(lambda *_: self._show_document_info())
 
         self.resize(1400, 860)
+        self.resizeDocks(
+            [self.docks["documents"], self.docks["labels"]], [330, 360], Qt.Orientation.Horizontal
+        )
+        self.resizeDocks(
+            [self.docks["documents"], self.docks["annotations"]],
+            [300, 500],
+            Qt.Orientation.Vertical,
+        )
         self.commands.themes.get(self.settings.theme(), self.commands.themes["system"]).setChecked(
             True
         )
@@ -237,7 +245,8 @@ class MainWindow(QMainWindow):
         ann = session.annotations
         status = STATUS_TEXT[session.document.status]
         self.document_info.setText(
-            f"{status} · {len(ann.entities)} entities · {len(ann.claims)} claims"
+            f"{status} · {_count(len(ann.entities), 'entity', 'entities')}"
+            f" · {_count(len(ann.claims), 'claim', 'claims')}"
             f" · sentiment: {ann.document_sentiment or '—'}"
         )
 
@@ -367,3 +376,7 @@ class MainWindow(QMainWindow):
         elif paths:
             self.files.import_paths(paths)
         event.acceptProposedAction()
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"

@@ -98,7 +98,7 @@ class SentimentPanel(QWidget):
         session = self.model.session
         current = session.get_document_sentiment() if session else None
         for name, button in self.document_buttons.items():
-            button.setChecked(name == current)
+            _show_checked(button, name == current)
             button.setEnabled(session is not None)
         entity = self.editor.selected_entity()
         target = session.get_target(entity.id) if session and entity else None
@@ -111,4 +111,11 @@ class SentimentPanel(QWidget):
             )
         for name, button in self.target_buttons.items():
             button.setEnabled(entity is not None)
-            button.setChecked(target is not None and target.label == name)
+            _show_checked(button, target is not None and target.label == name)
+
+
+def _show_checked(button: QPushButton, checked: bool) -> None:
+    """Checked state with a tick, so it does not depend on colour alone."""
+    button.setChecked(checked)
+    name = button.text().removeprefix("✓ ")
+    button.setText(f"✓ {name}" if checked else name)

@@ -46,7 +46,7 @@ def test_claim_with_speaker_from_entity(qtbot, make_project, open_window):
     claim = window.model.session.get_claim(claim.id)
     assert claim.speaker_id == speaker_id
     assert claim.speaker_text == "Kevin Hassett"
-    assert "Kevin Hassett (PERSON) said this claim" in panel.link.text()
+    assert panel.link.text() == "Said by Kevin Hassett (PERSON)"
     assert panel.show_speaker.isEnabled()
 
     # attributes: choose "prediction" with the keyboard
