@@ -105,7 +105,7 @@ class ProjectFiles(QObject):
         task.succeeded.connect(self._imported)
         task.failed.connect(lambda message: self.window.show_error(f"Import failed: {message}"))
         task.wasCancelled.connect(self._import_cancelled)
-        return self._run(task, "Import", "Importing articles…")
+        return self.run(task, "Importing articles…")
 
     def _imported(self, report: ImportReport) -> None:
         self.window.documents_changed()
@@ -137,9 +137,14 @@ class ProjectFiles(QObject):
         dialog.open()
 
     def export_to(self, choice: ExportChoice) -> Task | None:
+        """Start exporting on a worker thread; None if another job is running."""
         if self.busy:
             self.window.show_error("Another import or export is still running.")
             return None
+        return self.run(self.export_task(choice), f"Exporting to {Path(choice.path).name}…")
+
+    def export_task(self, choice: ExportChoice) -> Task:
+        """The export job for `choice`, not yet started."""
         project: Project = self.window.project
 
         def job(progress: Progress, cancelled: Callable[[], bool]) -> ExportReport:
@@ -156,7 +161,7 @@ class ProjectFiles(QObject):
         task.succeeded.connect(self._exported)
         task.failed.connect(self._export_failed)
         task.wasCancelled.connect(self._export_cancelled)
-        return self._run(task, "Export", f"Exporting to {Path(choice.path).name}…")
+        return task
 
     def _exported(self, report: ExportReport) -> None:
         n = report.documents
@@ -174,10 +179,11 @@ class ProjectFiles(QObject):
         self.exportCancelled.emit()
 
     # -- running -----------------------------------------------------------------------------
-    def _run(self, task: Task, title: str, label: str) -> Task:
+    def run(self, task: Task, label: str) -> Task:
+        """Run `task` with a cancellable progress dialog."""
         self.busy = True
         self.last_task = task
-        runner = ProgressRunner(self.window, title, label, task)
+        runner = ProgressRunner(self.window, "Annotator", label, task)
         task.done.connect(self._idle)
         runner.start()
         return task

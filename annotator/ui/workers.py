@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -32,6 +33,7 @@ class Task(QThread):
         super().__init__(parent)
         self._job = job
         self._cancel = threading.Event()
+        self._last_report = 0.0
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -39,9 +41,16 @@ class Task(QThread):
     def is_cancelled(self) -> bool:
         return self._cancel.is_set()
 
+    def _progress(self, done: int, total: int) -> None:
+        """Report progress at most every 50 ms (and always the final step)."""
+        now = time.monotonic()
+        if now - self._last_report >= 0.05 or (total and done >= total):
+            self._last_report = now
+            self.progressed.emit(done, total)
+
     def run(self) -> None:
         try:
-            result = self._job(self.progressed.emit, self._cancel.is_set)
+            result = self._job(self._progress, self._cancel.is_set)
         except Cancelled:
             self.wasCancelled.emit()
         except Exception as exc:  # reported to the user, never a traceback
@@ -67,6 +76,7 @@ class ProgressRunner(QObject):
     def __init__(self, parent: QWidget, title: str, label: str, task: Task) -> None:
         super().__init__(parent)
         self.task = task
+        task.setParent(self)  # owned by Qt from here on: deleted with the runner
         self.dialog = QProgressDialog(label, "Cancel", 0, 0, parent)
         self.dialog.setWindowTitle(title)
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -91,5 +101,4 @@ class ProgressRunner(QObject):
         self.dialog.reset()
         self.dialog.hide()
         self.dialog.deleteLater()
-        self.task.deleteLater()
         self.deleteLater()

@@ -9,7 +9,7 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
-from annotator.ui.dialogs.export_dialog import ExportDialog
+from annotator.ui.dialogs.export_dialog import ExportChoice, ExportDialog
 from annotator.ui.dialogs.import_report import ImportReportDialog
 from tests.ui.conftest import drag_select
 
@@ -109,3 +109,26 @@ def test_drop_files_imports_and_reports_refusals(qtbot, make_project, open_windo
     assert f"{bad}:2:" in details
     assert "refused" in dialog.summary.text()
     dialog.close()
+
+
+def test_cancelled_export_leaves_no_file(qtbot, make_project, open_window, tmp_path):
+    window = open_window(make_project(TEXT, "Second.", "Third."))
+    out = tmp_path / "cancelled.jsonl"
+    task = window.files.export_task(ExportChoice("jsonl", None, str(out)))
+    task.cancel()  # as if Cancel was pressed before the first document was written
+    with qtbot.waitSignal(window.files.exportCancelled, timeout=20_000):
+        window.files.run(task, "Exporting…")
+    assert not out.exists()
+    assert list(tmp_path.glob("cancelled*")) == []
+    assert "no file was written" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: not window.files.busy)
+
+
+def test_export_error_is_reported(qtbot, make_project, open_window, tmp_path):
+    window = open_window(make_project(TEXT))
+    (tmp_path / "taken").mkdir()
+    choice = ExportChoice("jsonl", None, str(tmp_path / "taken"))  # a folder, not a file
+    with qtbot.waitSignal(window.files.exportFailed, timeout=20_000):
+        window.files.export_to(choice)
+    assert "Export failed" in window.last_error.text()
+    window.last_error.close()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QThread
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QMessageBox, QWidget
 
 from annotator.core.model import Status
@@ -175,7 +175,6 @@ def test_progress_dialog_cancel_stops_the_worker(qtbot, make_project, open_windo
         while not cancelled():
             n += 1
             progress(n % 100, 100)
-            QThread.msleep(1)
         return n
 
     task = Task(job)
