@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QLabel, QMenu, QToolBar
 
 from annotator.core.model import Status
 from annotator.ui.document_list import STATUS_TEXT
+from annotator.ui.plain import menu_text, plain_tooltip
 
 if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow
@@ -123,10 +124,10 @@ class WorkbenchActions(QObject):
             "Next &unfinished document", "Document", window.go_next_unfinished, "Alt+Right"
         )
         self.next_document = self._make(
-            "Ne&xt document", "Document", lambda: window.step_document(1), "Alt+Down"
+            "Ne&xt document", "Document", lambda: window.step_document(1), "Alt+PgDown"
         )
         self.previous_document = self._make(
-            "P&revious document", "Document", lambda: window.step_document(-1), "Alt+Up"
+            "P&revious document", "Document", lambda: window.step_document(-1), "Alt+PgUp"
         )
         doc_menu.addActions(
             [self.done_and_next, self.next_unfinished, self.next_document, self.previous_document]
@@ -229,7 +230,7 @@ class WorkbenchActions(QObject):
         self.tag = {}
         for label in schema.entity_labels:
             action = self._make(
-                f"Tag as {label.name}",
+                menu_text(f"Tag as {label.name}"),
                 "Entity labels",
                 lambda n=label.name: editor.apply_label(n),
                 label.hotkey or None,
@@ -243,14 +244,14 @@ class WorkbenchActions(QObject):
         for s in schema.sentiment_labels:
             key = f"Alt+{s.hotkey}" if s.hotkey else None
             self.document_sentiment[s.name] = self._make(
-                f"Document sentiment: {s.name}",
+                menu_text(f"Document sentiment: {s.name}"),
                 "Sentiment",
                 lambda n=s.name: editor.set_document_sentiment(n),
                 key,
             )
             key = f"Alt+Shift+{s.hotkey}" if s.hotkey else None
             self.target_sentiment[s.name] = self._make(
-                f"Sentiment toward entity: {s.name}",
+                menu_text(f"Sentiment toward entity: {s.name}"),
                 "Sentiment",
                 lambda n=s.name: editor.set_target_sentiment(n),
                 key,
@@ -281,8 +282,8 @@ class WorkbenchActions(QObject):
         redo.triggered.connect(group.redo)
         group.canUndoChanged.connect(undo.setEnabled)
         group.canRedoChanged.connect(redo.setEnabled)
-        group.undoTextChanged.connect(lambda text: undo.setToolTip(f"Undo {text}".strip()))
-        group.redoTextChanged.connect(lambda text: redo.setToolTip(f"Redo {text}".strip()))
+        group.undoTextChanged.connect(lambda t: undo.setToolTip(plain_tooltip(f"Undo {t}".strip())))
+        group.redoTextChanged.connect(lambda t: redo.setToolTip(plain_tooltip(f"Redo {t}".strip())))
         undo.setEnabled(group.canUndo())
         redo.setEnabled(group.canRedo())
         return [undo, redo]
@@ -298,7 +299,7 @@ class WorkbenchActions(QObject):
         files = self.window.files
         recent = self.window.settings.recent_projects()
         for location in recent:
-            action = self.recent_menu.addAction(location)
+            action = self.recent_menu.addAction(menu_text(location))
             action.triggered.connect(lambda _=False, loc=location: files.open_location(loc))
         if not recent:
             self.recent_menu.addAction("(none)").setEnabled(False)

@@ -7,6 +7,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from annotator.ui.document_model import DocumentModel
+from annotator.ui.plain import plain_tooltip
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 MAX_SNIPPET = 80
@@ -81,7 +82,7 @@ class AnnotationList(QWidget):
                 swatch = QColor(colour)
                 swatch.setAlpha(90)
                 item.setBackground(0, QBrush(swatch))
-                item.setToolTip(1, snippet(session.text[start:end], 500))
+                item.setToolTip(1, plain_tooltip(snippet(session.text[start:end], 500)))
                 self.tree.addTopLevelItem(item)
         self.tree.resizeColumnToContents(0)
         self.tree.setColumnWidth(1, max(140, min(260, self.tree.sizeHintForColumn(1))))

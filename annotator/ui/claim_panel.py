@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QPlainTextEdit,
     QPushButton,
     QStackedWidget,
@@ -19,17 +18,10 @@ from annotator.core.model import Claim
 from annotator.ui.annotation_list import snippet
 from annotator.ui.document_model import DocumentModel
 from annotator.ui.editing import AnnotationEditor
+from annotator.ui.plain import plain_label
 from annotator.ui.theme import text_colour_on
 
 NO_SPEAKER = "(no speaker)"
-
-
-def plain_label(text: str = "") -> QLabel:
-    """A label that never interprets its text as HTML."""
-    label = QLabel()
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setText(text)
-    return label
 
 
 class ClaimPanel(QWidget):

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from annotator.core.model import DocumentSummary, Status
 from annotator.services.documents import list_documents
 from annotator.ui.document_model import DocumentModel
+from annotator.ui.plain import plain_tooltip
 
 STATUS_TEXT = {Status.TODO: "To do", Status.IN_PROGRESS: "In progress", Status.DONE: "Done"}
 STATUS_COLOUR = {Status.TODO: "#8c959f", Status.IN_PROGRESS: "#d29922", Status.DONE: "#2da44e"}
@@ -78,7 +79,7 @@ class DocumentTableModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return (row.title, STATUS_TEXT[row.status], row.entity_count, row.claim_count)[column]
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
-            return row.title
+            return plain_tooltip(row.title)
         if role == Qt.ItemDataRole.ForegroundRole and column == 1:
             return QColor(STATUS_COLOUR[row.status])
         if role == Qt.ItemDataRole.TextAlignmentRole and column >= 2:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
 from annotator.core.offsets import OffsetMap
 from annotator.ui.document_model import DocumentModel
+from annotator.ui.plain import plain_tooltip
 
 
 class FallbackArticleView(QPlainTextEdit):
@@ -79,7 +80,7 @@ class FallbackArticleView(QPlainTextEdit):
             colour = QColor(schema.color_of(span.label))
             colour.setAlpha(230 if chosen == ("entity", span.id) else 110)
             fmt.setBackground(colour)
-            fmt.setToolTip(span.label)
+            fmt.setToolTip(plain_tooltip(span.label))
             selections.append(self._extra(span.start, span.end, fmt))
         for claim in session.annotations.sorted_claims():
             fmt = QTextCharFormat()

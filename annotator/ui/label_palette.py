@@ -6,6 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from annotator.ui.document_model import DocumentModel
+from annotator.ui.plain import menu_text, plain_tooltip
 from annotator.ui.theme import swatch_style
 
 
@@ -48,13 +49,13 @@ class LabelPalette(QWidget):
             ("Claim", schema.claim_color, schema.claim_hotkey, "Mark a claim (who said what)")
         )
         for i, (name, colour, hotkey, description) in enumerate(entries):
-            text = f"{hotkey}  {name}" if hotkey else name
+            text = menu_text(f"{hotkey}  {name}" if hotkey else name)
             button = QPushButton(text)
             button.setCheckable(name != "Claim")
             button.setStyleSheet(swatch_style(colour))
             button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             tip = description + (f" (key {hotkey})" if hotkey else "")
-            button.setToolTip(tip)
+            button.setToolTip(plain_tooltip(tip))
             button.setAccessibleName(f"Label {name}")
             button.setAccessibleDescription(tip)
             if name == "Claim":

@@ -14,9 +14,9 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.ui.annotation_list import snippet
-from annotator.ui.claim_panel import plain_label
 from annotator.ui.document_model import DocumentModel
 from annotator.ui.editing import AnnotationEditor
+from annotator.ui.plain import menu_text, plain_label, plain_tooltip
 from annotator.ui.theme import swatch_style
 
 
@@ -76,11 +76,11 @@ class SentimentPanel(QWidget):
         labels = self.model.schema.sentiment_labels
         for i, label in enumerate(labels):
             hotkey = f"Alt+{label.hotkey}" if label.hotkey and prefix == "Document" else ""
-            button = QPushButton(label.name.capitalize())
+            button = QPushButton(menu_text(label.name.capitalize()))
             button.setCheckable(True)
             button.setStyleSheet(swatch_style(label.color))
             button.setAccessibleName(f"{prefix} sentiment {label.name}")
-            button.setToolTip(f"{label.name} ({hotkey})" if hotkey else label.name)
+            button.setToolTip(plain_tooltip(f"{label.name} ({hotkey})" if hotkey else label.name))
             button.clicked.connect(lambda checked, n=label.name: handler(n if checked else None))
             grid.addWidget(button, i // 2, i % 2)
             buttons[label.name] = button

@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from annotator.services.importing import Cancelled
+from annotator.ui.plain import plain_label
 
 Progress = Callable[[int, int], None]
 Job = Callable[[Progress, Callable[[], bool]], Any]
@@ -77,7 +78,8 @@ class ProgressRunner(QObject):
         super().__init__(parent)
         self.task = task
         task.setParent(self)  # owned by Qt from here on: deleted with the runner
-        self.dialog = QProgressDialog(label, "Cancel", 0, 0, parent)
+        self.dialog = QProgressDialog("", "Cancel", 0, 0, parent)
+        self.dialog.setLabel(plain_label(label))
         self.dialog.setWindowTitle(title)
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
         self.dialog.setMinimumDuration(300)

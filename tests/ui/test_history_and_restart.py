@@ -53,10 +53,10 @@ def test_undo_stack_follows_the_current_document(qtbot, make_project, open_windo
     drag_select(qtbot, window.view, 0, len("Ursula"))
     qtbot.keyClick(window.view, Qt.Key.Key_1)
     first = window.model.document_id
-    qtbot.keyClick(window.view, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    qtbot.keyClick(window.view, Qt.Key.Key_PageDown, Qt.KeyboardModifier.AltModifier)
     assert window.model.document_id != first
     assert not window.commands.undo.isEnabled()
-    qtbot.keyClick(window.view, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
+    qtbot.keyClick(window.view, Qt.Key.Key_PageUp, Qt.KeyboardModifier.AltModifier)
     assert window.model.document_id == first
     assert window.commands.undo.isEnabled()
 
@@ -65,7 +65,7 @@ def test_restart_shows_the_same_annotations(
     qtbot, make_project, open_window, project_path, settings
 ):
     window = open_window(make_project(OTHER, TEXT))
-    qtbot.keyClick(window.view, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    qtbot.keyClick(window.view, Qt.Key.Key_PageDown, Qt.KeyboardModifier.AltModifier)
     doc_id = window.model.document_id
     start = TEXT.index("Brussels")
     drag_select(qtbot, window.view, start, start + len("Brussels"))

@@ -27,6 +27,11 @@ def test_markup_in_articles_is_shown_literally(qtbot, make_project, open_window)
     title = window.documents.table_model.index(0, 0).data()
     assert title.startswith("Breaking: <script>")
     assert "<script>" in window.windowTitle()
+    # tooltips show it escaped, never as markup
+    tip = window.annotations.items()[0].toolTip(1)
+    assert "&lt;b&gt;bold&lt;/b&gt;" in tip and "<b>" not in tip
+    doc_tip = window.documents.table_model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert "&lt;script&gt;" in doc_tip and "<img" not in doc_tip
     # nothing was turned into an image or a resource fetch
     assert "<img" not in window.view.document().toHtml().replace("&lt;img", "")
 

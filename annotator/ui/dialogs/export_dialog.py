@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 
 from annotator.core.model import Status
 from annotator.formats.registry import EXPORT_FORMATS
-from annotator.ui.claim_panel import plain_label
 from annotator.ui.document_list import STATUS_TEXT
+from annotator.ui.plain import plain_label
 
 
 @dataclass(frozen=True)

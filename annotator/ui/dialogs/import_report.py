@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPlainTextEdit, QVBoxLayout, QWidget
 
 from annotator.services.importing import ImportReport
-from annotator.ui.claim_panel import plain_label
+from annotator.ui.plain import plain_label
 
 
 def report_text(report: ImportReport) -> str:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.schema import EntityLabel, LabelSchema, SchemaError
-from annotator.ui.claim_panel import plain_label
+from annotator.ui.plain import plain_label
 from annotator.ui.theme import text_colour_on
 
 ORIGINAL_ROLE = Qt.ItemDataRole.UserRole + 1
