@@ -85,7 +85,7 @@ class AnnotationList(QWidget):
                 item.setToolTip(1, plain_tooltip(snippet(session.text[start:end], 500)))
                 self.tree.addTopLevelItem(item)
         self.tree.resizeColumnToContents(0)
-        self.tree.setColumnWidth(1, max(140, min(260, self.tree.sizeHintForColumn(1))))
+        self.tree.setColumnWidth(1, max(120, min(190, self.tree.sizeHintForColumn(1))))
         self._updating = False
         self._show_selection(*self.model.selection)
 

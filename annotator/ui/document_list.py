@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import (
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import (
 from annotator.core.model import DocumentSummary, Status
 from annotator.services.documents import list_documents
 from annotator.ui.document_model import DocumentModel
-from annotator.ui.plain import plain_tooltip
+from annotator.ui.plain import plain_label, plain_tooltip
 
 STATUS_TEXT = {Status.TODO: "To do", Status.IN_PROGRESS: "In progress", Status.DONE: "Done"}
 STATUS_COLOUR = {Status.TODO: "#8c959f", Status.IN_PROGRESS: "#d29922", Status.DONE: "#2da44e"}
@@ -51,6 +52,10 @@ class DocumentTableModel(QAbstractTableModel):
         self.beginResetModel()
         self.rows = rows
         self.endResetModel()
+
+    def update_row(self, row: int, summary: DocumentSummary) -> None:
+        self.rows[row] = summary
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
 
     def row_of(self, doc_id: str | None) -> int:
         for i, row in enumerate(self.rows):
@@ -128,13 +133,26 @@ class DocumentListPanel(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(filters)
         layout.addWidget(self.table)
+        self.empty_hint = plain_label(
+            "No documents match. To add articles, drop .txt, .md or .jsonl files or folders "
+            "onto this window, or use File ▸ Import articles…"
+        )
+        self.empty_hint.setWordWrap(True)
+        self.empty_hint.setAccessibleName("Document list hint")
+        self.empty_hint.setStyleSheet("color: palette(placeholder-text); padding: 6px;")
+        layout.addWidget(self.empty_hint)
 
         self._debounce = QTimer(self, singleShot=True, interval=150)
         self._debounce.timeout.connect(self.reload)
         self.search.textChanged.connect(self._debounce.start)
         self.status_filter.currentIndexChanged.connect(self.reload)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
-        model.documentsChanged.connect(self.reload)
+        # Counts and status of the current row change at once; the full query (which
+        # sees other documents too) runs at most every 400 ms while edits keep coming.
+        self._refresh = QTimer(self, singleShot=True, interval=400)
+        self._refresh.timeout.connect(self.reload)
+        model.documentsChanged.connect(self._current_row_changed)
+        model.documentsChanged.connect(self._refresh.start)
         model.documentChanged.connect(self._show_current)
         self.reload()
 
@@ -144,7 +162,24 @@ class DocumentListPanel(QWidget):
         status = Status(value) if value else None
         rows = list_documents(self.model.project, status, self.search.text())
         self.table_model.set_rows(rows)
+        self.empty_hint.setVisible(not rows)
         self._show_current()
+
+    def _current_row_changed(self) -> None:
+        session = self.model.session
+        row = self.table_model.row_of(self.model.document_id)
+        if session is None or row < 0:
+            return
+        ann = session.annotations
+        self.table_model.update_row(
+            row,
+            replace(
+                self.table_model.rows[row],
+                status=session.document.status,
+                entity_count=len(ann.entities),
+                claim_count=len(ann.claims),
+            ),
+        )
 
     def _show_current(self) -> None:
         row = self.table_model.row_of(self.model.document_id)

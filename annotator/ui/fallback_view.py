@@ -102,6 +102,16 @@ class FallbackArticleView(QPlainTextEdit):
         extra.format = fmt
         return extra
 
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and not (
+            event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+        ):
+            cursor = self.textCursor()
+            if cursor.hasSelection():  # no drag-and-drop of the old selection
+                cursor.clearSelection()
+                self.setTextCursor(cursor)
+        super().mousePressEvent(event)
+
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         super().mouseReleaseEvent(event)
         if self.textCursor().hasSelection() or self.model.session is None:

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -58,6 +58,7 @@ class MainWindow(QMainWindow):
         self.model = DocumentModel(project, self)
         self.view: Any = make_article_view(self.model)  # QPlainTextEdit + the span API
         self.view.setFrameShape(self.view.Shape.NoFrame)
+        self.view.setMinimumWidth(320)
         self.setCentralWidget(self.view)
         self.editor = AnnotationEditor(self.model, self.view, self)
         self.files = ProjectFiles(self)
@@ -115,7 +116,7 @@ class MainWindow(QMainWindow):
         self.model.documentSentimentChanged.connect(self._show_document_info)
         self.model.annotationChanged.connect(lambda *_: self._show_document_info())
 
-        self.resize(1400, 860)
+        self._fit_to_screen()
         self.resizeDocks(
             [self.docks["documents"], self.docks["labels"]], [330, 360], Qt.Orientation.Horizontal
         )
@@ -136,6 +137,19 @@ class MainWindow(QMainWindow):
         self.update_progress()
         self._document_changed()
         _open_windows.add(self)
+
+    def _fit_to_screen(self) -> None:
+        """First-run size: 1400x860, or 92% of a smaller screen."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        width, height = 1400, 860
+        if screen is not None:
+            free = screen.availableGeometry()
+            width = min(width, int(free.width() * 0.92))
+            height = min(height, int(free.height() * 0.92))
+            self.move(
+                free.x() + (free.width() - width) // 2, free.y() + (free.height() - height) // 2
+            )
+        self.resize(width, height)
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -215,6 +229,7 @@ class MainWindow(QMainWindow):
     def documents_changed(self) -> None:
         self.model.forget_sessions()
         self.model.documentsChanged.emit()
+        self.documents.reload()
 
     def go_next_unfinished(self) -> None:
         found = next_unfinished(self.project, self.model.document_id)

@@ -62,6 +62,7 @@ def open_window(qtbot, settings: AppSettings) -> Iterator[Callable[[Project], Ma
     def open_(project: Project) -> MainWindow:
         window = MainWindow(project, settings)
         qtbot.addWidget(window)
+        window.resize(1400, 860)  # wider than the offscreen screen: a roomy article view
         window.show()
         qtbot.waitExposed(window)
         window.activateWindow()
@@ -75,24 +76,26 @@ def open_window(qtbot, settings: AppSettings) -> Iterator[Callable[[Project], Ma
             window.close()
 
 
-def caret_point(view: QPlainTextEdit, cp: int) -> QPoint:
-    """The viewport point of the caret before code point `cp` of the stored text."""
-    u16 = OffsetMap(view.model.text).to_utf16(cp)  # type: ignore[attr-defined]
+def _cursor(view: QPlainTextEdit, cp: int) -> QTextCursor:
     cursor = QTextCursor(view.document())
-    cursor.setPosition(u16)
+    cursor.setPosition(OffsetMap(view.model.text).to_utf16(cp))  # type: ignore[attr-defined]
+    return cursor
+
+
+def caret_point(view: QPlainTextEdit, cp: int) -> QPoint:
+    """The viewport point of the caret before code point `cp` (scrolled into view)."""
+    cursor = _cursor(view, cp)
     view.setTextCursor(cursor)
     view.ensureCursorVisible()
-    rect = view.cursorRect(cursor)
-    return QPoint(rect.center().x(), rect.center().y())
+    return view.cursorRect(cursor).center()
 
 
 def drag_select(qtbot, view: QPlainTextEdit, start: int, end: int) -> None:
     """Select code points [start, end) by dragging the mouse across the viewport."""
+    caret_point(view, end)
     a = caret_point(view, start)
-    b = caret_point(view, end)
-    cursor = view.textCursor()
-    cursor.clearSelection()
-    view.setTextCursor(cursor)
+    b = view.cursorRect(_cursor(view, end)).center()  # no scrolling after `a` was measured
+    assert view.viewport().rect().contains(b), "span does not fit the view"
     viewport = view.viewport()
     qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=a)
     qtbot.mouseMove(viewport, pos=QPoint((a.x() + b.x()) // 2, (a.y() + b.y()) // 2))
@@ -103,6 +106,6 @@ def drag_select(qtbot, view: QPlainTextEdit, start: int, end: int) -> None:
 def click_at(qtbot, view: QPlainTextEdit, cp: int) -> None:
     """Click inside the character at code point `cp`."""
     a = caret_point(view, cp)
-    b = caret_point(view, cp + 1)
+    b = view.cursorRect(_cursor(view, cp + 1)).center()
     point = QPoint((a.x() + b.x()) // 2, a.y()) if a.y() == b.y() else a + QPoint(2, 0)
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
