@@ -99,8 +99,10 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
         f"project of {DOCUMENTS} documents; min {min(rest):.2f} s, max {max(rest):.2f} s; "
         f"load average {load:.1f} on {os.cpu_count()} CPUs"
     )
-    cpu_notes = "CPU time of the whole child process (start-up is single-threaded): "
-    cpu_notes += "what the wall time would be on an otherwise idle machine"
+    cpu_notes = (
+        "user+sys CPU time of the child process: less sensitive than wall time to other "
+        "processes on the machine, but still inflated by contention"
+    )
     return [
         row("cold start to first paint", median(rest), "s", TARGET_S, notes),
         row("cold start CPU time (user+sys)", median(cpu[1:]), "s", TARGET_S, cpu_notes),

@@ -112,12 +112,39 @@ def table(rows: list[tuple[str, dict[str, Any]]]) -> str:
     return "\n".join(out)
 
 
+def markdown(rows: list[tuple[str, dict[str, Any]]]) -> str:
+    """The table as Markdown, with each figure's notes."""
+    out = ["| module | figure | median | target | result | notes |", "|---|---|---|---|---|---|"]
+    for module, r in rows:
+        target = "—" if r.get("target") is None else f"< {_fmt(r['target'], r.get('unit', ''))}"
+        verdict = {True: "pass", False: "**miss**", None: "report"}[r.get("pass")]
+        notes = str(r.get("notes", "")).replace("|", "/")
+        value = _fmt(r.get("median"), r.get("unit", ""))
+        out.append(f"| {module} | {r['name']} | {value} | {target} | {verdict} | {notes} |")
+    return "\n".join(out) + "\n"
+
+
+def saved_rows() -> list[tuple[str, dict[str, Any]]]:
+    """Figures from the JSON files of the last runs, module by module."""
+    rows = []
+    for path in sorted(RESULTS_DIR.glob("bench_*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        rows.extend((path.stem.removeprefix("bench_"), r) for r in data.get("results", []))
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("names", nargs="*", help="benchmarks to run (default: all)")
     parser.add_argument("--quick", action="store_true", help="smaller inputs, fewer repeats")
     parser.add_argument("--strict", action="store_true", help="exit 1 if a figure misses")
+    parser.add_argument(
+        "--markdown", metavar="FILE", help="only write the saved results as a Markdown table"
+    )
     args = parser.parse_args(argv)
+    if args.markdown:
+        Path(args.markdown).write_text(markdown(saved_rows()), encoding="utf-8")
+        return 0
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     sys.path.insert(0, str(BENCH_DIR))
     collected: list[tuple[str, dict[str, Any]]] = []
