@@ -94,11 +94,24 @@ def _fmt(value: Any, unit: str) -> str:
     return f"{text} {unit}".strip()
 
 
+def _target(r: dict[str, Any]) -> str:
+    """ "< 16 ms" for lower-is-better figures, "≥ 1,854 docs/s" for higher-is-better ones.
+
+    Figures carry no direction; it follows from the verdict the module gave."""
+    target, value, passed = r.get("target"), r.get("median"), r.get("pass")
+    if target is None:
+        return "—"
+    sign = "<"
+    if isinstance(value, (int, float)) and isinstance(passed, bool):
+        sign = "<" if (value < target) == passed else "≥"
+    return f"{sign} {_fmt(target, r.get('unit', ''))}"
+
+
 def table(rows: list[tuple[str, dict[str, Any]]]) -> str:
     header = ("module", "figure", "median", "target", "result")
     lines = [header]
     for module, r in rows:
-        target = "—" if r.get("target") is None else f"< {_fmt(r['target'], r.get('unit', ''))}"
+        target = _target(r)
         verdict = {True: "pass", False: "FAIL", None: "report"}[r.get("pass")]
         lines.append(
             (module, str(r["name"]), _fmt(r.get("median"), r.get("unit", "")), target, verdict)
@@ -116,7 +129,7 @@ def markdown(rows: list[tuple[str, dict[str, Any]]]) -> str:
     """The table as Markdown, with each figure's notes."""
     out = ["| module | figure | median | target | result | notes |", "|---|---|---|---|---|---|"]
     for module, r in rows:
-        target = "—" if r.get("target") is None else f"< {_fmt(r['target'], r.get('unit', ''))}"
+        target = _target(r)
         verdict = {True: "pass", False: "**miss**", None: "report"}[r.get("pass")]
         notes = str(r.get("notes", "")).replace("|", "/")
         value = _fmt(r.get("median"), r.get("unit", ""))
