@@ -38,6 +38,7 @@ from PySide6.QtGui import (
     QPalette,
     QTextBlock,
     QTextCursor,
+    QTextLayout,
     QTextLine,
     QTextOption,
 )
@@ -49,6 +50,7 @@ from annotator.core.offsets import OffsetMap
 from annotator.ui.document_model import DocumentModel
 from annotator.ui.span_layers import CLAIM, ENTITY, Mark, SpanIndex, assign_lanes
 from annotator.ui.span_painter import (
+    Link,
     Placed,
     is_dark,
     paint_claims,
@@ -331,7 +333,7 @@ class ArticleView(QPlainTextEdit):
             y = top + line.y()
             baseline = y + line.ascent()
             if rtl:
-                for x1, x2 in _visual_runs(line, a, b):
+                for x1, x2 in _visual_runs(layout, line, a, b):
                     yield QRectF(left + x1, y, x2 - x1, line.height()), baseline
             else:
                 x1 = _cursor_x(line, a)
@@ -439,61 +441,68 @@ class ArticleView(QPlainTextEdit):
 
     def _paint_selection(self, painter: QPainter, placed: list[Placed]) -> None:
         kind, annotation_id = self._model.selection
-        annotations = self._annotations()
-        if not kind or annotations is None:
+        if not kind:
             return
         by_key = {p.mark.key: p for p in placed}
         selected = by_key.get((kind, annotation_id))
-        highlight = self.palette().color(QPalette.ColorRole.Highlight)
         if selected is not None:
-            paint_outline(painter, selected, highlight)
-        links: list[tuple[Claim, EntitySpan]] = []
+            paint_outline(painter, selected, self.palette().color(QPalette.ColorRole.Highlight))
+        color = QColor(self._model.schema.claim_color)
+        for link in self.speaker_links(placed):
+            speaker_placed = by_key.get((ENTITY, link.speaker_id))
+            if speaker_placed is not None:
+                paint_outline(painter, speaker_placed, color, dashed=kind == ENTITY)
+            paint_link(painter, link.start, link.end, color, link.label)
+
+    def speaker_links(self, placed: list[Placed] | None = None) -> list[Link]:
+        """Claim-to-speaker arrows for the selected claim (or the selected speaker entity).
+
+        An end that is off screen is drawn to the viewport edge it lies beyond, labelled
+        with the speaker's text.
+        """
+        kind, annotation_id = self._model.selection
+        annotations = self._annotations()
+        if not kind or annotations is None:
+            return []
+        pairs: list[tuple[Claim, EntitySpan]] = []
         if kind == CLAIM:
             claim = annotations.claims.get(annotation_id)
             if claim is not None and claim.speaker_id:
                 speaker = annotations.entities.get(claim.speaker_id)
                 if speaker is not None:
-                    links.append((claim, speaker))
+                    pairs.append((claim, speaker))
         elif kind == ENTITY:
             entity = annotations.entities.get(annotation_id)
             if entity is not None:
                 spoken = annotations.claims.values()
-                links.extend((c, entity) for c in spoken if c.speaker_id == entity.id)
-        color = QColor(self._model.schema.claim_color)
-        for claim, speaker in links:
+                pairs.extend((c, entity) for c in spoken if c.speaker_id == entity.id)
+        if not pairs:
+            return []
+        placed = self.placed_spans() if placed is None else placed
+        by_key = {p.mark.key: p for p in placed}
+        height = float(self.viewport().height())
+        links = []
+        for claim, speaker in pairs:
             claim_placed = by_key.get((CLAIM, claim.id))
             speaker_placed = by_key.get((ENTITY, speaker.id))
-            if speaker_placed is not None:
-                paint_outline(painter, speaker_placed, color, dashed=kind == ENTITY)
-            if kind == CLAIM and claim_placed is None:
+            if claim_placed is None and speaker_placed is None:
                 continue
-            self._paint_link(painter, claim, claim_placed, speaker, speaker_placed, color)
-
-    def _paint_link(
-        self,
-        painter: QPainter,
-        claim: Claim,
-        claim_placed: Placed | None,
-        speaker: EntitySpan,
-        speaker_placed: Placed | None,
-        color: QColor,
-    ) -> None:
-        height = self.viewport().height()
-        speaker_text = _shorten(self._text[speaker.start : speaker.end], 40)
-        if claim_placed is not None:
-            first = claim_placed.rects[0]
-            start = QPointF(first.left() + 4.0, first.top())
-        else:  # the claim is off screen: point from the edge it lies beyond
-            start = QPointF(12.0, 0.0 if claim.start < speaker.start else float(height))
-        if speaker_placed is not None:
-            rect = speaker_placed.rects[0]
-            end = QPointF(rect.center().x(), rect.top())
-            paint_link(painter, start, end, color)
-        else:
-            above = speaker.start < claim.start
-            end = QPointF(start.x() + 40.0, 2.0 if above else float(height) - 2.0)
-            arrow = "↑" if above else "↓"
-            paint_link(painter, start, end, color, f"{arrow} said by: {speaker_text}")
+            label = ""
+            if claim_placed is not None:
+                first = claim_placed.rects[0]
+                start = QPointF(first.left() + 4.0, first.top())
+            else:  # the claim is off screen: start at the edge it lies beyond
+                start = QPointF(12.0, 0.0 if claim.start < speaker.start else height)
+            if speaker_placed is not None:
+                rect = speaker_placed.rects[0]
+                end = QPointF(rect.center().x(), rect.top())
+            else:
+                above = speaker.start < claim.start
+                end = QPointF(start.x() + 40.0, 2.0 if above else height - 2.0)
+                who = _shorten(self._text[speaker.start : speaker.end], 40)
+                label = f"{'↑' if above else '↓'} said by: {who}"
+            links.append(Link(claim.id, speaker.id, start, end, label))
+        return links
 
     # -- tooltips --------------------------------------------------------------------------
     def tooltip_text_at(self, pos: QPoint | QPointF) -> str:
@@ -671,10 +680,16 @@ def _cursor_x(line: QTextLine, pos: int, edge: QTextLine.Edge = QTextLine.Edge.L
     return float(result[0] if isinstance(result, tuple) else result)
 
 
-def _visual_runs(line: QTextLine, a: int, b: int) -> list[tuple[float, float]]:
-    """Visual x intervals of logical positions [a, b) in a line with mixed directions."""
+def _visual_runs(layout: QTextLayout, line: QTextLine, a: int, b: int) -> list[tuple[float, float]]:
+    """Visual x intervals of logical positions [a, b) in a line with mixed directions.
+
+    Each grapheme is measured at its first position (its leading and trailing edges cover
+    the whole cluster); positions inside a cluster or a surrogate pair are skipped.
+    """
     runs: list[tuple[float, float]] = []
     for i in range(a, b):
+        if not layout.isValidCursorPosition(i):
+            continue
         x1 = _cursor_x(line, i, QTextLine.Edge.Leading)
         x2 = _cursor_x(line, i, QTextLine.Edge.Trailing)
         lo, hi = min(x1, x2), max(x1, x2)

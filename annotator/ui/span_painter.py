@@ -42,6 +42,17 @@ class Placed:
         return out
 
 
+@dataclass(frozen=True, slots=True)
+class Link:
+    """An arrow from a claim to its speaker entity, in viewport coordinates."""
+
+    claim_id: str
+    speaker_id: str
+    start: QPointF
+    end: QPointF
+    label: str = ""
+
+
 def is_dark(palette: QPalette) -> bool:
     return palette.color(QPalette.ColorRole.Base).lightness() < 128
 
