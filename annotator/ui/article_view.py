@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
@@ -187,22 +188,43 @@ class ArticleView(QPlainTextEdit):
         return session.annotations if session is not None else None
 
     def _on_annotation_changed(self, kind: str, annotation_id: str, removed: bool) -> None:
+        """Re-index one span and repaint only the paragraphs it left or entered."""
         annotations = self._annotations()
         if annotations is None:
             return
-        if kind == ENTITY:
-            entity = None if removed else annotations.entities.get(annotation_id)
-            if entity is None:
-                self._index.remove(ENTITY, annotation_id)
-            else:
-                self._index.put(ENTITY, entity.id, entity.start, entity.end)
-        elif kind == CLAIM:
-            claim = None if removed else annotations.claims.get(annotation_id)
-            if claim is None:
-                self._index.remove(CLAIM, annotation_id)
-            else:
-                self._index.put(CLAIM, claim.id, claim.start, claim.end)
-        self.viewport().update()
+        touched: list[Mark] = []
+        if kind in (ENTITY, CLAIM):
+            table: dict[str, Any] = annotations.entities if kind == ENTITY else annotations.claims
+            item = None if removed else table.get(annotation_id)
+            old = self._index.remove(kind, annotation_id)
+            if old is not None:
+                touched.append(old)
+            if item is not None:
+                touched.append(self._index.put(kind, item.id, item.start, item.end))
+        elif kind == "target":
+            target = annotations.targets.get(annotation_id)
+            entity = annotations.entities.get(target.entity_id) if target is not None else None
+            mark = self._index.get(ENTITY, entity.id) if entity is not None else None
+            if mark is not None:
+                touched.append(mark)
+        if not touched or self._model.selection[0]:  # links may cross the screen
+            self.viewport().update()
+            return
+        self._update_marks(touched)
+
+    def _update_marks(self, marks: list[Mark]) -> None:
+        """Schedule a repaint of the visible paragraphs these marks touch."""
+        wanted: set[int] = set()
+        for mark in marks:
+            wanted.update(self._index.blocks_of(mark.start, mark.end))
+        dirty = QRectF()
+        for block, geometry in self._visible_blocks(self.viewport().rect()):
+            if block.blockNumber() in wanted:
+                dirty = dirty.united(geometry)
+        if not dirty.isEmpty():
+            width = float(self.viewport().width())
+            band = QRectF(0.0, dirty.top() - 4, width, dirty.height() + 8)
+            self.viewport().update(band.toAlignedRect())
 
     def _on_selection_changed(self, kind: str, annotation_id: str) -> None:
         if kind and annotation_id:
@@ -316,81 +338,109 @@ class ArticleView(QPlainTextEdit):
             self._rtl_blocks[number] = found
         return found
 
-    def _line_rects(
-        self, block: QTextBlock, geometry: QRectF, lo: int, hi: int
-    ) -> Iterator[tuple[QRectF, float]]:
-        """(rectangle, baseline) per line for the block-local UTF-16 range [lo, hi)."""
+    def _block_lines(self, block: QTextBlock, geometry: QRectF, area: QRect) -> _BlockLines:
+        """The laid-out lines of a visible block that lie in `area`, read once per paint."""
         layout = block.layout()
-        rtl = self._is_rtl(block)
-        left, top = geometry.left(), geometry.top()
+        top = geometry.top()
+        lines = []
         for i in range(layout.lineCount()):
             line = layout.lineAt(i)
-            line_start = line.textStart()
+            y = top + line.y()
+            if y > area.bottom():
+                break
+            if y + line.height() >= area.top():
+                lines.append(line)
+        return _BlockLines(
+            layout,
+            lines,
+            [line.textStart() for line in lines],
+            geometry.left(),
+            top,
+            self._is_rtl(block),
+        )
+
+    def _line_rects(self, info: _BlockLines, lo: int, hi: int) -> Iterator[tuple[QRectF, float]]:
+        """(rectangle, baseline) per line for the block-local UTF-16 range [lo, hi)."""
+        starts = info.starts
+        first = max(0, bisect_right(starts, lo) - 1)
+        for i in range(first, len(starts)):
+            line_start = starts[i]
+            if line_start >= hi:
+                break
+            line = info.lines[i]
             line_end = line_start + line.textLength()
+            if line_end <= lo:
+                continue
             a, b = max(lo, line_start), min(hi, line_end)
             if a >= b:
                 continue
-            y = top + line.y()
+            y = info.top + line.y()
+            height = line.height()
             baseline = y + line.ascent()
-            if rtl:
-                for x1, x2 in _visual_runs(layout, line, a, b):
-                    yield QRectF(left + x1, y, x2 - x1, line.height()), baseline
+            if info.rtl:
+                for x1, x2 in _visual_runs(info.layout, line, a, b):
+                    yield QRectF(info.left + x1, y, x2 - x1, height), baseline
             else:
-                x1 = _cursor_x(line, a)
-                x2 = _cursor_x(line, b)
-                yield QRectF(left + min(x1, x2), y, abs(x2 - x1), line.height()), baseline
+                x1 = line.cursorToX(a)[0]  # type: ignore[index]
+                x2 = line.cursorToX(b)[0]  # type: ignore[index]
+                yield QRectF(info.left + min(x1, x2), y, abs(x2 - x1), height), baseline
 
     def placed_spans(self, area: QRect | None = None) -> list[Placed]:
-        """Every span visible in `area` (default: the viewport) with its rectangles."""
+        """Every span visible in `area` (default: the viewport) with its rectangles.
+
+        Nesting lanes are assigned per paragraph, so a partial repaint draws exactly what a
+        full one would.
+        """
         area = area if area is not None else self.viewport().rect()
-        blocks = list(self._visible_blocks(area))
         annotations = self._annotations()
-        if not blocks or annotations is None:
-            return []
-        marks = self._index.in_blocks(blocks[0][0].blockNumber(), blocks[-1][0].blockNumber())
-        if not marks:
+        if annotations is None or not len(self._index):
             return []
         schema = self._model.schema
-        lanes = assign_lanes(m for m in marks if m.kind == ENTITY)
-        claim_lanes = assign_lanes(m for m in marks if m.kind == CLAIM)
-        sentiment_colors = {s.name: QColor(s.color) for s in schema.sentiment_labels}
         targets = {t.entity_id: t.label for t in annotations.targets.values()}
+        sentiments = {s.name: s.color for s in schema.sentiment_labels}
         claim_color = QColor(schema.claim_color)
         colors: dict[str, QColor] = {}
-        placed: list[Placed] = []
-        for mark in marks:
-            if mark.kind == ENTITY:
-                entity = annotations.entities.get(mark.id)
-                if entity is None:
-                    continue
-                color = colors.get(entity.label)
-                if color is None:
-                    color = colors[entity.label] = QColor(schema.color_of(entity.label))
-                item = Placed(mark, lanes.get(mark.key, 0), color)
-                target = targets.get(mark.id)
-                if target is not None:
-                    item.sentiment = sentiment_colors.get(target, QColor("#9E9E9E"))
-            else:
-                item = Placed(mark, claim_lanes.get(mark.key, 0), claim_color)
-            self._place(item, blocks)
-            if item.rects:
-                placed.append(item)
-        return placed
-
-    def _place(self, item: Placed, blocks: list[tuple[QTextBlock, QRectF]]) -> None:
-        start16 = self.to_utf16(item.mark.start)
-        end16 = self.to_utf16(item.mark.end)
-        for block, geometry in blocks:
-            position = block.position()
-            if position >= end16 or position + block.length() <= start16:
+        entities = annotations.entities
+        placed: dict[tuple[str, str], Placed] = {}
+        to_utf16 = self.to_utf16
+        for block, geometry in self._visible_blocks(area):
+            number = block.blockNumber()
+            marks = self._index.in_blocks(number, number)
+            if not marks:
                 continue
-            lo, hi = start16 - position, end16 - position
-            for rect, baseline in self._line_rects(block, geometry, lo, hi):
-                if not item.rects:
-                    item.head = lo >= 0
-                item.rects.append(rect)
-                item.baselines.append(baseline)
-            item.tail = hi <= block.length() - 1
+            lanes = assign_lanes(m for m in marks if m.kind == ENTITY)
+            lanes.update(assign_lanes(m for m in marks if m.kind == CLAIM))
+            position = block.position()
+            length = block.length() - 1
+            info = self._block_lines(block, geometry, area)
+            for mark in marks:
+                key = mark.key
+                item = placed.get(key)
+                if item is None:
+                    if mark.kind == ENTITY:
+                        entity = entities.get(mark.id)
+                        if entity is None:
+                            continue
+                        color = colors.get(entity.label)
+                        if color is None:
+                            color = colors[entity.label] = QColor(schema.color_of(entity.label))
+                        item = Placed(mark, color)
+                        target = targets.get(mark.id)
+                        if target is not None:
+                            item.sentiment = QColor(sentiments.get(target, "#9E9E9E"))
+                    else:
+                        item = Placed(mark, claim_color)
+                    placed[key] = item
+                lane = lanes[key]
+                lo, hi = to_utf16(mark.start) - position, to_utf16(mark.end) - position
+                for rect, baseline in self._line_rects(info, lo, hi):
+                    if not item.rects:
+                        item.head = lo >= 0
+                    item.rects.append(rect)
+                    item.baselines.append(baseline)
+                    item.lanes.append(lane)
+                item.tail = hi <= length
+        return [item for item in placed.values() if item.rects]
 
     def spans_at(self, pos: QPoint | QPointF) -> list[Mark]:
         """Spans under a viewport point, shortest first (entities before equal claims)."""
@@ -419,7 +469,9 @@ class ArticleView(QPlainTextEdit):
 
     # -- painting ------------------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:
-        placed = self.placed_spans()
+        # Claim-speaker links can cross the whole screen: with a selection, place everything.
+        area = None if self._model.selection[0] else event.rect()
+        placed = self.placed_spans(area)
         entities = [p for p in placed if p.mark.kind == ENTITY]
         claims = [p for p in placed if p.mark.kind == CLAIM]
         dark = is_dark(self.palette())
@@ -672,6 +724,15 @@ class ArticleView(QPlainTextEdit):
         if (start, end) == (entity.start, entity.end):
             return False
         return self._model.push(ResizeEntity(entity.id, start, end))
+
+
+class _BlockLines(NamedTuple):
+    layout: QTextLayout
+    lines: list[QTextLine]
+    starts: list[int]
+    left: float
+    top: float
+    rtl: bool
 
 
 def _cursor_x(line: QTextLine, pos: int, edge: QTextLine.Edge = QTextLine.Edge.Leading) -> float:

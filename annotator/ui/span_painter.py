@@ -21,13 +21,13 @@ FILL_ALPHA_DARK = 110
 
 @dataclass(slots=True)
 class Placed:
-    """A visible span: its mark, nesting lane, colour and one rectangle per line it covers."""
+    """A visible span: its mark, colour and one rectangle (with lane) per line it covers."""
 
     mark: Mark
-    lane: int
     color: QColor
     rects: list[QRectF] = field(default_factory=list)
     baselines: list[float] = field(default_factory=list)  # y of the baseline for each rect
+    lanes: list[int] = field(default_factory=list)  # nesting lane of each rect's paragraph
     sentiment: QColor | None = None
     head: bool = False  # the first rectangle is where the span starts (not cut off above)
     tail: bool = False  # the last rectangle is where the span ends
@@ -65,8 +65,8 @@ def paint_fills(painter: QPainter, entities: list[Placed], dark: bool) -> None:
         fill = QColor(placed.color)
         fill.setAlpha(alpha)
         painter.setBrush(fill)
-        inset = min(placed.lane, 3) * 2.0
-        for rect in placed.rects:
+        for rect, lane in zip(placed.rects, placed.lanes, strict=True):
+            inset = min(lane, 3) * 2.0
             painter.drawRoundedRect(rect.adjusted(0, inset, 0, 0), 2.0, 2.0)
 
 
@@ -78,8 +78,9 @@ def paint_underlines(painter: QPainter, entities: list[Placed], dark: bool) -> N
         pen = QPen(color, 2.0)
         pen.setCapStyle(Qt.PenCapStyle.FlatCap)
         painter.setPen(pen)
-        for rect, baseline in zip(placed.rects, placed.baselines, strict=True):
-            y = baseline + 2.5 + placed.lane * UNDERLINE_GAP
+        rows = zip(placed.rects, placed.baselines, placed.lanes, strict=True)
+        for rect, baseline, lane in rows:
+            y = baseline + 2.5 + lane * UNDERLINE_GAP
             painter.drawLine(QPointF(rect.left() + 1, y), QPointF(rect.right() - 1, y))
 
 
