@@ -50,9 +50,7 @@ def add_entity(view: ArticleView, start: int, end: int, label: str = "PERSON") -
     return command.span
 
 
-def add_claim(
-    view: ArticleView, start: int, end: int, speaker: EntitySpan | None = None
-) -> Claim:
+def add_claim(view: ArticleView, start: int, end: int, speaker: EntitySpan | None = None) -> Claim:
     session = view.model.session
     assert session is not None
     command = session.new_claim(start, end, speaker.id if speaker else None)

@@ -80,9 +80,7 @@ def test_entity_fill_uses_the_label_colour_and_nesting_is_visible(make_view: Mak
     inner_rects = view.span_rects("entity", inner.id)
     assert len(outer_rects) == 1 and len(inner_rects) == 1
     # Sample just below the top of the line, where no glyph is drawn.
-    only_outer = image.pixelColor(
-        int(outer_rects[0].left() + 3), int(outer_rects[0].top() + 1)
-    )
+    only_outer = image.pixelColor(int(outer_rects[0].left() + 3), int(outer_rects[0].top() + 1))
     person = QColor(view.model.schema.color_of("PERSON"))
     assert only_outer.red() > only_outer.blue()  # reddish PERSON tint
     assert colour_distance(only_outer, QColor("white")) > 20
@@ -322,3 +320,48 @@ def test_switching_documents_reloads_and_external_selection_scrolls(
     assert view.span_rects("entity", entity.id) == []  # far below
     view.model.select("entity", entity.id)
     assert view.span_rects("entity", entity.id)
+
+
+def test_tagging_the_text_selection_selects_the_new_span(
+    qtbot: QtBot, make_view: MakeView
+) -> None:
+    view = make_view(ARTICLE)
+    start, end = span("Bloomberg Television")
+    drag(qtbot, view, point_at(view, start + 1), point_at(view, end - 1))
+    assert view.selected_span() == (start, end)
+    entity = add_entity(view, start, end, "ORG")
+    assert view.model.selection == ("entity", entity.id)
+    assert view.selected_span() is None
+    qtbot.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    session = view.model.session
+    assert session is not None
+    now = session.annotations.entities[entity.id]
+    assert ARTICLE[now.start : now.end] == "Bloomberg Television that"
+
+
+def test_alt_arrows_walk_through_annotations_in_reading_order(
+    qtbot: QtBot, make_view: MakeView
+) -> None:
+    view = make_view(ARTICLE)
+    london = add_entity(view, *span("London"), "GPE")
+    howard = add_entity(view, *span("Howard Lutnick"), "PERSON")
+    claim = add_claim(view, *span("the talks were “going well,”"), howard)
+    alt = Qt.KeyboardModifier.AltModifier
+    qtbot.keyClick(view, Qt.Key.Key_Down, alt)
+    assert view.model.selection == ("entity", howard.id)
+    qtbot.keyClick(view, Qt.Key.Key_Down, alt)
+    assert view.model.selection == ("claim", claim.id)
+    qtbot.keyClick(view, Qt.Key.Key_Down, alt)
+    assert view.model.selection == ("entity", london.id)
+    assert not view.select_adjacent(+1)
+    qtbot.keyClick(view, Qt.Key.Key_Up, alt)
+    assert view.model.selection == ("claim", claim.id)
+
+
+def test_pointer_shows_a_hand_over_spans(qtbot: QtBot, make_view: MakeView) -> None:
+    view = make_view(ARTICLE)
+    add_entity(view, *span("London"), "GPE")
+    qtbot.mouseMove(view.viewport(), inside(view, *span("London")))
+    assert view.viewport().cursor().shape() == Qt.CursorShape.PointingHandCursor
+    qtbot.mouseMove(view.viewport(), inside(view, *span("Tuesday")))
+    assert view.viewport().cursor().shape() == Qt.CursorShape.IBeamCursor

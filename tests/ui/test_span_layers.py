@@ -66,9 +66,7 @@ def test_lanes_nest_and_separate_overlaps() -> None:
     st.lists(st.tuples(st.integers(0, 40), st.integers(1, 10)), max_size=20),
 )
 def test_bulk_and_single_inserts_agree(text: str, raw: list[tuple[int, int]]) -> None:
-    spans = [
-        (str(i), s, min(s + n, len(text))) for i, (s, n) in enumerate(raw) if s < len(text)
-    ]
+    spans = [(str(i), s, min(s + n, len(text))) for i, (s, n) in enumerate(raw) if s < len(text)]
     bulk, single = SpanIndex(text), SpanIndex(text)
     bulk.put_many(ENTITY, spans)
     for mark_id, start, end in spans:
