@@ -76,12 +76,17 @@ _BLOCK_BREAKS = re.compile(f"[{_BLOCK_BREAK_CHARS}]")
 _RTL = re.compile(
     "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff]"
 )
+# Reading faces with generous built-in line spacing first (QPlainTextEdit's layout has no
+# line-height setting, so the face decides it): Noto Serif, Source Serif, Charter, Georgia,
+# then the URW Palatino and Century Schoolbook clones found on most Linux desktops.
 SERIF_FAMILIES = [
     "Noto Serif",
     "Source Serif 4",
     "Source Serif Pro",
     "Charter",
     "Georgia",
+    "P052",
+    "C059",
     "DejaVu Serif",
     "Liberation Serif",
     "Times New Roman",
@@ -139,7 +144,7 @@ class ArticleView(QPlainTextEdit):
         font = QFont(self.font())
         font.setFamilies(SERIF_FAMILIES)
         font.setStyleHint(QFont.StyleHint.Serif)
-        font.setPointSizeF(12.5)
+        font.setPointSizeF(13.0)
         font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
         self.setFont(font)
         self.document().setDocumentMargin(22)
@@ -503,8 +508,8 @@ class ArticleView(QPlainTextEdit):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         paint_underlines(painter, entities, dark)
         paint_claims(painter, claims)
-        paint_sentiment_markers(painter, entities, self.palette().color(QPalette.ColorRole.Base))
         self._paint_selection(painter, placed)
+        paint_sentiment_markers(painter, entities, self.palette().color(QPalette.ColorRole.Base))
         painter.end()
 
     def _paint_selection(self, painter: QPainter, placed: list[Placed]) -> None:

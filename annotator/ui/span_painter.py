@@ -14,7 +14,8 @@ from PySide6.QtGui import QColor, QPainter, QPainterPath, QPalette, QPen, QPolyg
 
 from annotator.ui.span_layers import Mark
 
-UNDERLINE_GAP = 3.0  # vertical distance between stacked underlines, in pixels
+UNDERLINE_GAP = 3.0
+SENTIMENT_RADIUS = 4.5  # vertical distance between stacked underlines, in pixels
 FILL_ALPHA_LIGHT = 80
 FILL_ALPHA_DARK = 110
 
@@ -66,8 +67,8 @@ def paint_fills(painter: QPainter, entities: list[Placed], dark: bool) -> None:
         fill.setAlpha(alpha)
         painter.setBrush(fill)
         for rect, lane in zip(placed.rects, placed.lanes, strict=True):
-            inset = min(lane, 3) * 2.0
-            painter.drawRoundedRect(rect.adjusted(0, inset, 0, 0), 2.0, 2.0)
+            inset = 1.0 + min(lane, 3) * 2.0  # 1px keeps neighbouring lines apart
+            painter.drawRoundedRect(rect.adjusted(0, inset, 0, -1.0), 2.0, 2.0)
 
 
 def paint_underlines(painter: QPainter, entities: list[Placed], dark: bool) -> None:
@@ -116,10 +117,10 @@ def paint_sentiment_markers(painter: QPainter, entities: list[Placed], base: QCo
         if placed.sentiment is None or not placed.rects:
             continue
         rect = placed.rects[-1]
-        centre = QPointF(rect.right() - 1.0, rect.top() + 2.0)
-        painter.setPen(QPen(base, 1.2))
+        centre = QPointF(rect.right(), rect.top() + 2.0)
+        painter.setPen(QPen(base, 1.5))
         painter.setBrush(placed.sentiment)
-        painter.drawEllipse(centre, 3.6, 3.6)
+        painter.drawEllipse(centre, SENTIMENT_RADIUS, SENTIMENT_RADIUS)
 
 
 def paint_outline(
