@@ -634,32 +634,106 @@ class ArticleView(QPlainTextEdit):
         return super().viewportEvent(event)
 
     # -- mouse ------------------------------------------------------------------------------
+    def position_at(self, pos: QPoint | QPointF) -> int | None:
+        """The document (UTF-16) cursor position nearest to a viewport point.
+
+        Measured with QTextLine.cursorToX over the valid cursor positions of the line under
+        the point: Qt's own hit test (xToCursor) sends a point just after a combining mark
+        drawn in another font than its letter to the end of the line.
+        """
+        point = QPointF(pos)
+        found: tuple[QTextBlock, QRectF] | None = None
+        for block, geometry in self._visible_blocks(self.viewport().rect()):
+            found = (block, geometry)
+            if point.y() < geometry.bottom():
+                break
+        if found is None:
+            return None
+        block, geometry = found
+        layout = block.layout()
+        count = layout.lineCount()
+        if count == 0:
+            return block.position()
+        y = point.y() - geometry.top()
+        line = layout.lineAt(count - 1)
+        for i in range(count):
+            candidate = layout.lineAt(i)
+            if y < candidate.y() + candidate.height():
+                line = candidate
+                break
+        x = point.x() - geometry.left()
+        start = line.textStart()
+        best, best_distance = start, float("inf")
+        for i in range(start, start + line.textLength() + 1):
+            if not layout.isValidCursorPosition(i):
+                continue
+            distance = abs(_cursor_x(line, i) - x)
+            if distance < best_distance:
+                best, best_distance = i, distance
+        return block.position() + best
+
+    def _move_cursor_to(self, pos: QPointF, *, keep_anchor: bool) -> None:
+        target = self.position_at(pos)
+        cursor = self.textCursor()
+        if target is None or cursor.position() == target:
+            return
+        mode = QTextCursor.MoveMode.KeepAnchor if keep_anchor else QTextCursor.MoveMode.MoveAnchor
+        cursor.setPosition(target, mode)
+        self._set_cursor_quietly(cursor)
+
     def mousePressEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.LeftButton:
+        left = event.button() == Qt.MouseButton.LeftButton
+        shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+        if left:
             self._press_pos = event.position().toPoint()
             self._mouse_down = True
-            if not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            if not shift:
                 cursor = self.textCursor()
                 if cursor.hasSelection():  # no drag-and-drop of the old selection
                     cursor.clearSelection()
                     self.setTextCursor(cursor)
         super().mousePressEvent(event)
+        if left:
+            self._move_cursor_to(event.position(), keep_anchor=shift)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         super().mouseMoveEvent(event)
-        if event.buttons() == Qt.MouseButton.NoButton:
+        if event.buttons() & Qt.MouseButton.LeftButton and self._mouse_down:
+            self._move_cursor_to(event.position(), keep_anchor=True)
+        elif event.buttons() == Qt.MouseButton.NoButton:
             over_span = bool(self.spans_at(event.position()))
             shape = Qt.CursorShape.PointingHandCursor if over_span else Qt.CursorShape.IBeamCursor
             if self.viewport().cursor().shape() != shape:
                 self.viewport().setCursor(shape)
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.LeftButton and self.spans_at(event.position()):
-            self._press_pos = event.position().toPoint()
-            self._mouse_down = True
-            event.accept()  # a fast second click on a span cycles instead of selecting a word
+        """A fast second click: cycles spans like a click, or selects the word under it."""
+        if event.button() != Qt.MouseButton.LeftButton:
+            super().mouseDoubleClickEvent(event)
             return
-        super().mouseDoubleClickEvent(event)
+        event.accept()
+        self._press_pos = None  # handled here; the release that follows has nothing to do
+        self._mouse_down = False
+        if self.spans_at(event.position()):
+            self._click(event.position())
+            self._emit_span_changed()
+            return
+        target = self.position_at(event.position())
+        if target is None:
+            return
+        cp = self.to_codepoint(min(target, self._offsets.utf16_length))
+        start = self._units.floor(cp, "word")
+        end = self._units.ceil(cp, "word")
+        if start == end:  # on a boundary: take the word to the right
+            end = self._units.ceil(min(cp + 1, len(self._text)), "word")
+        start, end = self._units.trim(start, end)
+        if start < end:
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(self.to_utf16(start))
+            cursor.setPosition(self.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
+            self._set_cursor_quietly(cursor)
+            self._model.select("", "")
+        self._emit_span_changed()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         super().mouseReleaseEvent(event)
