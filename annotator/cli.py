@@ -68,11 +68,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _open(args: argparse.Namespace, create: bool = True) -> Project:
+def _open(args: argparse.Namespace, create: bool = True, write: bool = True) -> Project:
+    """Open the project; read-only commands (write=False) work while the app has it open."""
     annotator = getattr(args, "annotator", None)
     if args.project:
-        return open_project(args.project, annotator, create=create)
-    return open_default_project(annotator)
+        return open_project(args.project, annotator, create=create, lock=write, backup=write)
+    return open_default_project(annotator, lock=write)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -86,7 +87,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     status = Status(args.status) if args.status else None
-    with _open(args, create=False) as project:
+    with _open(args, create=False, write=False) as project:
         report = export_project(
             project, args.out, args.format, status=status, annotator=args.only_annotator
         )
@@ -96,7 +97,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    with _open(args, create=False) as project:
+    with _open(args, create=False, write=False) as project:
         stats = project_stats(project)
     if args.json:
         print(

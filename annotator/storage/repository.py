@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ from annotator.storage.models import (
 )
 
 SCHEMA_KEY = "label_schema"
+TOUCH_INTERVAL_S = 60.0
 
 
 class NotFound(KeyError):
@@ -577,6 +579,7 @@ class DocumentEditor:
         if length is None:
             raise NotFound(f"no document {doc_id}")
         self.text_length = int(length)
+        self._touched_at: float | None = None
 
     @property
     def engine(self) -> Engine:
@@ -588,9 +591,19 @@ class DocumentEditor:
         )
 
     def _touch(self, conn: Connection) -> None:
+        """Refresh the document's updated_at, at most once per TOUCH_INTERVAL_S per editor.
+
+        The documents row holds the whole article text, and SQLite rewrites a row (overflow
+        pages included) to change any column of it: for a 3 MB article that write cost more
+        than all the rest of an edit, so it is not repeated for every keystroke-sized edit.
+        """
+        now = time.monotonic()
+        if self._touched_at is not None and now - self._touched_at < TOUCH_INTERVAL_S:
+            return
         conn.execute(
             update(DocumentRow).where(DocumentRow.id == self.doc_id).values(updated_at=utc_now())
         )
+        self._touched_at = now
 
     # entities
     def get_entity(self, entity_id: str) -> EntitySpan | None:
