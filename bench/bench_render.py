@@ -114,7 +114,7 @@ def make_spans(text: str, count: int, labels: list[str], seed: int = 11) -> list
 @contextmanager
 def bench_project(chars: int, spans: int) -> Iterator[tuple[Project, str, str, list[EntitySpan]]]:
     with tempfile.TemporaryDirectory(prefix="annotator-bench-") as folder:
-        project = open_project(Path(folder) / "bench.annotator", "bench")
+        project = open_project(Path(folder) / "bench.annotator", "bench", backup=False)
         try:
             text = make_article(chars)
             doc_id, _ = project.repo.add_document(NewDocument("Synthetic 3 MB article", text))

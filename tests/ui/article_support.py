@@ -25,7 +25,7 @@ def make_view(qtbot: QtBot, tmp_path: Path) -> Iterator[MakeView]:
     projects: list[Project] = []
 
     def make(text: str, width: int = 700, height: int = 420) -> ArticleView:
-        project = open_project(tmp_path / f"view{len(projects)}.annotator", "tester")
+        project = open_project(tmp_path / f"view{len(projects)}.annotator", "tester", backup=False)
         projects.append(project)
         doc_id, _ = project.repo.add_document(NewDocument("Article", text))
         model = DocumentModel(project)
