@@ -127,10 +127,30 @@ def bench_project(chars: int, spans: int) -> Iterator[tuple[Project, str, str, l
 
 
 # -- timing helpers ----------------------------------------------------------------------
-def timed(action: Callable[[], object]) -> float:
-    start = time.perf_counter()
+class Samples:
+    """Wall-clock and CPU milliseconds of repeated runs of one figure.
+
+    Wall time is what the analyst feels and what targets judge; CPU time (this process
+    only) is reported beside it because these machines are shared and busy.
+    """
+
+    def __init__(self) -> None:
+        self.wall: list[float] = []
+        self.cpu: list[float] = []
+
+    def append(self, pair: tuple[float, float]) -> None:
+        self.wall.append(pair[0])
+        self.cpu.append(pair[1])
+
+    def __len__(self) -> int:
+        return len(self.wall)
+
+
+def timed(action: Callable[[], object]) -> tuple[float, float]:
+    """(wall ms, CPU ms) of one call."""
+    wall, cpu = time.perf_counter(), time.process_time()
     action()
-    return (time.perf_counter() - start) * 1000.0
+    return (time.perf_counter() - wall) * 1000.0, (time.process_time() - cpu) * 1000.0
 
 
 def p95(values: list[float]) -> float:
@@ -139,20 +159,25 @@ def p95(values: list[float]) -> float:
 
 
 def row(
-    name: str, values: list[float], target: float, notes: str, *, use_p95: bool = False
+    name: str, samples: Samples, target: float, notes: str, *, use_p95: bool = False
 ) -> dict[str, Any]:
-    median = statistics.median(values)
-    tail = p95(values)
+    median = statistics.median(samples.wall)
+    tail = p95(samples.wall)
+    cpu_median = statistics.median(samples.cpu)
+    cpu_tail = p95(samples.cpu)
     judged = tail if use_p95 else median
-    extra = f"p95 {tail:.2f} ms (target applies to p95); " if use_p95 else f"p95 {tail:.2f} ms; "
+    extra = f"p95 {tail:.2f} ms" + (" (the target applies to p95)" if use_p95 else "")
+    extra += f"; CPU median {cpu_median:.2f} ms, p95 {cpu_tail:.2f} ms"
     return {
         "name": name,
         "median": round(median, 3),
         "unit": "ms",
         "target": target,
         "pass": judged < target,
-        "notes": f"{extra}n={len(values)}; {notes}",
+        "notes": f"{extra}; n={len(samples)}; {notes}",
         "p95": round(tail, 3),
+        "cpu_median": round(cpu_median, 3),
+        "cpu_p95": round(cpu_tail, 3),
     }
 
 
@@ -190,10 +215,10 @@ def drop(qapp: QApplication, widget: QPlainTextEdit) -> None:
 def bench_paint(
     qapp: QApplication, project: Project, doc_id: str, text: str, repeats: int, frames: int
 ) -> list[dict[str, Any]]:
-    open_ms: list[float] = []
-    session_ms: list[float] = []
-    view_open_ms: list[float] = []
-    end_ms: list[float] = []
+    open_ms = Samples()
+    session_ms = Samples()
+    view_open_ms = Samples()
+    end_ms = Samples()
     for _ in range(repeats):
         session_ms.append(timed(lambda: DocumentSession(project, doc_id)))
         model, view = new_view(qapp, project)
@@ -207,7 +232,7 @@ def bench_paint(
     model.load(doc_id)
     settle(qapp)
     bar = view.verticalScrollBar()
-    page_ms: list[float] = []
+    page_ms = Samples()
     step = max(1, bar.maximum() // max(frames, 1))
     for i in range(1, frames + 1):
         value = min(bar.maximum(), i * step)
@@ -221,8 +246,8 @@ def bench_paint(
     stack = model.undo_stack
     assert session is not None and stack is not None
     base = view.to_codepoint(view.firstVisibleBlock().position())
-    add_ms: list[float] = []
-    undo_ms: list[float] = []
+    add_ms = Samples()
+    undo_ms = Samples()
     for i in range(frames):
         start = base + 5 + (i % 40)
         command = session.new_entity(start, start + 4, "ORG")
@@ -233,7 +258,7 @@ def bench_paint(
 
     # The storage share of an edit: the same commit without any view.
     plain = DocumentSession(project, doc_id)
-    commit_ms: list[float] = []
+    commit_ms = Samples()
     for i in range(frames):
         entity = plain.new_entity(base + 5 + (i % 40), base + 9 + (i % 40), "ORG").span
         commit_ms.append(timed(lambda e=entity: plain.put_entity(e)))
@@ -247,7 +272,7 @@ def bench_paint(
             open_ms,
             300,
             f"{paint}; {where}; includes loading the session from storage "
-            f"(DocumentSession alone: median {statistics.median(session_ms):.0f} ms)",
+            f"(DocumentSession alone: median {statistics.median(session_ms.wall):.0f} ms)",
         ),
         row(
             "render: view open (index, setPlainText, paint)",
@@ -327,8 +352,8 @@ def bench_highlighter(
     qapp: QApplication, text: str, spans: list[EntitySpan], repeats: int, frames: int
 ) -> list[dict[str, Any]]:
     labels = {s.id: s.label for s in spans}
-    open_ms: list[float] = []
-    end_ms: list[float] = []
+    open_ms = Samples()
+    end_ms = Samples()
     for _ in range(repeats):
         editor = QPlainTextEdit()
         editor.setReadOnly(True)
@@ -368,7 +393,7 @@ def bench_highlighter(
     bar.setValue(bar.maximum() // 2)
     editor.viewport().repaint()
     block = editor.firstVisibleBlock()
-    add_ms: list[float] = []
+    add_ms = Samples()
     for i in range(frames):
         start = highlighter.offsets.to_codepoint(block.position()) + 5 + (i % 40)
         mark_id = f"bench-{i}"
@@ -405,10 +430,13 @@ def bench_highlighter(
 def run(quick: bool = False) -> list[dict[str, Any]]:
     """All rendering figures; quick mode repeats less but keeps the full 3 MB / 20,000 spans."""
     qapp = app()
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     repeats, frames = (3, 15) if quick else (7, 60)
     with bench_project(TEXT_CHARS, SPANS) as (project, doc_id, text, spans):
         rows = bench_paint(qapp, project, doc_id, text, repeats, frames)
         rows += bench_highlighter(qapp, text, spans, max(2, repeats // 2), frames)
+    for result in rows:
+        result["notes"] += f"; load average {load:.1f} on {os.cpu_count()} CPUs at start"
     return rows
 
 
