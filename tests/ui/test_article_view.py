@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QEvent, QPoint, Qt, QUrl
-from PySide6.QtGui import QColor, QHelpEvent, QImage, QTextDocument
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, QUrl
+from PySide6.QtGui import QColor, QHelpEvent, QImage, QPaintEvent, QTextDocument
 from PySide6.QtWidgets import QApplication, QPlainTextDocumentLayout, QToolTip
 from pytestqt.qtbot import QtBot
 
@@ -379,3 +379,32 @@ def test_pointer_shows_a_hand_over_spans(qtbot: QtBot, make_view: MakeView) -> N
     assert view.viewport().cursor().shape() == Qt.CursorShape.PointingHandCursor
     qtbot.mouseMove(view.viewport(), inside(view, *span("Tuesday")))
     assert view.viewport().cursor().shape() == Qt.CursorShape.IBeamCursor
+
+
+class PaintRecorder(QObject):
+    """Records the rectangles of the paint events a widget receives."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rects: list[QRect] = []
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and isinstance(event, QPaintEvent):
+            self.rects.append(event.rect())
+        return False
+
+
+def test_adding_a_span_repaints_only_its_paragraph(qtbot: QtBot, make_view: MakeView) -> None:
+    text = "\n".join(f"Paragraph {i}: officials met in London on Tuesday." for i in range(40))
+    view = make_view(text)
+    view.viewport().repaint()
+    QApplication.processEvents()  # nothing pending from opening the document
+    recorder = PaintRecorder()
+    view.viewport().installEventFilter(recorder)
+    start = text.index("London", text.index("Paragraph 3:"))
+    add_entity(view, start, start + len("London"), "GPE")
+    qtbot.waitUntil(lambda: bool(recorder.rects))
+    line = view.span_rects("entity", view.index.at(start)[0].id)[0]
+    for rect in recorder.rects:
+        assert rect.height() < view.viewport().height() / 4
+        assert rect.top() <= line.top() and rect.bottom() >= line.bottom()
