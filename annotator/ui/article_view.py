@@ -112,6 +112,8 @@ class ArticleView(QPlainTextEdit):
         self._mouse_down = False
         self._last_span: tuple[int, int] | None = None
         self._rtl_blocks: dict[int, bool] = {}
+        self._painted_selection: tuple[str, str] = ("", "")
+        self._had_links = False
 
         self.setObjectName("articleView")
         self.setAccessibleName("Article text")
@@ -196,6 +198,7 @@ class ArticleView(QPlainTextEdit):
             display = text
         self.setPlainText(display)
         self._last_span = None
+        self._had_links = False
         if had_span:
             self.spanSelectionChanged.emit()
 
@@ -228,10 +231,23 @@ class ArticleView(QPlainTextEdit):
             mark = self._index.get(ENTITY, entity.id) if entity is not None else None
             if mark is not None:
                 touched.append(mark)
-        if not touched or self._model.selection[0]:  # links may cross the screen
+        links = self._selection_has_links()
+        if not touched or links or self._had_links:  # arrows may cross the screen
+            self._had_links = links
             self.viewport().update()
             return
         self._update_marks(touched)
+
+    def _selection_has_links(self) -> bool:
+        """True when the selection draws claim-to-speaker arrows."""
+        kind, annotation_id = self._model.selection
+        annotations = self._annotations()
+        if annotations is None or not kind:
+            return False
+        if kind == CLAIM:
+            claim = annotations.claims.get(annotation_id)
+            return claim is not None and bool(claim.speaker_id)
+        return any(c.speaker_id == annotation_id for c in annotations.claims.values())
 
     def _update_marks(self, marks: list[Mark]) -> None:
         """Schedule a repaint of the visible paragraphs these marks touch."""
@@ -248,9 +264,15 @@ class ArticleView(QPlainTextEdit):
             self.viewport().update(band.toAlignedRect())
 
     def _on_selection_changed(self, kind: str, annotation_id: str) -> None:
+        previous, self._painted_selection = self._painted_selection, (kind, annotation_id)
         if kind and annotation_id:
             self.scroll_to_annotation(kind, annotation_id)
-        self.viewport().update()
+        marks = [self._index.get(k, i) for k, i in (previous, (kind, annotation_id)) if k]
+        if self._had_links or self._selection_has_links() or None in marks:
+            self.viewport().update()
+        else:
+            self._update_marks([m for m in marks if m is not None])
+        self._had_links = self._selection_has_links()
 
     # -- offsets -------------------------------------------------------------------------
     def to_utf16(self, cp: int) -> int:
