@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from pytestqt.qtbot import QtBot
 
+from annotator.storage import NewDocument
 from annotator.ui.article_view import ArticleView
 from tests.conftest import TRICKY
 from tests.ui.article_support import (
@@ -183,3 +186,40 @@ def test_double_click_selects_the_word_after_emoji(qtbot: QtBot, make_view: Make
     with qtbot.waitSignal(view.spanSelectionChanged):
         qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=inside(view, start, end))
     assert view.selected_span() == (start, end)
+
+
+PIECES = [
+    "word",
+    " ",
+    "\n",
+    "😀",
+    "👨‍👩‍👧",
+    "🇬🇧",
+    "北京",
+    "e\u0301",
+    "مرحبا",
+    "Zoë",
+    ".",
+    "\t",
+    "<b>",
+]
+
+
+def test_random_texts_map_every_span_to_the_same_characters(make_view: MakeView) -> None:
+    rng = random.Random(20251125)
+    view = make_view("seed")
+    repo = view.model.project.repo
+    for case in range(12):
+        text = "".join(rng.choice(PIECES) for _ in range(rng.randint(5, 60))) + " end"
+        doc_id, _ = repo.add_document(NewDocument(f"Case {case}", text))
+        view.model.load(doc_id)
+        assert view.toPlainText() == text
+        for _ in range(6):
+            start = rng.randrange(len(text))
+            end = rng.randint(start + 1, len(text))
+            entity = add_entity(view, start, end, "ORG")
+            u16 = view.utf16_range("entity", entity.id)
+            assert u16 is not None
+            assert qt_text(view, *u16) == text[start:end].replace("\n", "\u2029")
+            view.select_span(start, end)
+            assert view.textCursor().selectedText() == text[start:end].replace("\n", "\u2029")
