@@ -176,7 +176,6 @@ class ArticleView(QPlainTextEdit):
     # -- loading -------------------------------------------------------------------------
     def reload(self) -> None:
         """Show the model's current document from scratch (after documentChanged)."""
-        had_span = self._last_span is not None
         text = self._model.text
         self._text = text
         self._offsets = OffsetMap(text)
@@ -197,10 +196,8 @@ class ArticleView(QPlainTextEdit):
         else:
             display = text
         self.setPlainText(display)
-        self._last_span = None
         self._had_links = False
-        if had_span:
-            self.spanSelectionChanged.emit()
+        self._emit_span_changed()  # a text selection did not survive the new text
 
     def _annotations(self) -> DocumentAnnotations | None:
         session = self._model.session
