@@ -110,6 +110,7 @@ class ArticleView(QPlainTextEdit):
         self._snap_to_words = True
         self._press_pos: QPoint | None = None
         self._mouse_down = False
+        self._quiet = False
         self._last_span: tuple[int, int] | None = None
         self._rtl_blocks: dict[int, bool] = {}
         self._painted_selection: tuple[str, str] = ("", "")
@@ -318,15 +319,16 @@ class ArticleView(QPlainTextEdit):
         self._emit_span_changed()
 
     def _set_cursor_quietly(self, cursor: QTextCursor) -> None:
-        blocked = self._mouse_down
-        self._mouse_down = True  # suppress the per-change notification
+        """Set the cursor without announcing the intermediate selection."""
+        self._quiet = True
         try:
             self.setTextCursor(cursor)
         finally:
-            self._mouse_down = blocked
+            self._quiet = False
 
     def _on_text_selection_changed(self) -> None:
-        if not self._mouse_down:
+        # announced once the drag ends (snapped), or by whoever set the cursor quietly
+        if not (self._mouse_down or self._quiet):
             self._emit_span_changed()
 
     def _emit_span_changed(self) -> None:
