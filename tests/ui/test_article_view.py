@@ -408,3 +408,25 @@ def test_adding_a_span_repaints_only_its_paragraph(qtbot: QtBot, make_view: Make
     for rect in recorder.rects:
         assert rect.height() < view.viewport().height() / 4
         assert rect.top() <= line.top() and rect.bottom() >= line.bottom()
+
+
+def test_claim_across_paragraphs_is_bracketed_at_both_ends(
+    qtbot: QtBot, make_view: MakeView
+) -> None:
+    view = make_view(ARTICLE)
+    start = ARTICLE.index("said more")
+    end = ARTICLE.index("stayed calm") + len("stayed calm")
+    claim = add_claim(view, start, end)
+    placed = [p for p in view.placed_spans() if p.mark.key == ("claim", claim.id)]
+    assert len(placed) == 1
+    item = placed[0]
+    assert item.head and item.tail
+    assert len(item.rects) == 2  # one line in each paragraph (the empty one has none)
+    assert item.rects[0].top() < item.rects[1].top()
+    # scrolled so that only the last paragraph shows, the head is cut off
+    view.resize(view.width(), 60)
+    bar = view.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    bar.setValue(view.document().lastBlock().firstLineNumber())
+    cut = [p for p in view.placed_spans() if p.mark.key == ("claim", claim.id)]
+    assert cut and not cut[0].head and cut[0].tail
