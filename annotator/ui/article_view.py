@@ -546,7 +546,15 @@ class ArticleView(QPlainTextEdit):
             speaker_placed = by_key.get((ENTITY, link.speaker_id))
             if speaker_placed is not None:
                 paint_outline(painter, speaker_placed, color, dashed=kind == ENTITY)
-            paint_link(painter, link.start, link.end, color, link.label)
+            paint_link(
+                painter,
+                link.start,
+                link.end,
+                color,
+                link.label,
+                self.palette().color(QPalette.ColorRole.Base),
+                QRectF(self.viewport().rect()),
+            )
 
     def speaker_links(self, placed: list[Placed] | None = None) -> list[Link]:
         """Claim-to-speaker arrows for the selected claim (or the selected speaker entity).

@@ -135,23 +135,59 @@ def paint_outline(
 
 
 def paint_link(
-    painter: QPainter, start: QPointF, end: QPointF, color: QColor, label: str = ""
+    painter: QPainter,
+    start: QPointF,
+    end: QPointF,
+    color: QColor,
+    label: str = "",
+    background: QColor | None = None,
+    bounds: QRectF | None = None,
 ) -> None:
-    """A curved arrow from a claim (start) to its speaker (end), with an optional label."""
-    path = QPainterPath(start)
-    lift = max(24.0, abs(end.x() - start.x()) * 0.15)
-    top = min(start.y(), end.y()) - lift
-    path.cubicTo(QPointF(start.x(), top), QPointF(end.x(), top), end)
+    """An arrow from a claim (start) to its speaker (end).
+
+    Between two visible spans the arrow arches above the text. With a `label` the speaker
+    is off screen: the arrow runs straight to the edge at `end` and the label is drawn in
+    a small box beside its tip, kept inside `bounds`.
+    """
     pen = QPen(color, 2.0)
     pen.setCapStyle(Qt.PenCapStyle.RoundCap)
     painter.setPen(pen)
     painter.setBrush(Qt.BrushStyle.NoBrush)
-    painter.drawPath(path)
-    angle_from = path.pointAtPercent(0.94)
-    _arrow_head(painter, angle_from, end, color)
     if label:
-        painter.setPen(color)
-        painter.drawText(QPointF(min(start.x(), end.x()) + 4.0, max(12.0, top + 12.0)), label)
+        painter.drawLine(start, end)
+        _arrow_head(painter, start, end, color)
+        _label_box(painter, end, label, color, background, bounds)
+        return
+    path = QPainterPath(start)
+    lift = max(24.0, abs(end.x() - start.x()) * 0.15)
+    top = min(start.y(), end.y()) - lift
+    path.cubicTo(QPointF(start.x(), top), QPointF(end.x(), top), end)
+    painter.drawPath(path)
+    _arrow_head(painter, path.pointAtPercent(0.94), end, color)
+
+
+def _label_box(
+    painter: QPainter,
+    tip: QPointF,
+    label: str,
+    color: QColor,
+    background: QColor | None,
+    bounds: QRectF | None,
+) -> None:
+    metrics = painter.fontMetrics()
+    width = metrics.horizontalAdvance(label) + 12.0
+    height = metrics.height() + 6.0
+    x = tip.x() + 10.0
+    below = bounds is None or tip.y() < bounds.center().y()
+    y = tip.y() + 2.0 if below else tip.y() - height - 2.0
+    if bounds is not None:
+        x = max(bounds.left() + 2.0, min(x, bounds.right() - width - 2.0))
+    box = QRectF(x, y, width, height)
+    painter.setPen(QPen(color, 1.2))
+    painter.setBrush(background if background is not None else Qt.BrushStyle.NoBrush)
+    painter.drawRoundedRect(box, 4.0, 4.0)
+    painter.setPen(color)
+    painter.drawText(box, int(Qt.AlignmentFlag.AlignCenter), label)
 
 
 def _arrow_head(painter: QPainter, tail: QPointF, tip: QPointF, color: QColor) -> None:
