@@ -14,10 +14,13 @@ from annotator import APP_NAME
 from annotator.core.schema import LabelSchema
 from annotator.services.backups import BackupFailed, backup_if_due, create_backup
 from annotator.services.backups import latest_good_backup as _latest_good_backup
+from annotator.services.credentials import with_password
 from annotator.services.errors import ProjectCorrupt, ProjectError
 from annotator.services.lock import ProjectLock, ProjectLocked
 from annotator.storage import ProjectRepository, make_engine, prepare_database, sqlite_path
-from annotator.storage.migrate import SchemaTooNew, needs_upgrade
+from annotator.storage.errors import ConflictError
+from annotator.storage.migrate import SchemaTooNew, current_revision, needs_upgrade
+from annotator.storage.postgres import DriverMissing, database_user, display_url
 from annotator.storage.sqlite_files import has_sqlite_header, integrity_problems
 
 __all__ = [
@@ -81,6 +84,7 @@ class Project:
     lock: ProjectLock | None = field(default=None, repr=False)
     backup_error: str | None = None
     _schema: LabelSchema | None = field(default=None, repr=False)
+    _schema_version: int = field(default=0, repr=False)
 
     @property
     def path(self) -> Path | None:
@@ -89,17 +93,29 @@ class Project:
     @property
     def display_name(self) -> str:
         path = self.path
-        return path.stem if path is not None else self.location.rsplit("/", 1)[-1]
+        return path.stem if path is not None else display_url(self.location).rsplit("/", 1)[-1]
 
     @property
     def schema(self) -> LabelSchema:
         if self._schema is None:
-            self._schema = self.repo.load_schema()
+            self._schema, self._schema_version = self.repo.load_schema_versioned()
         return self._schema
 
     def save_schema(self, schema: LabelSchema, renames: dict[str, str] | None = None) -> None:
-        self.repo.save_schema(schema, renames)
+        """Refused with ConflictError when someone else saved the schema since it was read."""
+        if self._schema is None:
+            self._schema, self._schema_version = self.repo.load_schema_versioned()
+        try:
+            self._schema_version = self.repo.save_schema(schema, renames, self._schema_version)
+        except ConflictError:
+            self.reload_schema()
+            raise
         self._schema = schema
+
+    def reload_schema(self) -> LabelSchema:
+        """Forget the cached schema (another analyst saved one) and read it again."""
+        self._schema = None
+        return self.schema
 
     def close(self) -> None:
         self.repo.dispose()
@@ -146,7 +162,7 @@ def open_project(
     try:
         if path is not None and existed:
             _check_project_file(path)
-        project = _open_checked(text, path, annotator, existed)
+        project = _open_checked(text, path, annotator, existed, create)
     except BaseException:
         if held is not None:
             held.release()
@@ -160,29 +176,43 @@ def open_project(
     return project
 
 
-def _open_checked(text: str, path: Path | None, annotator: str | None, existed: bool) -> Project:
-    engine = make_engine(text)
+def _open_checked(
+    text: str, path: Path | None, annotator: str | None, existed: bool, create: bool
+) -> Project:
+    shown = text if path is not None else display_url(text)
     try:
+        engine = make_engine(with_password(text))
+    except DriverMissing as exc:
+        raise ProjectError(f"{shown}: {exc}") from None
+    try:
+        if path is None and not create and current_revision(engine) is None:
+            raise ProjectError(f"{shown}: no Annotator project in this database")
         if path is not None and existed and needs_upgrade(engine):
             try:
                 create_backup(path, reason="pre-upgrade")
             except BackupFailed as exc:
                 raise ProjectError(f"{exc}; the project was not upgraded") from None
         action = prepare_database(engine)
+        user = annotator or database_user(engine) or current_user()
     except ProjectError:
         engine.dispose()
         raise
     except SchemaTooNew as exc:
         engine.dispose()
-        raise ProjectError(f"{text}: {exc}") from None
+        raise ProjectError(f"{shown}: {exc}") from None
     except Exception as exc:  # the database driver's own errors vary by back end
         engine.dispose()
         if path is not None and _looks_corrupt(exc):
             raise ProjectCorrupt(path, latest_good_backup(path), str(exc)) from None
-        raise ProjectError(f"{text}: cannot open project ({type(exc).__name__}: {exc})") from None
-    return Project(
-        text, ProjectRepository(engine), annotator or current_user(), created=action == "created"
-    )
+        raise ProjectError(f"{shown}: cannot open project ({_first_line(exc)})") from None
+    return Project(text, ProjectRepository(engine), user, created=action == "created")
+
+
+def _first_line(exc: BaseException) -> str:
+    """A driver error's first line (psycopg appends SQL and hints on further lines)."""
+    orig = getattr(exc, "orig", None) or exc
+    lines = str(orig).strip().splitlines()
+    return f"{type(orig).__name__}: {lines[0] if lines else ''}"
 
 
 def _looks_corrupt(exc: Exception) -> bool:

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from annotator.storage.models import Base
+from annotator.storage.postgres import install_change_notifications, migration_lock
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -96,9 +97,17 @@ def needs_upgrade(engine: Engine) -> bool:
 
 
 def prepare_database(engine: Engine) -> str:
-    """Create a new database at head, or upgrade an older one. Returns what was done."""
+    """Create a new database at head, or upgrade an older one. Returns what was done.
+
+    On PostgreSQL this runs under an advisory lock, so clients starting together take turns:
+    the first creates or upgrades, the others then find the schema current.
+    """
     with engine.begin() as conn:
         rev = _stored_revision(conn)
+        if rev is not None and rev == head_revision():
+            return "current"
+        migration_lock(conn)
+        rev = _stored_revision(conn)  # another client may have migrated while we waited
         if rev is not None and rev == head_revision():
             return "current"
         from alembic import command
@@ -106,6 +115,7 @@ def prepare_database(engine: Engine) -> str:
         tables = set(inspect(conn).get_table_names())
         if rev is None and not (tables & set(Base.metadata.tables)):
             Base.metadata.create_all(conn)
+            install_change_notifications(conn)  # what migrations add beyond the tables
             command.stamp(alembic_config(conn), "head")
             return "created"
         if rev is not None and rev not in _revision_graph():
