@@ -159,7 +159,7 @@ def paint_link(
         _label_box(painter, end, label, color, background, bounds)
         return
     path = QPainterPath(start)
-    lift = max(24.0, abs(end.x() - start.x()) * 0.15)
+    lift = max(14.0, min(40.0, abs(end.x() - start.x()) * 0.08))  # stay near the lines
     top = min(start.y(), end.y()) - lift
     path.cubicTo(QPointF(start.x(), top), QPointF(end.x(), top), end)
     painter.drawPath(path)
