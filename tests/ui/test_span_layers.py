@@ -78,3 +78,18 @@ def test_bulk_and_single_inserts_agree(text: str, raw: list[tuple[int, int]]) ->
         expected = {m for m in spans if m[1] < hi and m[2] > lo}
         got = {(m.id, m.start, m.end) for m in bulk.in_blocks(block, block)}
         assert got == expected
+
+
+def test_long_spans_are_found_far_from_their_start() -> None:
+    text = ("x" * 99 + "\n") * 100  # 100 blocks of 100 characters
+    index = SpanIndex(text)
+    index.put_many(ENTITY, [("short", 5050, 5060)])
+    index.put(CLAIM, "long", 10, 9000)  # longer than LONG_SPAN
+    index.put_many(CLAIM, [("bulk-long", 0, 9990), ("near", 8990, 9000)])
+    assert [m.id for m in index.in_blocks(89, 89)] == ["bulk-long", "long", "near"]
+    assert [m.id for m in index.at(5055)] == ["short", "long", "bulk-long"]
+    index.put(CLAIM, "long", 10, 20)  # moved: now short
+    assert [m.id for m in index.in_blocks(89, 89)] == ["bulk-long", "near"]
+    assert index.remove(CLAIM, "bulk-long") == Mark(CLAIM, "bulk-long", 0, 9990)
+    assert [m.id for m in index.in_blocks(0, 0)] == ["long"]
+    assert sorted(m.id for m in index.marks()) == ["long", "near", "short"]
