@@ -26,12 +26,10 @@ resize keys act on it at once.
 
 from __future__ import annotations
 
-import gc
 import html
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any, Literal, NamedTuple
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
@@ -56,6 +54,7 @@ from annotator.core.commands import RemoveClaim, RemoveEntity, ResizeEntity
 from annotator.core.model import Claim, DocumentAnnotations, EntitySpan
 from annotator.core.offsets import OffsetMap
 from annotator.ui.document_model import DocumentModel
+from annotator.ui.gc_pause import gc_paused
 from annotator.ui.span_layers import CLAIM, ENTITY, Mark, SpanIndex, assign_lanes
 from annotator.ui.span_painter import (
     Link,
@@ -187,7 +186,7 @@ class ArticleView(QPlainTextEdit):
         self._rtl_blocks = {}
         annotations = self._annotations()
         if annotations is not None:
-            with _gc_paused():  # tens of thousands of small tuples: skip collector passes
+            with gc_paused():  # tens of thousands of small tuples: skip collector passes
                 self._index.put_many(
                     ENTITY, [(e.id, e.start, e.end) for e in annotations.entities.values()]
                 )
@@ -891,18 +890,6 @@ class ArticleView(QPlainTextEdit):
         if (start, end) == (entity.start, entity.end):
             return False
         return self._model.push(ResizeEntity(entity.id, start, end))
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector for a bulk allocation (halves index building)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class _BlockLines(NamedTuple):
