@@ -17,20 +17,22 @@ Figures (medians of repeated runs, milliseconds):
 - add span / undo: push one AddEntity through the document model (one SQLite commit) and
   repaint, and undo it (target: p95 under 16 ms, one frame at 60 Hz).
 
-Measured on the 2-core build machine (25 Nov 2026, shared, load average 4-9, so wall times
-swing; CPU medians of this process in brackets):
+Measured on the 2-core build machine (25 Nov 2026, shared with other jobs, load average
+about 3-4; wall-clock medians, CPU medians of this process in brackets):
 
-    figure                       paint (used)          highlighter
-    open, storage excluded       317 ms (129 ms CPU)   730 ms (379 ms CPU)
-    jump to end + paint           14 ms (5 ms CPU)      22 ms (11 ms CPU)
-    add span + repaint            19 ms (6 ms CPU)*     20 ms (9 ms CPU, no commit)
+    figure                         paint (used)          highlighter
+    open, storage excluded         125 ms (93 ms CPU)    479 ms (379 ms CPU)
+    jump to end + paint              7 ms (4 ms CPU)      12 ms (11 ms CPU)
+    add span + repaint              12 ms (6 ms CPU)*      9 ms (8 ms CPU, no commit)
 
-    * includes the SQLite commit (13 ms wall, 4 ms CPU on its own: an fsync per edit)
+    * includes the SQLite commit (6 ms wall, 2 ms CPU on its own: an fsync per edit);
+      the view's own share is about 4 ms CPU against the highlighter's 8 ms.
 
-The paint strategy wins every figure, draws overlaps (blended fills, stacked underlines)
-that character formats cannot, and never touches the document's layout. Opening with
-storage included (~1.2 s wall here) is dominated by loading 20,000 spans into a
-DocumentSession (~520 ms), not by the view.
+The paint strategy wins on opening (3.8x) and scrolling, costs half the CPU per added
+span, draws overlaps (blended fills, stacked underlines) that character formats cannot,
+and never touches the document's layout. Opening with storage included (~340 ms wall)
+is now split about evenly between loading 20,000 spans into a DocumentSession and the
+view.
 
 `run(quick)` returns rows for bench/run.py; `python bench/bench_render.py [--quick]
 [--json FILE]` prints them as a table.
