@@ -6,7 +6,8 @@ the same rows with the standard library's sqlite3 (documents joined with their s
 import order), encodes each document as JSON and writes the lines to a file. Both are
 timed three times in the same run, alternating; the target is export time within 2x of
 the floor. Memory: resident set size sampled while exporting (peak above the start, and
-growth between the first and second half of the export, which should be about zero).
+growth between the first and second half of the export, which should be about zero),
+and the tracemalloc peak of one more export (the third of the documents that are done).
 
 Run alone: ``python bench/bench_export.py [--quick]``; results also go to
 ``bench/results/bench_export.json``.
@@ -22,6 +23,7 @@ import statistics
 import sys
 import tempfile
 import time
+import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -46,50 +48,14 @@ QUICK_DOCUMENTS = 2_000
 REPEATS = 3
 TARGET_RATIO = 2.0
 TARGET_GROWTH_MB = 32.0
+TARGET_TRACED_MB = 64.0
 LABELS = ("PERSON", "ORG", "GPE", "DATE", "MONEY")
-WORDS = tuple(
-    [
-        "the",
-        "minister",
-        "said",
-        "talks",
-        "in",
-        "Paris",
-        "were",
-        "constructive",
-        "while",
-        "analysts",
-        "in",
-        "Berlin",
-        "warned",
-        "that",
-        "tariffs",
-        "on",
-        "steel",
-        "and",
-        "grain",
-        "could",
-        "rise",
-        "if",
-        "negotiators",
-        "fail",
-        "to",
-        "agree",
-        "before",
-        "the",
-        "summit",
-        "in",
-        "Brussels",
-        "next",
-        "week",
-        "according",
-        "to",
-        "officials",
-        "北京",
-        "🇬🇧",
-        "café",
-    ]
+_PROSE = (
+    "the minister said talks in Paris were constructive while analysts in Berlin warned "
+    "that tariffs on steel and grain could rise if negotiators fail to agree before the "
+    "summit in Brussels next week according to officials 北京 🇬🇧 café"
 )
+WORDS = tuple(_PROSE.split())
 
 
 def _paragraphs(rng: random.Random, count: int = 400) -> list[str]:
@@ -274,6 +240,10 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
                 assert floor_export(db, folder / "floor.jsonl") == n
                 floor_times.append(time.perf_counter() - t0)
                 floor_size = (folder / "floor.jsonl").stat().st_size
+            tracemalloc.start()
+            traced = export_project(project, folder / "done.jsonl", "jsonl", status=Status.DONE)
+            traced_peak = tracemalloc.get_traced_memory()[1] / 2**20
+            tracemalloc.stop()
     export_s, floor_s = statistics.median(export_times), statistics.median(floor_times)
     base = samples[0][1]
     half = [r for d, r in samples if d <= n // 2]
@@ -303,6 +273,14 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
             "target": TARGET_GROWTH_MB,
             "pass": growth <= TARGET_GROWTH_MB,
             "notes": f"flat memory: peak RSS above start {peak:.1f} MB",
+        },
+        {
+            "name": "export_tracemalloc_peak",
+            "median": round(traced_peak, 1),
+            "unit": "MB",
+            "target": TARGET_TRACED_MB,
+            "pass": traced_peak <= TARGET_TRACED_MB,
+            "notes": f"Python heap peak exporting {traced.documents} docs (one run, traced)",
         },
     ]
 

@@ -14,7 +14,7 @@ OffsetUnit = Literal["codepoint", "utf16"]
 MAX_KEPT_NOTES = 1000
 
 
-class FormatUnavailable(RuntimeError):
+class FormatUnavailable(ValueError):
     """A format needs an optional package that is not installed; says how to get it."""
 
 
