@@ -4,9 +4,10 @@
 ``doccano-relations``: ``{"text", "entities": [{id, label, start_offset, end_offset}],
 "relations": [{id, from_id, to_id, type}]}``: claims are entities labelled ``CLAIM``
 with a ``speaker`` relation from the claim to its speaker entity.
-Both carry ``id``, ``title``, ``status``, ``sentiment`` and ``offset_unit`` as extra keys (doccano keeps
-them as metadata). Offsets are code points, or UTF-16 units with ``--offsets utf16``;
-the importer detects the unit per record (or takes ``--offsets``).
+Both carry ``id``, ``title``, ``status``, ``sentiment`` and ``offset_unit`` as extra
+keys (doccano keeps them as metadata). Offsets are code points, or UTF-16 units with
+``--offsets utf16``; the importer reads ``offset_unit``, else detects the unit per
+record (or takes ``--offsets``).
 
 Cannot express: claim attributes, target sentiment, free-text speakers, and in the
 ``doccano`` variant claims at all.
