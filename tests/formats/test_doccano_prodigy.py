@@ -153,3 +153,15 @@ def test_prodigy_rejects_are_skipped_and_bad_spans_reported(tmp_path: Path) -> N
     out = list(read_prodigy(path))
     assert len(out) == 2 and isinstance(out[0], AnnotatedDocument)
     assert isinstance(out[1], ImportProblem) and out[1].line == 3 and "'zz'" in out[1].message
+
+
+def test_prodigy_crlf_source_and_crlf_line_endings(tmp_path: Path) -> None:
+    raw = crlf(TEXT_1)
+    s, e = at(raw, "北京")
+    record = {"text": raw, "spans": [{"start": s, "end": e, "label": "GPE", "text": "北京"}]}
+    path = tmp_path / "crlf.jsonl"
+    path.write_bytes((json.dumps(record, ensure_ascii=False) + "\r\n").encode("utf-8"))
+    (item,) = list(read_prodigy(path))
+    assert isinstance(item, AnnotatedDocument) and item.document.text == TEXT_1
+    (entity,) = item.annotations.entities.values()
+    assert TEXT_1[entity.start : entity.end] == "北京"
