@@ -16,6 +16,7 @@ from annotator.formats.importers import (
     is_brat_text,
     is_manifest,
 )
+from annotator.formats.native_jsonl import read_native_jsonl_located
 from annotator.formats.plaintext import expand_paths
 from annotator.formats.problems import ImportProblem
 from annotator.formats.source_text import OffsetChoice
@@ -58,9 +59,18 @@ class ImportReport:
         return ", ".join(parts)
 
 
+@dataclass(frozen=True, slots=True)
+class _Located:
+    """A parsed document and where it came from, to name it if it cannot be stored."""
+
+    item: AnnotatedDocument
+    path: Path
+    line: int | None
+
+
 def _records(
     paths: Iterable[Path], report: ImportReport, fmt: str, offsets: OffsetChoice
-) -> Iterator[AnnotatedDocument | ImportProblem]:
+) -> Iterator[_Located | ImportProblem]:
     suffixes = IMPORT_SUFFIXES if fmt == "auto" else FORMAT_SUFFIXES[fmt]
     for path, named in expand_paths(paths):
         if not named and (is_manifest(path) or is_brat_text(path)):
@@ -84,7 +94,12 @@ def _records(
                 report.skipped_files.append(str(path))
             continue
         report.files += 1
-        yield from import_format(found)(path, offsets)
+        if found == "jsonl":  # exact line numbers for the native format
+            for line, record in read_native_jsonl_located(path):
+                yield record if isinstance(record, ImportProblem) else _Located(record, path, line)
+            continue
+        for record in import_format(found)(path, offsets):
+            yield record if isinstance(record, ImportProblem) else _Located(record, path, None)
 
 
 def import_paths(
@@ -104,33 +119,53 @@ def import_paths(
     record, from the spans).
 
     Good records are stored in batches; each bad file or line becomes a problem that
-    names the file and line. Identical texts are recognised and not stored twice.
+    names the file and line. Identical texts are recognised and not stored twice. A
+    record the database refuses is reported and the rest of its batch is still stored.
     """
     report = ImportReport()
-    batch: list[AnnotatedDocument] = []
+    batch: list[_Located] = []
+
+    def record(item: AnnotatedDocument, doc_id: str, created: bool) -> None:
+        if created:
+            report.imported += 1
+            report.annotations += _count(item)
+            report.document_ids.append(doc_id)
+        else:
+            report.duplicates += 1
 
     def flush() -> None:
-        results = project.repo.add_annotated_batch(batch, project.annotator)
-        for item, (doc_id, created) in zip(batch, results, strict=True):
-            if created:
-                report.imported += 1
-                report.annotations += _count(item)
-                report.document_ids.append(doc_id)
-            else:
-                report.duplicates += 1
+        items = [located.item for located in batch]
+        try:
+            results = project.repo.add_annotated_batch(items, project.annotator)
+        except Exception:  # one bad record must not sink the batch: store one by one
+            for located in batch:
+                try:
+                    doc_id, created = project.repo.add_annotated(located.item, project.annotator)
+                except Exception as exc:
+                    reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+                    report.problems.append(
+                        ImportProblem(
+                            str(located.path), located.line, f"cannot store this record: {reason}"
+                        )
+                    )
+                else:
+                    record(located.item, doc_id, created)
+        else:
+            for item, (doc_id, created) in zip(items, results, strict=True):
+                record(item, doc_id, created)
         batch.clear()
         if progress is not None:
             progress(report)
 
     if fmt != "auto":
         import_format(fmt)  # unknown names fail before anything is read
-    for record in _records([Path(p) for p in paths], report, fmt, offsets):
+    for found in _records([Path(p) for p in paths], report, fmt, offsets):
         if cancelled is not None and cancelled():
             raise Cancelled()
-        if isinstance(record, ImportProblem):
-            report.problems.append(record)
+        if isinstance(found, ImportProblem):
+            report.problems.append(found)
             continue
-        batch.append(record)
+        batch.append(found)
         if len(batch) >= BATCH:
             flush()
     if batch:
