@@ -267,13 +267,21 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
         _row("floor_sqlite_json_docs_per_s", n / floor_s, "docs/s", None, "sqlite3 scan + json"),
         _row("floor_sqlite_json_mb_per_s", floor_size / 2**20 / floor_s, "MB/s", None, ""),
         {
-            "name": "export_time_ratio_to_floor",
+            "name": "export_cpu_ratio_to_floor",
             "median": round(ratio, 3),
             "unit": "x",
             "target": TARGET_RATIO,
             "pass": ratio <= TARGET_RATIO,
             "notes": f"CPU time: export {export_c:.2f} s vs floor {floor_c:.2f} s; wall clock "
             f"{export_s:.2f} s vs {floor_s:.2f} s = {wall_ratio:.2f}x (medians of {REPEATS})",
+        },
+        {
+            "name": "export_wall_ratio_to_floor",
+            "median": round(wall_ratio, 3),
+            "unit": "x",
+            "target": TARGET_RATIO,
+            "pass": wall_ratio <= TARGET_RATIO,
+            "notes": "wall clock, includes the export's fsync and waiting for a shared CPU",
         },
         {
             "name": "export_rss_growth_second_half",
