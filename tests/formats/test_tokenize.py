@@ -5,6 +5,7 @@ import pytest
 
 from annotator.formats.problems import ImportProblem
 from annotator.formats.tokenize import keep_graphemes, regex_tokens, split_at, tokenize, tokens_in
+from tests.formats.corpus import corpus, export_bytes
 
 
 def words(text: str, tokens: list[tuple[int, int]]) -> list[str]:
@@ -55,7 +56,6 @@ def test_without_spacy_the_regex_tokenizer_is_used_and_named(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from annotator.formats import tokenize as module
-    from tests.formats.corpus import corpus, export_bytes
 
     module._spacy_tokenizer.cache_clear()
     monkeypatch.setitem(sys.modules, "spacy", None)
@@ -78,3 +78,22 @@ def test_importing_a_spacy_file_without_spacy_says_how_to_enable_it(
     path.write_bytes(b"whatever")
     (problem,) = list(import_format("spacy")(path, "auto"))
     assert isinstance(problem, ImportProblem) and "annotator[spacy]" in problem.message
+
+
+def test_every_writer_survives_references_an_annotator_filter_left_dangling() -> None:
+    from dataclasses import replace
+
+    from annotator.formats.filters import filter_labels
+    from annotator.formats.registry import EXPORT_FORMATS
+
+    item = corpus()[0]
+    ann = item.annotations
+    del ann.entities["e6"]  # the speaker of c1 and the entity of target t1, by another annotator
+    dangling = replace(item, annotations=ann)
+    (fixed,) = list(filter_labels([dangling], None))
+    assert fixed.annotations.claims["c1"].speaker_id is None
+    assert "t1" not in fixed.annotations.targets
+    fixed.validate()
+    for name in EXPORT_FORMATS:
+        data, _ = export_bytes(name, [fixed])
+        assert data
