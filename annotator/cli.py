@@ -38,6 +38,11 @@ def build_parser() -> argparse.ArgumentParser:
     project_help = f"project file (SQLite) or database URL; default: {default_project_path()}"
     parser.add_argument("--project", help=project_help)
     parser.add_argument("--annotator", help="annotator name for edits (default: login name)")
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help="check this installation on a throwaway project (no display needed), then exit",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p_gui = sub.add_parser("gui", help="open the desktop app (the default)")
@@ -193,6 +198,12 @@ def cmd_gui(args: argparse.Namespace) -> int:
     return run_gui(project=args.project, annotator=getattr(args, "annotator", None))
 
 
+def cmd_smoke_test(args: argparse.Namespace) -> int:
+    from annotator.app import run_smoke_test
+
+    return run_smoke_test()
+
+
 COMMANDS = {
     "import": cmd_import,
     "export": cmd_export,
@@ -205,7 +216,7 @@ COMMANDS = {
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    handler = COMMANDS[args.command or "gui"]
+    handler = cmd_smoke_test if args.smoke_test else COMMANDS[args.command or "gui"]
     try:
         return handler(args)
     except (ProjectError, UsageError, ValueError, FormatUnavailable) as exc:

@@ -20,6 +20,7 @@ Cannot express: nothing is lost (overlapping entities are only missing from
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -47,12 +48,8 @@ DOCBIN_ATTRS = ["ORTH", "ENT_IOB", "ENT_TYPE", "ENT_KB_ID"]
 
 
 def spacy_missing() -> str | None:
-    """Why the spaCy format cannot be used here, or None."""
-    try:
-        import spacy  # noqa: F401
-    except ImportError:
-        return INSTALL_HINT
-    return None
+    """Why the spaCy format cannot be used here, or None (looks, without importing spaCy)."""
+    return INSTALL_HINT if importlib.util.find_spec("spacy") is None else None
 
 
 def _require() -> Any:
