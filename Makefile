@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export QT_QPA_PLATFORM ?=
 
-.PHONY: run test lint bench package clean
+.PHONY: run test lint bench fuzz package clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +27,17 @@ test: $(VENV)/.test-deps
 
 lint: $(VENV)/.test-deps
 	$(BIN)/lint-imports
-	$(BIN)/ruff check annotator tests bench
+	$(BIN)/ruff check .
 	$(BIN)/mypy
+
+# Benchmarks: medians and targets per figure, JSON in bench/results/. QUICK=1 for a fast run.
+bench: $(VENV)/.test-deps
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/run.py $(if $(QUICK),--quick)
+
+# Coverage-guided fuzzing of the importers (atheris; Linux/macOS wheels).
+fuzz: $(VENV)/.test-deps
+	$(BIN)/python -m pip install -e '.[fuzz]'
+	$(BIN)/python tests/fuzzing/atheris_importers.py -max_total_time=$(or $(FUZZ_SECONDS),60)
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -17,11 +17,13 @@ def run_gui(
 
     from annotator.services.project import (
         Project,
+        ProjectCorrupt,
         ProjectError,
         open_default_project,
         open_project,
     )
-    from annotator.ui.main_window import MainWindow
+    from annotator.ui.main_window import MainWindow, close_all_windows
+    from annotator.ui.opening import open_with_recovery
     from annotator.ui.settings import AppSettings
     from annotator.ui.theme import apply_theme
 
@@ -41,25 +43,32 @@ def run_gui(
     )
     sys.excepthook = _report_unexpected
 
-    opened: Project | None = None
-    try:
+    def open_it() -> Project:
         if project:
-            opened = open_project(project, annotator)
-        else:
-            last = settings.last_project()
-            if last:
-                try:
-                    opened = open_project(last, annotator, create=False)
-                except ProjectError:
-                    settings.remove_recent_project(last)
-            if opened is None:
-                opened = open_default_project(annotator)
-    except ProjectError as exc:
+            return open_project(project, annotator)
+        last = settings.last_project()
+        if last:
+            try:
+                return open_project(last, annotator, create=False)
+            except ProjectCorrupt:
+                raise  # offer its backups
+            except ProjectError:  # moved or deleted since: fall back to the default project
+                settings.remove_recent_project(last)
+        return open_default_project(annotator)
+
+    try:
+        opened = open_with_recovery(open_it)
+    except ProjectError as exc:  # locked by another instance, too new, unreadable...
         QMessageBox.critical(None, "Annotator", str(exc))
+        return 2
+    if opened is None:
         return 2
     window = MainWindow(opened, settings)
     window.show()
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        close_all_windows()  # stops backups, releases the project locks
 
 
 def _report_unexpected(

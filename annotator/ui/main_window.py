@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication
@@ -25,6 +24,8 @@ from annotator.services.project import Project
 from annotator.services.statistics import project_stats
 from annotator.ui.actions import WorkbenchActions
 from annotator.ui.annotation_list import AnnotationList
+from annotator.ui.article_view import ArticleView
+from annotator.ui.backup_timer import BackupTimer
 from annotator.ui.claim_panel import ClaimPanel
 from annotator.ui.dialogs.schema_editor import SchemaEditor
 from annotator.ui.dialogs.shortcuts import ShortcutsDialog
@@ -36,7 +37,6 @@ from annotator.ui.label_palette import LabelPalette
 from annotator.ui.sentiment_panel import SentimentPanel
 from annotator.ui.settings import AppSettings
 from annotator.ui.theme import apply_theme
-from annotator.ui.views import make_article_view
 
 _open_windows: set[MainWindow] = set()
 
@@ -56,7 +56,7 @@ class MainWindow(QMainWindow):
         self.setDockNestingEnabled(True)
 
         self.model = DocumentModel(project, self)
-        self.view: Any = make_article_view(self.model)  # QPlainTextEdit + the span API
+        self.view = ArticleView(self.model)
         self.view.setFrameShape(self.view.Shape.NoFrame)
         self.view.setMinimumWidth(320)
         self.setCentralWidget(self.view)
@@ -116,6 +116,8 @@ class MainWindow(QMainWindow):
         self.model.documentSentimentChanged.connect(self._show_document_info)
         self.model.annotationChanged.connect(lambda *_: self._show_document_info())
 
+        self.backups = BackupTimer(project, self)
+        self.backups.failed.connect(lambda message: self.statusBar().showMessage(message, 15_000))
         self._fit_to_screen()
         self.resizeDocks(
             [self.docks["documents"], self.docks["labels"]], [330, 360], Qt.Orientation.Horizontal
@@ -136,6 +138,8 @@ class MainWindow(QMainWindow):
         self.settings.set_last_project(project.location)
         self.update_progress()
         self._document_changed()
+        if project.backup_error:
+            self.statusBar().showMessage(project.backup_error, 15_000)
         _open_windows.add(self)
 
     def _fit_to_screen(self) -> None:
@@ -199,12 +203,20 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.shut_down()
+        super().closeEvent(event)
+
+    def shut_down(self) -> None:
+        """Finish background work, remember the layout and release the project."""
+        if self not in _open_windows:
+            return
+        _open_windows.discard(self)
         self.files.wait()
+        self.backups.timer.stop()
+        self.backups.wait(60)
         self.save_state()
         self.model.load(None)
-        self.project.close()
-        _open_windows.discard(self)
-        super().closeEvent(event)
+        self.project.close()  # releases the project lock
 
     def replace_with(self, project: Project) -> MainWindow:
         """Open `project` in a new window and close this one."""
@@ -403,3 +415,9 @@ class MainWindow(QMainWindow):
 
 def _count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
+
+
+def close_all_windows() -> None:
+    """Release every open project (used when the application quits)."""
+    for window in list(_open_windows):
+        window.shut_down()
