@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFileDialog
 from annotator.services.exporting import ExportReport, export_project
 from annotator.services.importing import IMPORTABLE, ImportReport, import_paths
 from annotator.services.project import PROJECT_SUFFIX, Project, ProjectError, open_project
+from annotator.ui.connect_dialog import ask_server_location
 from annotator.ui.dialogs.export_dialog import ExportChoice, ExportDialog
 from annotator.ui.dialogs.import_report import ImportReportDialog
 from annotator.ui.opening import open_with_recovery
@@ -64,6 +65,12 @@ class ProjectFiles(QObject):
         )
         if name:
             self.open_location(name)
+
+    def connect_server(self) -> None:
+        """Open a team project on a PostgreSQL server."""
+        url = ask_server_location(self.window)
+        if url:
+            self.open_location(url)
 
     def open_location(self, location: str, create: bool = False) -> None:
         """Open a project in a new window that replaces this one."""

@@ -34,6 +34,7 @@ from annotator.ui.document_model import DocumentModel
 from annotator.ui.editing import AnnotationEditor
 from annotator.ui.file_ops import ProjectFiles
 from annotator.ui.label_palette import LabelPalette
+from annotator.ui.live_updates import LiveUpdates
 from annotator.ui.sentiment_panel import SentimentPanel
 from annotator.ui.settings import AppSettings
 from annotator.ui.theme import apply_theme
@@ -116,6 +117,7 @@ class MainWindow(QMainWindow):
         self.model.documentSentimentChanged.connect(self._show_document_info)
         self.model.annotationChanged.connect(lambda *_: self._show_document_info())
 
+        self.live = LiveUpdates(self)
         self.backups = BackupTimer(project, self)
         self.backups.failed.connect(lambda message: self.statusBar().showMessage(message, 15_000))
         self._fit_to_screen()
@@ -212,6 +214,7 @@ class MainWindow(QMainWindow):
             return
         _open_windows.discard(self)
         self.files.wait()
+        self.live.stop()
         self.backups.timer.stop()
         self.backups.wait(60)
         self.save_state()
