@@ -144,7 +144,7 @@ def annotate_and_capture(out: Path, theme: str, workdir: Path) -> None:
     view.verticalScrollBar().setValue(0)
     for _ in range(30):
         app.processEvents()
-    window.update_progress()
+    window.progress.update_progress()
     app.processEvents()
     claim = window.model.session.annotations.claims
     assert len(claim) == 1 and next(iter(claim.values())).speaker_id, "claim without speaker"
