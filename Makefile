@@ -14,6 +14,10 @@ $(VENV)/.run-deps: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -e .
 	touch $@
 
+$(VENV)/.package-deps: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -e '.[package]'
+	touch $@ $(VENV)/.run-deps
+
 $(VENV)/.test-deps: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -e '.[test]'
 	touch $@ $(VENV)/.run-deps
@@ -38,6 +42,14 @@ bench: $(VENV)/.test-deps
 fuzz: $(VENV)/.test-deps
 	$(BIN)/python -m pip install -e '.[fuzz]'
 	$(BIN)/python tests/fuzzing/atheris_importers.py -max_total_time=$(or $(FUZZ_SECONDS),60)
+
+# Linux bundle (dist/annotator), tarball and .deb; see packaging/README.md for Windows/macOS.
+package: $(VENV)/.package-deps
+	$(BIN)/python packaging/make_icons.py build/icons
+	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller \
+		packaging/annotator.spec
+	env -u DISPLAY -u WAYLAND_DISPLAY QT_QPA_PLATFORM=offscreen dist/annotator/annotator --smoke-test
+	packaging/linux/build_deb.sh dist/annotator build/icons dist
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

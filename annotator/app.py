@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 import traceback
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 from types import TracebackType
+from typing import TextIO
 
 
 def run_gui(
@@ -19,9 +23,11 @@ def run_gui(
         Project,
         ProjectCorrupt,
         ProjectError,
+        ProjectLocked,
         open_default_project,
         open_project,
     )
+    from annotator.ui.app_icon import app_icon
     from annotator.ui.main_window import MainWindow, close_all_windows
     from annotator.ui.opening import open_with_recovery
     from annotator.ui.settings import AppSettings
@@ -36,6 +42,7 @@ def run_gui(
     app.setApplicationName("Annotator")
     app.setOrganizationName("Annotator")
     app.setApplicationDisplayName("Annotator")
+    QApplication.setWindowIcon(app_icon())
     settings = AppSettings()
     apply_theme(app, settings.theme())
     QGuiApplication.styleHints().colorSchemeChanged.connect(
@@ -50,25 +57,29 @@ def run_gui(
         if last:
             try:
                 return open_project(last, annotator, create=False)
-            except ProjectCorrupt:
-                raise  # offer its backups
-            except ProjectError:  # moved or deleted since: fall back to the default project
+            except (ProjectLocked, ProjectCorrupt):
+                raise  # the user must hear about these, not silently get another project
+            except ProjectError:
                 settings.remove_recent_project(last)
         return open_default_project(annotator)
 
     try:
-        opened = open_with_recovery(open_it)
+        opened = open_with_recovery(open_it)  # a damaged file offers its latest good backup
     except ProjectError as exc:  # locked by another instance, too new, unreadable...
-        QMessageBox.critical(None, "Annotator", str(exc))
+        box = QMessageBox(QMessageBox.Icon.Critical, "Annotator", "")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(str(exc))
+        box.exec()
         return 2
-    if opened is None:
+    if opened is None:  # damaged, and the user chose not to restore a backup
         return 2
     window = MainWindow(opened, settings)
     window.show()
     try:
         return app.exec()
     finally:
-        close_all_windows()  # stops backups, releases the project locks
+        close_all_windows()  # stops backups and live updates, releases the project locks
+        opened.close()  # idempotent; normally closeEvent already released the lock
 
 
 def _report_unexpected(
@@ -88,6 +99,51 @@ def _report_unexpected(
         "Your annotations up to the last edit are saved."
     )
     box.exec()
+
+
+def needs_offscreen(environ: Mapping[str, str] | None = None, platform: str = sys.platform) -> bool:
+    """True when Qt has no display: no platform chosen, not Windows/macOS, no X or Wayland."""
+    env = os.environ if environ is None else environ
+    if env.get("QT_QPA_PLATFORM") or platform in ("win32", "darwin"):
+        return False
+    return not (env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))
+
+
+def run_smoke_test(out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """`annotator --smoke-test`: the Qt-free round trip, then the real main window once.
+
+    Works without a display (switches Qt to its offscreen platform). Returns 0 on success and
+    1 on any failure, with the reason on stderr: a windowed build must never stop on an error
+    dialog. Output goes to stdout/stderr when the process has them (a windowed Windows build
+    may not).
+    """
+    from annotator.services.smoke import SMOKE_ANNOTATOR, SmokeTestFailed
+    from annotator.services.smoke import run_smoke_test as round_trip
+
+    out = sys.stdout if out is None else out
+    err = sys.stderr if err is None else err
+
+    def log(message: str, stream: TextIO | None = out) -> None:
+        if stream is not None:
+            print(f"smoke-test: {message}", file=stream, flush=True)
+
+    if needs_offscreen():
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        log("no display found: using Qt's offscreen platform")
+    with tempfile.TemporaryDirectory(prefix="annotator-smoke-", ignore_cleanup_errors=True) as tmp:
+        try:
+            report = round_trip(Path(tmp), log=log)
+            from annotator.ui.smoke_check import check_main_window
+
+            log(check_main_window(report.project, SMOKE_ANNOTATOR))
+        except SmokeTestFailed as exc:
+            log(f"FAILED: {exc}", err)
+            return 1
+        except Exception:  # any other failure is a failed check, not a crash dialog
+            log(f"FAILED with an unexpected error:\n{traceback.format_exc()}", err)
+            return 1
+    log("passed")
+    return 0
 
 
 def main() -> int:

@@ -134,7 +134,7 @@ def test_run_gui_refuses_second_instance_with_a_message(
 ) -> None:
     path = tmp_path / "busy.annotator"
     shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "critical", lambda _parent, _title, text: shown.append(text))
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()) or 0)
     with open_project(path, "alice"):
         assert app_module.run_gui(str(path), "bob") == 2
     assert len(shown) == 1 and "already open in Annotator by alice" in shown[0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import (
 from annotator.core.model import Status
 from annotator.formats.registry import EXPORT_FORMATS
 from annotator.ui.document_list import STATUS_TEXT
-from annotator.ui.plain import plain_label
+from annotator.ui.plain import plain_label, plain_tooltip
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,14 @@ class ExportDialog(QDialog):
         self._stem = stem
         self.format = QComboBox()
         self.format.setAccessibleName("Export format")
-        for name, fmt in sorted(EXPORT_FORMATS.items()):
+        for name, fmt in EXPORT_FORMATS.items():  # the registry's order: native format first
             self.format.addItem(f"{fmt.description} ({fmt.suffix})", name)
+            reason = fmt.unavailable_reason()
+            if reason:  # e.g. an optional package is missing: say how to enable it
+                index = self.format.count() - 1
+                self.format.setItemData(index, plain_tooltip(reason), Qt.ItemDataRole.ToolTipRole)
+                item = self.format.model().item(index)  # type: ignore[attr-defined]
+                item.setEnabled(False)
         self.status = QComboBox()
         self.status.setAccessibleName("Documents to export")
         self.status.addItem("All documents", None)
