@@ -597,7 +597,7 @@ def _load_batch(
         query = select(*cols).where(table.document_id.in_(doc_ids))
         if only is not None:
             query = query.where(table.annotator_id == only)
-        return conn.execute(query)
+        return conn.execute(query).all()  # one fetchall, not a fetch per row
 
     for i, d, a, s, e, lab in q(
         EntityRow.id,
