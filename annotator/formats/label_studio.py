@@ -15,11 +15,12 @@ Cannot express: who made each annotation (one annotation per task).
 
 from __future__ import annotations
 
+import html
+
 import json
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
-from xml.sax.saxutils import quoteattr
 
 from annotator.core.ids import new_id
 from annotator.core.model import (
@@ -48,6 +49,11 @@ ENTITY_TAG, CLAIM_TAG, CLAIM_VALUE = "label", "claim", "Claim"
 SENTIMENT_TAG, TARGET_TAG, SPEAKER_TAG = "sentiment", "target_sentiment", "speaker_text"
 SPEAKER_RELATION = "speaker"
 ATTRIBUTE_PREFIX = "claim_"
+
+
+def quoteattr(value: str) -> str:
+    """An XML attribute value in double quotes (xml.sax.saxutils would pull in urllib)."""
+    return '"' + html.escape(value, quote=True).replace("\n", "&#10;") + '"'
 
 
 def label_config(schema: LabelSchema, labels: Iterable[str]) -> str:
