@@ -16,7 +16,6 @@ Cannot express: who made each annotation (one annotation per task).
 from __future__ import annotations
 
 import html
-
 import json
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
