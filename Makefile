@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export QT_QPA_PLATFORM ?=
 
-.PHONY: run test lint bench package clean
+.PHONY: run test lint bench fuzz package clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,15 @@ package: $(VENV)/.package-deps
 		packaging/annotator.spec
 	env -u DISPLAY -u WAYLAND_DISPLAY QT_QPA_PLATFORM=offscreen dist/annotator/annotator --smoke-test
 	packaging/linux/build_deb.sh dist/annotator build/icons dist
+
+# Benchmarks: medians and targets per figure, JSON in bench/results/. QUICK=1 for a fast run.
+bench: $(VENV)/.test-deps
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/run.py $(if $(QUICK),--quick)
+
+# Coverage-guided fuzzing of the importers (atheris; Linux/macOS wheels).
+fuzz: $(VENV)/.test-deps
+	$(BIN)/python -m pip install -e '.[fuzz]'
+	$(BIN)/python tests/fuzzing/atheris_importers.py -max_total_time=$(or $(FUZZ_SECONDS),60)
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -14,24 +14,48 @@ from typing import TextIO
 def run_gui(
     project: str | None = None, annotator: str | None = None, argv: Sequence[str] | None = None
 ) -> int:
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-    from annotator.services.project import ProjectError, open_default_project, open_project
+    from annotator.services.project import (
+        Project,
+        ProjectCorrupt,
+        ProjectError,
+        open_default_project,
+        open_project,
+    )
     from annotator.ui.app_icon import app_icon
+    from annotator.ui.backup_timer import BackupTimer
     from annotator.ui.main_window import MainWindow
+    from annotator.ui.recovery_dialog import RecoveryDialog
 
     app = QApplication.instance() or QApplication(list(argv or sys.argv[:1]))
     app.setApplicationName("Annotator")
     app.setOrganizationName("Annotator")
     QApplication.setWindowIcon(app_icon())
+
+    def open_it() -> Project:
+        return open_project(project, annotator) if project else open_default_project(annotator)
+
     try:
-        opened = open_project(project, annotator) if project else open_default_project(annotator)
-    except ProjectError as exc:
+        try:
+            opened = open_it()
+        except ProjectCorrupt as exc:  # offer the latest good backup, never a traceback
+            if RecoveryDialog(exc).exec() != QDialog.DialogCode.Accepted:
+                return 2
+            opened = open_it()
+    except ProjectError as exc:  # locked by another instance, too new, unreadable...
         QMessageBox.critical(None, "Annotator", str(exc))
         return 2
     window = MainWindow(opened)
+    backups = BackupTimer(opened, window)
+    backups.failed.connect(lambda message: window.statusBar().showMessage(message, 15_000))
     window.show()
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        backups.timer.stop()
+        backups.wait(60)
+        opened.close()  # releases the project lock
 
 
 def needs_offscreen(environ: Mapping[str, str] | None = None, platform: str = sys.platform) -> bool:

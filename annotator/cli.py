@@ -67,17 +67,26 @@ def build_parser() -> argparse.ArgumentParser:
         help="only annotations made by this annotator",
     )
 
+    p_copy = sub.add_parser(
+        "copy", help="copy a whole project between SQLite files and database servers"
+    )
+    p_copy.add_argument("source", metavar="SRC", help="project file or database URL to copy")
+    p_copy.add_argument(
+        "destination", metavar="DST", help="new project file, or URL of an empty database"
+    )
+
     p_stats = sub.add_parser("stats", help="counts of documents and annotations")
     p_stats.add_argument("--project", help=project_help, default=argparse.SUPPRESS)
     p_stats.add_argument("--json", action="store_true", help="machine-readable output")
     return parser
 
 
-def _open(args: argparse.Namespace, create: bool = True) -> Project:
+def _open(args: argparse.Namespace, create: bool = True, write: bool = True) -> Project:
+    """Open the project; read-only commands (write=False) work while the app has it open."""
     annotator = getattr(args, "annotator", None)
     if args.project:
-        return open_project(args.project, annotator, create=create)
-    return open_default_project(annotator)
+        return open_project(args.project, annotator, create=create, lock=write, backup=write)
+    return open_default_project(annotator, lock=write)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -91,7 +100,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     status = Status(args.status) if args.status else None
-    with _open(args, create=False) as project:
+    with _open(args, create=False, write=False) as project:
         report = export_project(
             project, args.out, args.format, status=status, annotator=args.only_annotator
         )
@@ -101,7 +110,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    with _open(args, create=False) as project:
+    with _open(args, create=False, write=False) as project:
         stats = project_stats(project)
     if args.json:
         print(
@@ -125,6 +134,14 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_copy(args: argparse.Namespace) -> int:
+    from annotator.services.copy import copy_project
+
+    report = copy_project(args.source, args.destination)
+    print(report.summary().capitalize(), file=sys.stderr)
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from annotator.app import run_gui
 
@@ -137,7 +154,13 @@ def cmd_smoke_test(args: argparse.Namespace) -> int:
     return run_smoke_test()
 
 
-COMMANDS = {"import": cmd_import, "export": cmd_export, "stats": cmd_stats, "gui": cmd_gui}
+COMMANDS = {
+    "import": cmd_import,
+    "export": cmd_export,
+    "stats": cmd_stats,
+    "copy": cmd_copy,
+    "gui": cmd_gui,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

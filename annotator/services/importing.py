@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.core.model import AnnotatedDocument
-from annotator.formats.native_jsonl import read_native_jsonl
+from annotator.formats.native_jsonl import read_native_jsonl_located
 from annotator.formats.plaintext import TEXT_SUFFIXES, expand_paths, read_article
 from annotator.formats.problems import FormatError, ImportProblem
 from annotator.services.project import Project
@@ -48,9 +48,16 @@ class ImportReport:
         return ", ".join(parts)
 
 
-def _records(
-    paths: Iterable[Path], report: ImportReport
-) -> Iterator[AnnotatedDocument | ImportProblem]:
+@dataclass(frozen=True, slots=True)
+class _Located:
+    """A parsed document and where it came from, to name it if it cannot be stored."""
+
+    item: AnnotatedDocument
+    path: Path
+    line: int | None
+
+
+def _records(paths: Iterable[Path], report: ImportReport) -> Iterator[_Located | ImportProblem]:
     for path, named in expand_paths(paths):
         suffix = path.suffix.lower()
         if not path.exists():
@@ -59,12 +66,13 @@ def _records(
         if suffix in TEXT_SUFFIXES:
             report.files += 1
             try:
-                yield read_article(path)
+                yield _Located(read_article(path), path, None)
             except FormatError as exc:
                 yield exc.problem
         elif suffix in JSONL_SUFFIXES:
             report.files += 1
-            yield from read_native_jsonl(path)
+            for line, record in read_native_jsonl_located(path):
+                yield record if isinstance(record, ImportProblem) else _Located(record, path, line)
         elif named:
             yield ImportProblem(
                 str(path),
@@ -88,28 +96,47 @@ def import_paths(
     names the file and line. Identical texts are recognised and not stored twice.
     """
     report = ImportReport()
-    batch: list[AnnotatedDocument] = []
+    batch: list[_Located] = []
+
+    def record(item: AnnotatedDocument, doc_id: str, created: bool) -> None:
+        if created:
+            report.imported += 1
+            report.annotations += _count(item)
+            report.document_ids.append(doc_id)
+        else:
+            report.duplicates += 1
 
     def flush() -> None:
-        results = project.repo.add_annotated_batch(batch, project.annotator)
-        for item, (doc_id, created) in zip(batch, results, strict=True):
-            if created:
-                report.imported += 1
-                report.annotations += _count(item)
-                report.document_ids.append(doc_id)
-            else:
-                report.duplicates += 1
+        items = [located.item for located in batch]
+        try:
+            results = project.repo.add_annotated_batch(items, project.annotator)
+        except Exception:  # one bad record must not sink the batch: store one by one
+            for located in batch:
+                try:
+                    doc_id, created = project.repo.add_annotated(located.item, project.annotator)
+                except Exception as exc:
+                    reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+                    report.problems.append(
+                        ImportProblem(
+                            str(located.path), located.line, f"cannot store this record: {reason}"
+                        )
+                    )
+                else:
+                    record(located.item, doc_id, created)
+        else:
+            for item, (doc_id, created) in zip(items, results, strict=True):
+                record(item, doc_id, created)
         batch.clear()
         if progress is not None:
             progress(report)
 
-    for record in _records([Path(p) for p in paths], report):
+    for found in _records([Path(p) for p in paths], report):
         if cancelled is not None and cancelled():
             raise Cancelled()
-        if isinstance(record, ImportProblem):
-            report.problems.append(record)
+        if isinstance(found, ImportProblem):
+            report.problems.append(found)
             continue
-        batch.append(record)
+        batch.append(found)
         if len(batch) >= BATCH:
             flush()
     if batch:

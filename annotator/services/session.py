@@ -22,6 +22,7 @@ from annotator.core.model import (
     check_span,
 )
 from annotator.services.project import Project
+from annotator.storage.errors import ConflictError
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +41,11 @@ class DocumentSession:
     def __init__(self, project: Project, doc_id: str) -> None:
         self.project = project
         self.document: Document = project.repo.get_document(doc_id)
+        self.version = project.repo.document_version(doc_id)
         self.annotations: DocumentAnnotations = project.repo.load_annotations(doc_id)
         self._editor = project.repo.editor(doc_id, project.annotator)
+        # every analyst has their own document sentiment: show this annotator's
+        self.annotations.document_sentiment = self._editor.get_document_sentiment()
         self._listeners: list[Listener] = []
         self.history = UndoHistory(self)  # for use without Qt; the GUI uses QUndoStack
 
@@ -151,6 +155,43 @@ class DocumentSession:
         return self.document.status
 
     def set_status(self, status: Status) -> None:
-        self._editor.set_status(status)
+        """Refused with ConflictError (and the status refreshed) if someone else changed it."""
+        try:
+            self.version = self._editor.set_status(status, self.version)
+        except ConflictError:
+            self.reload()
+            raise
         self.document = replace(self.document, status=status)
         self._notify(Change("status"))
+
+    # -- other analysts' changes -------------------------------------------------
+    def reload(self) -> list[Change]:
+        """Re-read the document from storage; listeners hear of every difference.
+
+        Call it when a `ProjectWatcher` reports a change of this document.
+        """
+        repo = self.project.repo
+        document = repo.get_document(self.document.id)
+        version = repo.document_version(self.document.id)
+        fresh = repo.load_annotations(self.document.id)
+        fresh.document_sentiment = self._editor.get_document_sentiment()
+        changes: list[Change] = []
+        old = self.annotations
+        for kind, before, after in (
+            ("entity", old.entities, fresh.entities),
+            ("claim", old.claims, fresh.claims),
+            ("target", old.targets, fresh.targets),
+        ):
+            for key in before.keys() - after.keys():
+                changes.append(Change(kind, key, removed=True))
+            for key, value in after.items():
+                if before.get(key) != value:
+                    changes.append(Change(kind, key))
+        if old.document_sentiment != fresh.document_sentiment:
+            changes.append(Change("document_sentiment"))
+        if document.status != self.document.status:
+            changes.append(Change("status"))
+        self.document, self.version, self.annotations = document, version, fresh
+        for change in changes:
+            self._notify(change)
+        return changes

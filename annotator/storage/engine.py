@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from annotator.storage.postgres import check_driver, normalise_url
+
 BUSY_TIMEOUT_MS = 10_000
 
 
@@ -29,8 +31,9 @@ def sqlite_path(location: str | Path) -> Path | None:
 
 def make_engine(location: str | Path, **kwargs: Any) -> Engine:
     """Create an engine; SQLite files get WAL, synchronous=FULL, foreign keys, busy timeout."""
-    url = str(location) if is_url(location) else f"sqlite:///{Path(location)}"
+    url = normalise_url(str(location)) if is_url(location) else f"sqlite:///{Path(location)}"
     if make_url(url).get_backend_name() != "sqlite":
+        check_driver(url)
         return create_engine(url, pool_pre_ping=True, **kwargs)
     engine = create_engine(url, **kwargs)
     event.listen(engine, "connect", _sqlite_on_connect)

@@ -117,3 +117,16 @@ class DocumentSentimentRow(Base):
     annotator_id: Mapped[str] = mapped_column(ForeignKey("annotators.id"), primary_key=True)
     label: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(Timestamp, index=True)
+
+
+class AssignmentRow(Base):
+    """Document `document_id` is assigned to annotator `annotator_id` (revision 0002)."""
+
+    __tablename__ = "assignments"
+    document_id: Mapped[str] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    annotator_id: Mapped[str] = mapped_column(
+        ForeignKey("annotators.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    assigned_at: Mapped[datetime] = mapped_column(Timestamp)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +30,8 @@ from annotator.core.model import (
 )
 from annotator.core.schema import LabelSchema, default_schema
 from annotator.core.text import content_hash
+from annotator.storage.assignments import next_assigned
+from annotator.storage.errors import ConflictError, NotPermitted, translating
 from annotator.storage.models import (
     AnnotatorRow,
     ClaimRow,
@@ -40,6 +43,7 @@ from annotator.storage.models import (
 )
 
 SCHEMA_KEY = "label_schema"
+TOUCH_INTERVAL_S = 60.0
 
 
 class NotFound(KeyError):
@@ -58,6 +62,7 @@ class NewDocument:
     status: Status = Status.TODO
 
 
+@translating
 class ProjectRepository:
     """All access to one project's database."""
 
@@ -79,15 +84,55 @@ class ProjectRepository:
             s.merge(MetaRow(key=key, value=value))
 
     def load_schema(self) -> LabelSchema:
-        data = self.get_meta(SCHEMA_KEY)
-        return default_schema() if data is None else LabelSchema.from_dict(data)
+        return self.load_schema_versioned()[0]
 
-    def save_schema(self, schema: LabelSchema, renames: Mapping[str, str] | None = None) -> None:
-        """Store a new schema; `renames` (old -> new label) also relabels existing spans."""
-        with Session(self.engine) as s, s.begin():
+    def load_schema_versioned(self) -> tuple[LabelSchema, int]:
+        """The label schema and its version (0: never saved, the default schema)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(MetaRow.value, MetaRow.version).where(MetaRow.key == SCHEMA_KEY)
+            ).first()
+        if row is None or row[0] is None:
+            return default_schema(), 0
+        return LabelSchema.from_dict(row[0]), int(row[1] or 1)
+
+    def save_schema(
+        self,
+        schema: LabelSchema,
+        renames: Mapping[str, str] | None = None,
+        expected_version: int | None = None,
+    ) -> int:
+        """Store a new schema; `renames` (old -> new label) also relabels existing spans.
+
+        With `expected_version` (from `load_schema_versioned`) the save is refused with
+        ConflictError when someone else saved the schema meanwhile. Returns the new version.
+        """
+        with self.engine.begin() as conn:
+            current = conn.scalar(select(MetaRow.version).where(MetaRow.key == SCHEMA_KEY))
+            version = 0 if current is None else int(current)
+            if expected_version is not None and expected_version != version:
+                raise ConflictError(
+                    "the label schema was changed by someone else meanwhile "
+                    f"(version {version}, yours {expected_version}); reload it and edit again"
+                )
             for old, new in (renames or {}).items():
-                s.execute(update(EntityRow).where(EntityRow.label == old).values(label=new))
-            s.merge(MetaRow(key=SCHEMA_KEY, value=schema.to_dict()))
+                conn.execute(update(EntityRow).where(EntityRow.label == old).values(label=new))
+            if current is None:
+                conn.execute(
+                    insert(MetaRow).values(key=SCHEMA_KEY, value=schema.to_dict(), version=1)
+                )
+                return 1
+            done = conn.execute(
+                update(MetaRow)
+                .where(MetaRow.key == SCHEMA_KEY, MetaRow.version == version)
+                .values(value=schema.to_dict(), version=version + 1)
+            )
+            if done.rowcount == 0:
+                raise ConflictError(
+                    "the label schema was changed by someone else meanwhile; "
+                    "reload it and edit again"
+                )
+            return version + 1
 
     # -- annotators -------------------------------------------------------------
     def annotator_id(self, name: str) -> str:
@@ -343,8 +388,15 @@ class ProjectRepository:
         with self.engine.connect() as conn:
             return list(conn.scalars(query))
 
-    def next_unfinished(self, after: str | None = None) -> str | None:
-        """The first document after `after` (wrapping around) that is not done."""
+    def next_unfinished(self, after: str | None = None, annotator: str | None = None) -> str | None:
+        """The first document after `after` (wrapping around) that is not done.
+
+        With `annotator`, documents assigned to them come first; documents assigned only to
+        others are skipped.
+        """
+        if annotator is not None:
+            with self.engine.connect() as conn:
+                return next_assigned(conn, annotator, after)
         ids = self.document_ids()
         statuses = self._statuses()
         start = ids.index(after) + 1 if after in ids else 0
@@ -357,15 +409,41 @@ class ProjectRepository:
         with self.engine.connect() as conn:
             return dict(conn.execute(select(DocumentRow.id, DocumentRow.status)).all())
 
-    def set_status(self, doc_id: str, status: Status) -> None:
+    def document_version(self, doc_id: str) -> int:
+        """The version of the document's shared row (status); it grows with every change."""
+        with self.engine.connect() as conn:
+            version = conn.scalar(select(DocumentRow.version).where(DocumentRow.id == doc_id))
+        if version is None:
+            raise NotFound(f"no document {doc_id}")
+        return int(version)
+
+    def set_status(self, doc_id: str, status: Status, expected_version: int | None = None) -> int:
+        """Set the status; returns the new version.
+
+        With `expected_version` the change is refused with ConflictError when someone else
+        changed the document's status meanwhile.
+        """
         with self.engine.begin() as conn:
+            query = update(DocumentRow).where(DocumentRow.id == doc_id)
+            if expected_version is not None:
+                query = query.where(DocumentRow.version == expected_version)
             result = conn.execute(
-                update(DocumentRow)
-                .where(DocumentRow.id == doc_id)
-                .values(status=status.value, version=DocumentRow.version + 1, updated_at=utc_now())
+                query.values(
+                    status=status.value, version=DocumentRow.version + 1, updated_at=utc_now()
+                ).returning(DocumentRow.version)
             )
-            if result.rowcount == 0:
+            version = result.scalar()
+            if version is not None:
+                return int(version)
+            row = conn.execute(
+                select(DocumentRow.status, DocumentRow.version).where(DocumentRow.id == doc_id)
+            ).first()
+            if row is None:
                 raise NotFound(f"no document {doc_id}")
+            raise ConflictError(
+                f"someone else set this document to {Status(row[0]).value.replace('_', ' ')} "
+                "meanwhile; your change was not saved"
+            )
 
     def delete_document(self, doc_id: str) -> None:
         with self.engine.begin() as conn:
@@ -549,16 +627,21 @@ def _load_batch(
         TargetSentimentRow.label,
     ):
         out[d].targets[i] = TargetSentiment(i, ent, lab, names.get(a, ""))
-    for d, _a, lab in q(
-        DocumentSentimentRow.document_id,
-        DocumentSentimentRow.annotator_id,
-        DocumentSentimentRow.label,
+    # several annotators' document sentiments: the same one on every back end (first by name)
+    for d, _a, lab in sorted(
+        q(
+            DocumentSentimentRow.document_id,
+            DocumentSentimentRow.annotator_id,
+            DocumentSentimentRow.label,
+        ),
+        key=lambda row: names.get(row[1], ""),
     ):
         if out[d].document_sentiment is None:
             out[d].document_sentiment = lab
     return out
 
 
+@translating
 class DocumentEditor:
     """Edits one document as one annotator; every call is its own committed transaction.
 
@@ -577,6 +660,7 @@ class DocumentEditor:
         if length is None:
             raise NotFound(f"no document {doc_id}")
         self.text_length = int(length)
+        self._touched_at: float | None = None
 
     @property
     def engine(self) -> Engine:
@@ -587,10 +671,32 @@ class DocumentEditor:
             self.repo.annotator_id(name) if name and name != self.annotator else self.annotator_id
         )
 
+    def _owner_check(self, conn: Connection, table: Any, row_id: str, kind: str) -> None:
+        """Raise NotPermitted when `row_id` exists but row-level security hid it from a write."""
+        owner = conn.scalar(
+            select(AnnotatorRow.name)
+            .join(table, table.annotator_id == AnnotatorRow.id)
+            .where(table.id == row_id, table.document_id == self.doc_id)
+        )
+        if owner is not None:
+            raise NotPermitted(
+                f"this {kind} belongs to {owner}; only they or a reviewer may change it"
+            )
+
     def _touch(self, conn: Connection) -> None:
+        """Refresh the document's updated_at, at most once per TOUCH_INTERVAL_S per editor.
+
+        The documents row holds the whole article text, and SQLite rewrites a row (overflow
+        pages included) to change any column of it: for a 3 MB article that write cost more
+        than all the rest of an edit, so it is not repeated for every keystroke-sized edit.
+        """
+        now = time.monotonic()
+        if self._touched_at is not None and now - self._touched_at < TOUCH_INTERVAL_S:
+            return
         conn.execute(
             update(DocumentRow).where(DocumentRow.id == self.doc_id).values(updated_at=utc_now())
         )
+        self._touched_at = now
 
     # entities
     def get_entity(self, entity_id: str) -> EntitySpan | None:
@@ -621,6 +727,7 @@ class DocumentEditor:
                 .values(**values)
             )
             if done.rowcount == 0:
+                self._owner_check(conn, EntityRow, span.id, "span")
                 conn.execute(
                     insert(EntityRow).values(
                         id=span.id, document_id=self.doc_id, created_at=now, **values
@@ -630,11 +737,13 @@ class DocumentEditor:
 
     def delete_entity(self, entity_id: str) -> None:
         with self.engine.begin() as conn:
-            conn.execute(
+            done = conn.execute(
                 delete(EntityRow).where(
                     EntityRow.id == entity_id, EntityRow.document_id == self.doc_id
                 )
             )
+            if done.rowcount == 0:
+                self._owner_check(conn, EntityRow, entity_id, "span")
             self._touch(conn)
 
     # claims
@@ -682,6 +791,7 @@ class DocumentEditor:
                 .values(**values)
             )
             if done.rowcount == 0:
+                self._owner_check(conn, ClaimRow, claim.id, "claim")
                 conn.execute(
                     insert(ClaimRow).values(
                         id=claim.id, document_id=self.doc_id, created_at=now, **values
@@ -691,9 +801,11 @@ class DocumentEditor:
 
     def delete_claim(self, claim_id: str) -> None:
         with self.engine.begin() as conn:
-            conn.execute(
+            done = conn.execute(
                 delete(ClaimRow).where(ClaimRow.id == claim_id, ClaimRow.document_id == self.doc_id)
             )
+            if done.rowcount == 0:
+                self._owner_check(conn, ClaimRow, claim_id, "claim")
             self._touch(conn)
 
     # target sentiment
@@ -726,7 +838,11 @@ class DocumentEditor:
 
     def delete_target(self, target_id: str) -> None:
         with self.engine.begin() as conn:
-            conn.execute(delete(TargetSentimentRow).where(TargetSentimentRow.id == target_id))
+            done = conn.execute(
+                delete(TargetSentimentRow).where(TargetSentimentRow.id == target_id)
+            )
+            if done.rowcount == 0:
+                self._owner_check(conn, TargetSentimentRow, target_id, "sentiment")
             self._touch(conn)
 
     # document-level
@@ -765,8 +881,9 @@ class DocumentEditor:
             raise NotFound(f"no document {self.doc_id}")
         return Status(value)
 
-    def set_status(self, status: Status) -> None:
-        self.repo.set_status(self.doc_id, status)
+    def set_status(self, status: Status, expected_version: int | None = None) -> int:
+        """See `ProjectRepository.set_status`; returns the new version."""
+        return self.repo.set_status(self.doc_id, status, expected_version)
 
     def add_many(self, spans: Iterable[EntitySpan]) -> None:
         """Bulk insert (benchmarks and pre-annotation); one transaction."""

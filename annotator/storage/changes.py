@@ -1,0 +1,160 @@
+"""Learning of other clients' committed changes: LISTEN/NOTIFY, with polling as fallback.
+
+A feed's `poll()` never blocks for long and returns what changed since the last call.
+`NotifyFeed` (PostgreSQL) listens on the channel the triggers of revision 0002 notify;
+when its connection breaks it polls instead and listens again once the server is back.
+`PollingFeed` works on every back end by comparing document versions and timestamps.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any, Protocol
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import DBAPIError
+
+from annotator.storage.models import AssignmentRow, DocumentRow, MetaRow
+from annotator.storage.postgres import CHANNEL
+
+CLOCK_SKEW = timedelta(seconds=30)  # other clients stamp rows with their own clocks
+
+
+@dataclass(frozen=True, slots=True)
+class StoredChange:
+    """A committed change: table is documents, project_meta or assignments; id its key."""
+
+    table: str
+    id: str | None = None
+    by: str | None = None
+    op: str | None = None  # INSERT, UPDATE or DELETE when known
+
+
+class ChangeFeed(Protocol):
+    def poll(self) -> list[StoredChange]: ...
+    def close(self) -> None: ...
+
+
+class PollingFeed:
+    """Compares documents (id, version, updated_at), counts and meta versions between polls."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._docs: dict[str, tuple[int, Any]] = {}
+        self._meta: dict[str, int] = {}
+        self._counts: tuple[int, int] = (-1, -1)
+        self._since: datetime | None = None
+        self.poll()  # the baseline: no changes reported for what is already there
+
+    def poll(self) -> list[StoredChange]:
+        first = self._since is None
+        changes: list[StoredChange] = []
+        with self.engine.connect() as conn:
+            counts = (
+                int(conn.scalar(select(func.count()).select_from(DocumentRow)) or 0),
+                int(conn.scalar(select(func.count()).select_from(AssignmentRow)) or 0),
+            )
+            query = select(DocumentRow.id, DocumentRow.version, DocumentRow.updated_at)
+            if self._since is not None:
+                query = query.where(DocumentRow.updated_at >= self._since - CLOCK_SKEW)
+            newest = self._since
+            for doc_id, version, updated in conn.execute(query):
+                state = (int(version), updated)
+                if self._docs.get(doc_id) != state:
+                    if not first:
+                        changes.append(StoredChange("documents", doc_id))
+                    self._docs[doc_id] = state
+                stamp = _aware(updated)
+                if newest is None or stamp > newest:
+                    newest = stamp
+            self._since = newest or datetime.now(timezone.utc)
+            meta = {k: int(v or 0) for k, v in conn.execute(select(MetaRow.key, MetaRow.version))}
+        for key, version in meta.items():
+            if self._meta.get(key) != version and not first:
+                changes.append(StoredChange("project_meta", key))
+        if counts[0] != self._counts[0] and not first:
+            changes.append(StoredChange("documents"))  # added or deleted documents
+        if counts[1] != self._counts[1] and not first:
+            changes.append(StoredChange("assignments"))
+        self._meta, self._counts = meta, counts
+        return changes
+
+    def close(self) -> None:
+        pass
+
+
+def _aware(stamp: datetime) -> datetime:
+    return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=timezone.utc)
+
+
+class NotifyFeed:
+    """LISTENs on its own connection; falls back to a `PollingFeed` while that is down."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._fallback = PollingFeed(engine)
+        self._conn: Any = None
+        self._listen()
+
+    @property
+    def listening(self) -> bool:
+        return self._conn is not None
+
+    def _listen(self) -> None:
+        try:
+            raw = self.engine.raw_connection()
+        except DBAPIError:
+            self._conn = None
+            return
+        conn: Any = raw.driver_connection
+        raw.detach()  # this connection is ours alone, never returned to the pool
+        conn.autocommit = True
+        conn.execute(f"LISTEN {CHANNEL}")
+        self._conn = conn
+
+    def poll(self) -> list[StoredChange]:
+        if self._conn is None:
+            changes = self._poll_fallback()
+            self._listen()
+            if self._conn is not None:
+                self._fallback = PollingFeed(self.engine)  # fresh baseline once listening
+            return changes
+        try:
+            found = list(self._conn.notifies(timeout=0.0))
+        except Exception:  # the server went away: poll until it is back
+            self._drop()
+            return self._poll_fallback()
+        return [_parse(n.payload) for n in found]
+
+    def _poll_fallback(self) -> list[StoredChange]:
+        try:
+            return self._fallback.poll()
+        except DBAPIError:
+            return []
+
+    def _drop(self) -> None:
+        with contextlib.suppress(Exception):
+            self._conn.close()
+        self._conn = None
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._drop()
+
+
+def _parse(payload: str) -> StoredChange:
+    try:
+        data = json.loads(payload)
+        return StoredChange(str(data["table"]), data.get("id"), data.get("by"), data.get("op"))
+    except (ValueError, KeyError, TypeError):
+        return StoredChange("documents")
+
+
+def open_feed(engine: Engine, *, listen: bool = True) -> ChangeFeed:
+    """NOTIFY-driven on PostgreSQL (unless `listen` is False), polling elsewhere."""
+    if listen and engine.dialect.name == "postgresql":
+        return NotifyFeed(engine)
+    return PollingFeed(engine)

@@ -1,0 +1,82 @@
+"""Storage errors meant for the user, and the translation of driver errors into them.
+
+Callers catch `StorageError` (the message is complete and says what to do); everything
+else from the driver stays a driver error.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from sqlalchemy.exc import DBAPIError
+
+T = TypeVar("T")
+
+INSUFFICIENT_PRIVILEGE = "42501"  # also raised for row-level security violations
+
+
+class StorageError(RuntimeError):
+    """A write or read the database refused or could not do; nothing was changed."""
+
+
+class NotPermitted(StorageError):
+    """The database role may not make this change (grants or row-level security)."""
+
+
+class ConflictError(StorageError):
+    """A shared row (document status, label schema) was changed by someone else meanwhile."""
+
+
+class ServerUnavailable(StorageError):
+    """The database server cannot be reached; the edit was not saved."""
+
+
+def translate(exc: DBAPIError) -> StorageError | None:
+    """The user-facing error for a driver error, or None to let it through as it is."""
+    orig = exc.orig
+    sqlstate = getattr(orig, "sqlstate", None)
+    detail = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+    if sqlstate == INSUFFICIENT_PRIVILEGE:
+        return NotPermitted(f"the server refused this change: {detail}")
+    from_server = type(orig).__module__.startswith("psycopg")
+    if (
+        exc.connection_invalidated
+        or (from_server and sqlstate is None)
+        or (from_server and sqlstate is not None and sqlstate.startswith(("08", "57P")))
+    ):
+        return ServerUnavailable(
+            f"the database server is not reachable ({detail}); the change was not saved. "
+            "Annotator reconnects by itself when the server is back"
+        )
+    return None
+
+
+def translating(cls: type[T]) -> type[T]:
+    """Class decorator: public methods raise `StorageError`s instead of translatable driver errors.
+
+    Generator methods are left alone (their errors surface while iterating).
+    """
+    for name, member in list(vars(cls).items()):
+        if name.startswith("_") or not inspect.isfunction(member):
+            continue
+        if inspect.isgeneratorfunction(member):
+            continue
+        setattr(cls, name, _wrap(member))
+    return cls
+
+
+def _wrap(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(*args, **kwargs)
+        except DBAPIError as exc:
+            mapped = translate(exc)
+            if mapped is None:
+                raise
+            raise mapped from exc
+
+    return wrapper

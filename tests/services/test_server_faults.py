@@ -1,0 +1,67 @@
+"""The server goes away mid-session and comes back: nothing acknowledged is lost."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from annotator.core.model import Status
+from annotator.services.project import open_project
+from annotator.services.session import DocumentSession
+from annotator.services.watch import ProjectWatcher
+from annotator.storage import NewDocument
+from annotator.storage.changes import NotifyFeed
+from annotator.storage.errors import ServerUnavailable
+from tests.pg_cluster import Cluster, ClusterUnavailable
+
+
+@pytest.fixture
+def cluster(pg_server) -> Iterator[Cluster]:  # type: ignore[no-untyped-def]
+    """A cluster of this test's own, to stop and start (pg_server: skip without a server)."""
+    if pg_server.cluster is None:
+        pytest.skip("needs a throw-away cluster (ANNOTATOR_TEST_PG_URL server cannot be stopped)")
+    try:
+        own = Cluster().start()
+    except ClusterUnavailable as exc:
+        pytest.skip(str(exc))
+    yield own
+    own.destroy()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["immediate", "fast"])
+def test_edits_survive_a_server_restart(cluster: Cluster, mode: str) -> None:
+    url = cluster.url()
+    with open_project(url, "alice") as project:
+        doc_id, _ = project.repo.add_document(NewDocument(title="t", text="Zoë 🎉 met 习近平 " * 5))
+        session = DocumentSession(project, doc_id)
+        watcher = ProjectWatcher(project)
+        acknowledged = []
+        for i in range(10):
+            command = session.new_entity(i, i + 2, "PERSON")
+            session.apply(command)
+            acknowledged.append(command.span.id)
+
+        cluster.stop(mode)  # "immediate" is a crash: no shutdown checkpoint
+        with pytest.raises(ServerUnavailable, match=r"not reachable.*not saved"):
+            session.apply(session.new_entity(20, 22, "ORG"))
+        with pytest.raises(ServerUnavailable):
+            session.set_status(Status.DONE)
+        assert set(session.annotations.entities) == set(acknowledged)  # still shown, unchanged
+        assert session.get_status() is Status.TODO
+        watcher.poll()  # falls back to polling, quietly
+
+        cluster.start()
+        command = session.new_entity(30, 32, "ORG")
+        session.apply(command)  # reconnects by itself
+        acknowledged.append(command.span.id)
+        session.set_status(Status.DONE)
+        for _ in range(3):  # notices the dead connection, polls, listens again
+            watcher.poll()
+        assert isinstance(watcher._feed, NotifyFeed) and watcher._feed.listening
+        watcher.close()
+    with open_project(url, "bob", create=False) as again:
+        stored = again.repo.load_annotations(doc_id).entities
+        assert sorted(stored) == sorted(acknowledged)
+        assert again.repo.get_document(doc_id).status is Status.DONE

@@ -1,0 +1,33 @@
+"""One set of Alembic migrations for both back ends: upgrades end where new databases start."""
+
+from __future__ import annotations
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from annotator.storage import make_engine, prepare_database
+from annotator.storage.migrate import alembic_config, current_revision, head_revision
+from annotator.storage.models import Base
+
+
+def test_upgrade_from_first_revision_matches_new_schema(project_location: str) -> None:
+    engine = make_engine(project_location)
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "0001")
+    assert current_revision(engine) == "0001"
+    assert prepare_database(engine) == "upgraded"
+    assert current_revision(engine) == head_revision()
+    with engine.connect() as conn:
+        diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    engine.dispose()
+    assert diffs == []
+
+
+def test_downgrade_and_upgrade_again(project_location: str) -> None:
+    engine = make_engine(project_location)
+    assert prepare_database(engine) == "created"
+    with engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0001")
+    assert prepare_database(engine) == "upgraded"
+    engine.dispose()
