@@ -14,6 +14,7 @@ from annotator.services.smoke import (
     _verify_export,
     run_smoke_test,
 )
+from annotator.storage import head_revision
 from annotator.storage.postgres import DriverMissing
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -25,7 +26,8 @@ def test_round_trip_tags_exports_and_verifies(tmp_path: Path) -> None:
 
     assert report.project.is_file() and report.export.is_file()
     assert messages == report.steps
-    assert messages[-2].startswith("export verified")
+    assert messages[-3].startswith("export verified")
+    assert messages[-2].endswith(f"up to schema {head_revision()}")
     assert messages[-1].startswith("PostgreSQL driver")
     lines = report.export.read_text(encoding="utf-8").splitlines()
     assert len(lines) == len(list(SEEDS.glob("*.txt")))
@@ -106,3 +108,12 @@ def test_a_driver_that_does_not_load_fails(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(smoke, "make_engine", broken)
     with pytest.raises(SmokeTestFailed, match=r"PostgreSQL driver does not load .*libpq"):
         smoke.server_support()
+
+
+def test_migrations_that_do_not_run_fail(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(_engine: object) -> None:
+        raise ModuleNotFoundError("No module named 'alembic.op'")
+
+    monkeypatch.setattr(smoke, "upgrade_from_empty", broken)
+    with pytest.raises(SmokeTestFailed, match=r"migrations do not run .*alembic\.op"):
+        smoke.run_migrations(tmp_path / "m.sqlite")
