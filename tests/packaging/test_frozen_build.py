@@ -94,6 +94,8 @@ def test_frozen_app_passes_its_smoke_test(bundle: Path, tmp_path: Path) -> None:
     # The seed articles came from the bundle, not from this source tree.
     seeds = [line for line in lines if "seed article" in line]
     assert len(seeds) == 1 and str(ROOT / "seeds") not in seeds[0], seeds
+    # Every migration script and what it imports (alembic.op, ...) was bundled.
+    assert any("ran the migration scripts" in line for line in lines)
     # Team projects work: the `package` extra bundles psycopg with its libpq.
     assert any(line.startswith("smoke-test: PostgreSQL driver loaded") for line in lines)
     if sys.platform.startswith("linux"):
