@@ -52,8 +52,12 @@ import_certificate() {
 verify() {
     local app="$1"
     codesign --verify --deep --strict --verbose=2 "$app"
-    if have_certificate; then
-        codesign --display --verbose=2 "$app" 2>&1 | grep -E "Authority=Developer ID|flags=.*runtime"
+    if [ -n "${ANNOTATOR_SIGNED:-}" ]; then   # set by import-certificate
+        local details
+        details="$(codesign --display --verbose=2 "$app" 2>&1)"
+        echo "$details"
+        grep -q "Authority=Developer ID Application" <<< "$details"   # signed with our identity
+        grep -q "flags=.*runtime" <<< "$details"                      # hardened runtime on
     else
         echo "signing: ad-hoc signature verified (no Developer ID; Gatekeeper will warn)"
     fi
