@@ -40,7 +40,11 @@ import_certificate() {
     security import "$RUNNER_TEMP/certificate.p12" -P "$MACOS_CERTIFICATE_PASSWORD" \
         -A -t cert -f pkcs12 -k "$keychain"
     security set-key-partition-list -S apple-tool:,apple:,codesign: -s -k "$password" "$keychain"
-    security list-keychains -d user -s "$keychain" $(security list-keychains -d user | tr -d '"')
+    local existing=() line   # (no mapfile: macOS ships bash 3.2)
+    while IFS= read -r line; do
+        existing+=("$line")
+    done < <(security list-keychains -d user | sed 's/^ *"//; s/"$//')
+    security list-keychains -d user -s "$keychain" "${existing[@]}"   # ours first, keep the rest
     rm -f "$RUNNER_TEMP/certificate.p12"
     # Tell the later steps (and the PyInstaller spec) which identity to sign with.
     if [ -n "${GITHUB_ENV:-}" ]; then
