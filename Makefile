@@ -34,14 +34,6 @@ lint: $(VENV)/.test-deps
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-# Linux bundle (dist/annotator), tarball and .deb; see packaging/README.md for Windows/macOS.
-package: $(VENV)/.package-deps
-	$(BIN)/python packaging/make_icons.py build/icons
-	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller \
-		packaging/annotator.spec
-	env -u DISPLAY -u WAYLAND_DISPLAY QT_QPA_PLATFORM=offscreen dist/annotator/annotator --smoke-test
-	packaging/linux/build_deb.sh dist/annotator build/icons dist
-
 # Benchmarks: medians and targets per figure, JSON in bench/results/. QUICK=1 for a fast run.
 bench: $(VENV)/.test-deps
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/run.py $(if $(QUICK),--quick)
@@ -50,6 +42,14 @@ bench: $(VENV)/.test-deps
 fuzz: $(VENV)/.test-deps
 	$(BIN)/python -m pip install -e '.[fuzz]'
 	$(BIN)/python tests/fuzzing/atheris_importers.py -max_total_time=$(or $(FUZZ_SECONDS),60)
+
+# Linux bundle (dist/annotator), tarball and .deb; see packaging/README.md for Windows/macOS.
+package: $(VENV)/.package-deps
+	$(BIN)/python packaging/make_icons.py build/icons
+	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller \
+		packaging/annotator.spec
+	env -u DISPLAY -u WAYLAND_DISPLAY QT_QPA_PLATFORM=offscreen dist/annotator/annotator --smoke-test
+	packaging/linux/build_deb.sh dist/annotator build/icons dist
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

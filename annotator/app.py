@@ -1,4 +1,4 @@
-"""GUI entry point."""
+"""GUI entry point: the application object, theme, error handling and the first window."""
 
 from __future__ import annotations
 
@@ -8,33 +8,60 @@ import tempfile
 import traceback
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from types import TracebackType
 from typing import TextIO
 
 
 def run_gui(
     project: str | None = None, annotator: str | None = None, argv: Sequence[str] | None = None
 ) -> int:
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
     from annotator.services.project import (
         Project,
         ProjectCorrupt,
         ProjectError,
+        ProjectLocked,
         open_default_project,
         open_project,
     )
     from annotator.ui.app_icon import app_icon
-    from annotator.ui.backup_timer import BackupTimer
     from annotator.ui.main_window import MainWindow
     from annotator.ui.recovery_dialog import RecoveryDialog
+    from annotator.ui.settings import AppSettings
+    from annotator.ui.theme import apply_theme
 
+    if QApplication.instance() is None:
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+        )
     app = QApplication.instance() or QApplication(list(argv or sys.argv[:1]))
+    assert isinstance(app, QApplication)
     app.setApplicationName("Annotator")
     app.setOrganizationName("Annotator")
+    app.setApplicationDisplayName("Annotator")
     QApplication.setWindowIcon(app_icon())
+    settings = AppSettings()
+    apply_theme(app, settings.theme())
+    QGuiApplication.styleHints().colorSchemeChanged.connect(
+        lambda _scheme: apply_theme(app, settings.theme())
+    )
+    sys.excepthook = _report_unexpected
 
     def open_it() -> Project:
-        return open_project(project, annotator) if project else open_default_project(annotator)
+        if project:
+            return open_project(project, annotator)
+        last = settings.last_project()
+        if last:
+            try:
+                return open_project(last, annotator, create=False)
+            except (ProjectLocked, ProjectCorrupt):
+                raise  # the user must hear about these, not silently get another project
+            except ProjectError:
+                settings.remove_recent_project(last)
+        return open_default_project(annotator)
 
     try:
         try:
@@ -44,18 +71,36 @@ def run_gui(
                 return 2
             opened = open_it()
     except ProjectError as exc:  # locked by another instance, too new, unreadable...
-        QMessageBox.critical(None, "Annotator", str(exc))
+        box = QMessageBox(QMessageBox.Icon.Critical, "Annotator", "")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(str(exc))
+        box.exec()
         return 2
-    window = MainWindow(opened)
-    backups = BackupTimer(opened, window)
-    backups.failed.connect(lambda message: window.statusBar().showMessage(message, 15_000))
+    window = MainWindow(opened, settings)
     window.show()
     try:
         return app.exec()
     finally:
-        backups.timer.stop()
-        backups.wait(60)
-        opened.close()  # releases the project lock
+        opened.close()  # idempotent; normally closeEvent already released the lock
+
+
+def _report_unexpected(
+    kind: type[BaseException], value: BaseException, tb: TracebackType | None
+) -> None:
+    """An unexpected error in an event handler: tell the user, keep the app running."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    traceback.print_exception(kind, value, tb, file=sys.stderr)
+    if QApplication.instance() is None:
+        return
+    box = QMessageBox(QMessageBox.Icon.Critical, "Annotator", "")
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setText(
+        f"Something went wrong: {value or kind.__name__}\n\n"
+        "Your annotations up to the last edit are saved."
+    )
+    box.exec()
 
 
 def needs_offscreen(environ: Mapping[str, str] | None = None, platform: str = sys.platform) -> bool:

@@ -7,13 +7,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.core.model import AnnotatedDocument
+from annotator.formats.importers import (
+    FORMAT_SUFFIXES,
+    IMPORT_SUFFIXES,
+    JSONL_SUFFIXES,
+    detect_format,
+    import_format,
+    is_brat_text,
+    is_manifest,
+)
 from annotator.formats.native_jsonl import read_native_jsonl_located
-from annotator.formats.plaintext import TEXT_SUFFIXES, expand_paths, read_article
-from annotator.formats.problems import FormatError, ImportProblem
+from annotator.formats.plaintext import expand_paths
+from annotator.formats.problems import ImportProblem
+from annotator.formats.source_text import OffsetChoice
 from annotator.services.project import Project
 
-JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
-IMPORTABLE = TEXT_SUFFIXES | JSONL_SUFFIXES
+__all__ = ["IMPORTABLE", "JSONL_SUFFIXES", "Cancelled", "ImportReport", "import_paths"]
+
+IMPORTABLE = IMPORT_SUFFIXES
 BATCH = 200
 
 
@@ -57,31 +68,43 @@ class _Located:
     line: int | None
 
 
-def _records(paths: Iterable[Path], report: ImportReport) -> Iterator[_Located | ImportProblem]:
+def _records(
+    paths: Iterable[Path], report: ImportReport, fmt: str, offsets: OffsetChoice
+) -> Iterator[_Located | ImportProblem]:
+    suffixes = IMPORT_SUFFIXES if fmt == "auto" else FORMAT_SUFFIXES[fmt]
     for path, named in expand_paths(paths):
-        suffix = path.suffix.lower()
+        if not named and is_manifest(path):
+            continue  # an export's manifest, beside its data
+        if not named and path.suffix.lower() not in suffixes:
+            report.skipped_files.append(str(path))
+            continue
         if not path.exists():
             yield ImportProblem(str(path), None, "no such file or folder")
             continue
-        if suffix in TEXT_SUFFIXES:
-            report.files += 1
-            try:
-                yield _Located(read_article(path), path, None)
-            except FormatError as exc:
-                yield exc.problem
-        elif suffix in JSONL_SUFFIXES:
-            report.files += 1
+        if fmt == "auto":
+            if not named and is_brat_text(path):
+                continue  # read with its .ann
+            found = detect_format(path)
+        else:
+            found = fmt
+        if found is None:
+            if named:
+                yield ImportProblem(
+                    str(path),
+                    None,
+                    f"unsupported file type {path.suffix.lower() or '(none)'!r}; "
+                    f"expected one of {', '.join(sorted(IMPORTABLE))} (or choose a format)",
+                )
+            else:
+                report.skipped_files.append(str(path))
+            continue
+        report.files += 1
+        if found == "jsonl":  # exact line numbers for the native format
             for line, record in read_native_jsonl_located(path):
                 yield record if isinstance(record, ImportProblem) else _Located(record, path, line)
-        elif named:
-            yield ImportProblem(
-                str(path),
-                None,
-                f"unsupported file type {suffix or '(none)'!r}; "
-                f"expected one of {', '.join(sorted(IMPORTABLE))}",
-            )
-        else:
-            report.skipped_files.append(str(path))
+            continue
+        for record in import_format(found)(path, offsets):
+            yield record if isinstance(record, ImportProblem) else _Located(record, path, None)
 
 
 def import_paths(
@@ -89,11 +112,20 @@ def import_paths(
     paths: Sequence[str | Path],
     progress: Callable[[ImportReport], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    *,
+    fmt: str = "auto",
+    offsets: OffsetChoice = "auto",
 ) -> ImportReport:
-    """Import articles (.txt/.md) and native JSONL from files and folders.
+    """Import articles and annotated data from files and folders.
+
+    `fmt` is "auto" (recognised per file by suffix and content, see
+    `annotator.formats.importers`) or one import format for every file. `offsets` says
+    whether doccano/Label Studio offsets count code points or UTF-16 units ("auto": per
+    record, from the spans).
 
     Good records are stored in batches; each bad file or line becomes a problem that
-    names the file and line. Identical texts are recognised and not stored twice.
+    names the file and line. Identical texts are recognised and not stored twice. A
+    record the database refuses is reported and the rest of its batch is still stored.
     """
     report = ImportReport()
     batch: list[_Located] = []
@@ -130,7 +162,9 @@ def import_paths(
         if progress is not None:
             progress(report)
 
-    for found in _records([Path(p) for p in paths], report):
+    if fmt != "auto":
+        import_format(fmt)  # unknown names fail before anything is read
+    for found in _records([Path(p) for p in paths], report, fmt, offsets):
         if cancelled is not None and cancelled():
             raise Cancelled()
         if isinstance(found, ImportProblem):
