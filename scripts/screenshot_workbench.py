@@ -48,7 +48,8 @@ def start_xvfb() -> tuple[subprocess.Popen[bytes], str]:
         sys.exit("Xvfb is not installed (apt-get install xvfb)")
     read_fd, write_fd = os.pipe()
     proc = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", f"{WIDTH}x{HEIGHT}x24", "-nolisten", "tcp"],
+        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", f"{WIDTH}x{HEIGHT}x24",
+         "-nolisten", "tcp"],
         pass_fds=(write_fd,),
         stderr=subprocess.DEVNULL,
     )

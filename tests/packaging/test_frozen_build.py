@@ -22,6 +22,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SIZE_LIMIT = 200 * 1024 * 1024
 # Qt parts a widgets app must not drag along (each is tens of megabytes or pulls others in).
 UNWANTED = ("WebEngine", "Qt6Qml", "Qt6Quick", "Qt6Network", "Qt6Pdf", "Qt6Multimedia", "Qt63D")
+# Python packages of the optional formats (and their stacks) that installers leave out.
+HEAVY_PACKAGES = {"spacy", "thinc", "numpy", "pandas", "pyarrow", "torch", "datasets"}
 
 
 @pytest.fixture(scope="module")
@@ -121,3 +123,5 @@ def test_bundle_is_lean(bundle: Path) -> None:
     assert size < SIZE_LIMIT, f"bundle is {size / 2**20:.0f} MiB"
     unwanted = [str(p) for p in files if any(part in p.name for part in UNWANTED)]
     assert not unwanted
+    heavy = [str(p) for p in bundle.rglob("*") if p.is_dir() and p.name in HEAVY_PACKAGES]
+    assert not heavy
