@@ -48,8 +48,16 @@ def start_xvfb() -> tuple[subprocess.Popen[bytes], str]:
         sys.exit("Xvfb is not installed (apt-get install xvfb)")
     read_fd, write_fd = os.pipe()
     proc = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", f"{WIDTH}x{HEIGHT}x24",
-         "-nolisten", "tcp"],
+        [
+            "Xvfb",
+            "-displayfd",
+            str(write_fd),
+            "-screen",
+            "0",
+            f"{WIDTH}x{HEIGHT}x24",
+            "-nolisten",
+            "tcp",
+        ],
         pass_fds=(write_fd,),
         stderr=subprocess.DEVNULL,
     )
@@ -119,9 +127,7 @@ def annotate_and_capture(out: Path, theme: str, workdir: Path) -> None:
     drag(start, start + len(CLAIM))
     key("C")
     speaker = window.claims.speaker
-    index = next(
-        i for i in range(speaker.count()) if speaker.itemText(i).startswith(CLAIM_SPEAKER)
-    )
+    index = next(i for i in range(speaker.count()) if speaker.itemText(i).startswith(CLAIM_SPEAKER))
     speaker.setFocus()
     for _ in range(index):
         QTest.keyClick(speaker, Qt.Key.Key_Down)
