@@ -34,8 +34,16 @@ QT_EXCLUDES = (
     "PySide6.QtTest",
 )
 
-# Python packages that are installed next to Annotator in a developer's venv but never used.
+# Python packages that are installed next to Annotator in a developer's venv but never used,
+# and the optional export formats' libraries (the `spacy` and `datasets` extras): spaCy alone
+# would more than double the bundle. The installed app names the format as unavailable.
 PYTHON_EXCLUDES = (
+    "spacy",
+    "thinc",
+    "datasets",
+    "pandas",
+    "pyarrow",
+    "torch",
     "tkinter",
     "pytest",
     "pytestqt",

@@ -125,3 +125,18 @@ def prepare_database(engine: Engine) -> str:
             )
         command.upgrade(alembic_config(conn), "head")
         return "upgraded"
+
+
+def upgrade_from_empty(engine: Engine, revision: str = "head") -> None:
+    """Run the migration scripts themselves on an empty database, up to `revision`.
+
+    New projects skip the scripts (tables are created at head and stamped); this runs them,
+    to build databases as older versions left them and to prove that a frozen build ships
+    every script and what they import (`annotator --smoke-test`).
+    """
+    from alembic import command
+
+    with engine.begin() as conn:
+        if set(inspect(conn).get_table_names()) & set(Base.metadata.tables):
+            raise ValueError("upgrade_from_empty needs an empty database")
+        command.upgrade(alembic_config(conn), revision)

@@ -40,7 +40,11 @@ import_certificate() {
     security import "$RUNNER_TEMP/certificate.p12" -P "$MACOS_CERTIFICATE_PASSWORD" \
         -A -t cert -f pkcs12 -k "$keychain"
     security set-key-partition-list -S apple-tool:,apple:,codesign: -s -k "$password" "$keychain"
-    security list-keychains -d user -s "$keychain" $(security list-keychains -d user | tr -d '"')
+    local existing=() line   # (no mapfile: macOS ships bash 3.2)
+    while IFS= read -r line; do
+        existing+=("$line")
+    done < <(security list-keychains -d user | sed 's/^ *"//; s/"$//')
+    security list-keychains -d user -s "$keychain" "${existing[@]}"   # ours first, keep the rest
     rm -f "$RUNNER_TEMP/certificate.p12"
     # Tell the later steps (and the PyInstaller spec) which identity to sign with.
     if [ -n "${GITHUB_ENV:-}" ]; then
@@ -52,8 +56,12 @@ import_certificate() {
 verify() {
     local app="$1"
     codesign --verify --deep --strict --verbose=2 "$app"
-    if have_certificate; then
-        codesign --display --verbose=2 "$app" 2>&1 | grep -E "Authority=Developer ID|flags=.*runtime"
+    if [ -n "${ANNOTATOR_SIGNED:-}" ]; then   # set by import-certificate
+        local details
+        details="$(codesign --display --verbose=2 "$app" 2>&1)"
+        echo "$details"
+        grep -q "Authority=Developer ID Application" <<< "$details"   # signed with our identity
+        grep -q "flags=.*runtime" <<< "$details"                      # hardened runtime on
     else
         echo "signing: ad-hoc signature verified (no Developer ID; Gatekeeper will warn)"
     fi

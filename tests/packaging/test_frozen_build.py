@@ -22,6 +22,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SIZE_LIMIT = 200 * 1024 * 1024
 # Qt parts a widgets app must not drag along (each is tens of megabytes or pulls others in).
 UNWANTED = ("WebEngine", "Qt6Qml", "Qt6Quick", "Qt6Network", "Qt6Pdf", "Qt6Multimedia", "Qt63D")
+# Python packages of the optional formats (and their stacks) that installers leave out.
+HEAVY_PACKAGES = {"spacy", "thinc", "numpy", "pandas", "pyarrow", "torch", "datasets"}
 
 
 @pytest.fixture(scope="module")
@@ -94,6 +96,10 @@ def test_frozen_app_passes_its_smoke_test(bundle: Path, tmp_path: Path) -> None:
     # The seed articles came from the bundle, not from this source tree.
     seeds = [line for line in lines if "seed article" in line]
     assert len(seeds) == 1 and str(ROOT / "seeds") not in seeds[0], seeds
+    # Every migration script and what it imports (alembic.op, ...) was bundled.
+    assert any("ran the migration scripts" in line for line in lines)
+    # Team projects work: the `package` extra bundles psycopg with its libpq.
+    assert any(line.startswith("smoke-test: PostgreSQL driver loaded") for line in lines)
     if sys.platform.startswith("linux"):
         assert any("'offscreen' platform" in line for line in lines)
     assert not list(tmp_path.iterdir()), "the smoke test must not touch the user's data"
@@ -117,3 +123,5 @@ def test_bundle_is_lean(bundle: Path) -> None:
     assert size < SIZE_LIMIT, f"bundle is {size / 2**20:.0f} MiB"
     unwanted = [str(p) for p in files if any(part in p.name for part in UNWANTED)]
     assert not unwanted
+    heavy = [str(p) for p in bundle.rglob("*") if p.is_dir() and p.name in HEAVY_PACKAGES]
+    assert not heavy

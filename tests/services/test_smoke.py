@@ -7,12 +7,15 @@ from pathlib import Path
 
 import pytest
 
+from annotator.services import smoke
 from annotator.services.smoke import (
     SMOKE_ANNOTATOR,
     SmokeTestFailed,
     _verify_export,
     run_smoke_test,
 )
+from annotator.storage import head_revision
+from annotator.storage.postgres import DriverMissing
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
@@ -22,7 +25,10 @@ def test_round_trip_tags_exports_and_verifies(tmp_path: Path) -> None:
     report = run_smoke_test(tmp_path, SEEDS, log=messages.append)
 
     assert report.project.is_file() and report.export.is_file()
-    assert messages == report.steps and messages[-1].startswith("export verified")
+    assert messages == report.steps
+    assert messages[-3].startswith("export verified")
+    assert messages[-2].endswith(f"up to schema {head_revision()}")
+    assert messages[-1].startswith("PostgreSQL driver")
     lines = report.export.read_text(encoding="utf-8").splitlines()
     assert len(lines) == len(list(SEEDS.glob("*.txt")))
     record = next(json.loads(line) for line in lines if report.document_id in line)
@@ -81,3 +87,33 @@ def test_an_export_that_is_not_json_names_the_line(tmp_path: Path) -> None:
     report.export.write_text('{"id": 1}\n{broken\n', "utf-8")
     with pytest.raises(SmokeTestFailed, match=r"smoke-export\.jsonl:2: invalid JSON"):
         _verify_export(report)
+
+
+def test_reports_the_postgresql_driver_it_loaded() -> None:
+    assert smoke.server_support().startswith("PostgreSQL driver loaded: psycopg 3.")
+
+
+def test_a_build_without_the_driver_is_local_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    def missing(_url: str) -> None:
+        raise DriverMissing("no driver")
+
+    monkeypatch.setattr(smoke, "make_engine", missing)
+    assert smoke.server_support() == "PostgreSQL driver not installed: local projects only"
+
+
+def test_a_driver_that_does_not_load_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(_url: str) -> None:
+        raise ImportError("libpq.so.5: cannot open shared object file")
+
+    monkeypatch.setattr(smoke, "make_engine", broken)
+    with pytest.raises(SmokeTestFailed, match=r"PostgreSQL driver does not load .*libpq"):
+        smoke.server_support()
+
+
+def test_migrations_that_do_not_run_fail(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(_engine: object) -> None:
+        raise ModuleNotFoundError("No module named 'alembic.op'")
+
+    monkeypatch.setattr(smoke, "upgrade_from_empty", broken)
+    with pytest.raises(SmokeTestFailed, match=r"migrations do not run .*alembic\.op"):
+        smoke.run_migrations(tmp_path / "m.sqlite")
