@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from annotator.core.ids import new_id
 from annotator.core.model import EntitySpan
-from annotator.formats.native_jsonl import RecordError
+from annotator.formats.problems import RecordError
 
 _BEGIN = {"B", "S", "U"}
 _INSIDE = {"I", "E", "L"}

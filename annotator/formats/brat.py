@@ -29,8 +29,7 @@ from annotator.core.model import (
 )
 from annotator.core.schema import LabelSchema
 from annotator.formats.export_context import ExportContext
-from annotator.formats.native_jsonl import RecordError
-from annotator.formats.problems import ImportProblem
+from annotator.formats.problems import ImportProblem, RecordError
 from annotator.formats.source_text import SourceText, annotated, new_document
 
 CLAIM_TYPE, SPEAKER_TYPE, SENTIMENT_ATTR = "Claim", "Speaker", "Sentiment"

@@ -19,8 +19,7 @@ from typing import BinaryIO
 from annotator.core.model import AnnotatedDocument, DocumentAnnotations
 from annotator.formats.bio import entities_from_tags, join_tokens, split_tag
 from annotator.formats.export_context import ExportContext
-from annotator.formats.native_jsonl import RecordError
-from annotator.formats.problems import ImportProblem
+from annotator.formats.problems import ImportProblem, RecordError
 from annotator.formats.source_text import annotated, new_document
 from annotator.formats.token_spans import aligned_tokens, bio_tags
 from annotator.formats.tokenize import Token

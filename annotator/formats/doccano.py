@@ -22,15 +22,15 @@ from typing import Any, BinaryIO
 from annotator.core.ids import new_id
 from annotator.core.model import AnnotatedDocument, Claim, DocumentAnnotations, EntitySpan
 from annotator.formats.export_context import ExportContext
-from annotator.formats.native_jsonl import RecordError, encode_line
-from annotator.formats.problems import ImportProblem
+from annotator.formats.json_lines import parse_each, read_json_lines
+from annotator.formats.native_jsonl import encode_line
+from annotator.formats.problems import ImportProblem, RecordError
 from annotator.formats.source_text import (
     OffsetChoice,
     SourceText,
     annotated,
     detect_unit,
     new_document,
-    read_json_lines,
 )
 from annotator.formats.token_spans import offset_converter
 
@@ -119,15 +119,10 @@ def read_doccano(
     path: Path, annotator: str = "", offsets: OffsetChoice = "auto"
 ) -> Iterator[AnnotatedDocument | ImportProblem]:
     """Either variant, record by record (``label`` may also be named ``labels``)."""
-    for entry in read_json_lines(path):
-        if isinstance(entry, ImportProblem):
-            yield entry
-            continue
-        number, data = entry
-        try:
-            yield parse_doccano(data, annotator, offsets)
-        except RecordError as exc:
-            yield ImportProblem(str(path), number, str(exc))
+    for _line, item in parse_each(
+        path, read_json_lines(path), lambda data: parse_doccano(data, annotator, offsets)
+    ):
+        yield item
 
 
 def parse_doccano(

@@ -19,9 +19,10 @@ from typing import Any, BinaryIO
 from annotator.core.model import AnnotatedDocument, DocumentAnnotations
 from annotator.formats.bio import entities_from_tags, join_tokens
 from annotator.formats.export_context import ExportContext
-from annotator.formats.native_jsonl import RecordError, encode_line
-from annotator.formats.problems import ImportProblem
-from annotator.formats.source_text import annotated, new_document, read_json_lines
+from annotator.formats.json_lines import parse_each, read_json_lines
+from annotator.formats.native_jsonl import encode_line
+from annotator.formats.problems import ImportProblem, RecordError
+from annotator.formats.source_text import annotated, new_document
 from annotator.formats.token_spans import aligned_tokens, bio_tags
 
 
@@ -60,15 +61,10 @@ def write_hf(items: Iterable[AnnotatedDocument], out: BinaryIO, ctx: ExportConte
 
 def read_hf(path: Path, annotator: str = "") -> Iterator[AnnotatedDocument | ImportProblem]:
     names = _manifest_names(path)
-    for entry in read_json_lines(path):
-        if isinstance(entry, ImportProblem):
-            yield entry
-            continue
-        number, data = entry
-        try:
-            yield parse_hf_record(data, names, annotator)
-        except RecordError as exc:
-            yield ImportProblem(str(path), number, str(exc))
+    for _line, item in parse_each(
+        path, read_json_lines(path), lambda data: parse_hf_record(data, names, annotator)
+    ):
+        yield item
 
 
 def _manifest_names(path: Path) -> list[str] | None:

@@ -32,15 +32,14 @@ from annotator.core.model import (
 )
 from annotator.core.schema import LabelSchema
 from annotator.formats.export_context import ExportContext
-from annotator.formats.native_jsonl import RecordError
-from annotator.formats.problems import ImportProblem
+from annotator.formats.json_lines import parse_each, read_json_lines, refuse_lone_surrogates
+from annotator.formats.problems import ImportProblem, RecordError
 from annotator.formats.source_text import (
     OffsetChoice,
     SourceText,
     annotated,
     detect_unit,
     new_document,
-    read_json_lines,
 )
 from annotator.formats.token_spans import offset_converter
 
@@ -48,6 +47,10 @@ ENTITY_TAG, CLAIM_TAG, CLAIM_VALUE = "label", "claim", "Claim"
 SENTIMENT_TAG, TARGET_TAG, SPEAKER_TAG = "sentiment", "target_sentiment", "speaker_text"
 SPEAKER_RELATION = "speaker"
 ATTRIBUTE_PREFIX = "claim_"
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def quoteattr(value: str) -> str:
@@ -184,7 +187,7 @@ def iter_json_array(path: Path) -> Iterator[tuple[int, Any] | ImportProblem]:
     if not stripped.startswith("["):
         yield from read_json_lines(path)
         return
-    decoder = json.JSONDecoder()
+    decoder = json.JSONDecoder(parse_constant=_refuse_constant)
     pos = len(text) - len(stripped) + 1
     line, counted = 1, 0
 
@@ -210,22 +213,26 @@ def iter_json_array(path: Path) -> Iterator[tuple[int, Any] | ImportProblem]:
         except RecursionError:
             yield ImportProblem(str(path), line_at(pos), "invalid JSON: nested too deeply")
             return
-        yield line_at(pos), value
+        except ValueError as exc:  # NaN/Infinity, or an integer too long to convert
+            reason = str(exc).split(":", 1)[0]
+            yield ImportProblem(str(path), line_at(pos), f"invalid JSON: {reason}")
+            return
+        try:
+            refuse_lone_surrogates(value)
+        except RecordError as exc:
+            yield ImportProblem(str(path), line_at(pos), str(exc))
+        else:
+            yield line_at(pos), value
         pos = end
 
 
 def read_label_studio(
     path: Path, annotator: str = "", offsets: OffsetChoice = "auto"
 ) -> Iterator[AnnotatedDocument | ImportProblem]:
-    for entry in iter_json_array(path):
-        if isinstance(entry, ImportProblem):
-            yield entry
-            continue
-        number, data = entry
-        try:
-            yield parse_task(data, annotator, offsets)
-        except RecordError as exc:
-            yield ImportProblem(str(path), number, str(exc))
+    for _line, item in parse_each(
+        path, iter_json_array(path), lambda data: parse_task(data, annotator, offsets)
+    ):
+        yield item
 
 
 def _pick_result(data: dict[str, Any]) -> tuple[list[Any], bool]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -22,21 +21,17 @@ from annotator.core.model import (
 )
 from annotator.core.offsets import utf16_length
 from annotator.core.text import (
-    TextRejected,
     check_storable,
     content_hash,
     normalise_with_offsets,
     shift_offset,
     title_from_text,
 )
-from annotator.formats.problems import ImportProblem
+from annotator.formats.json_lines import parse_each, read_json_lines
+from annotator.formats.problems import ImportProblem, RecordError
 
 EXPORT_SCHEMA_VERSION = 1
 _LINE_BREAKERS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"}
-
-
-class RecordError(ValueError):
-    """One record that cannot be imported."""
 
 
 # -- export ----------------------------------------------------------------------
@@ -126,68 +121,7 @@ def read_native_jsonl_located(
     path: Path,
 ) -> Iterator[tuple[int | None, AnnotatedDocument | ImportProblem]]:
     """Like `read_native_jsonl`, with the line number each document came from."""
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        yield None, ImportProblem(str(path), None, f"cannot read file: {exc.strerror or exc}")
-        return
-    with handle:
-        for number, raw in enumerate(handle, start=1):
-            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]
-            if not raw.strip():
-                continue
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                message = f"not valid UTF-8 (byte {exc.start + 1})"
-                yield number, ImportProblem(str(path), number, message)
-                continue
-            try:
-                data = json.loads(line, parse_constant=_refuse_constant)
-            except json.JSONDecodeError as exc:
-                message = f"invalid JSON: {exc.msg} (column {exc.colno})"
-                yield number, ImportProblem(str(path), number, message)
-                continue
-            except RecursionError:
-                yield number, ImportProblem(str(path), number, "invalid JSON: nested too deeply")
-                continue
-            except ValueError as exc:  # NaN/Infinity, or an integer too long to convert
-                reason = str(exc).split(":", 1)[0]
-                yield number, ImportProblem(str(path), number, f"invalid JSON: {reason}")
-                continue
-            try:
-                if _SURROGATE_ESCAPE.search(line):
-                    _refuse_lone_surrogates(data)
-                yield number, parse_native_record(data)
-            except (RecordError, SpanError, TextRejected) as exc:
-                yield number, ImportProblem(str(path), number, str(exc))
-
-
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
-
-
-def _refuse_lone_surrogates(value: Any) -> None:
-    """Refuse strings with unpaired UTF-16 surrogates (\\ud800 escapes): they cannot be stored."""
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            try:
-                item.encode("utf-8")
-            except UnicodeEncodeError:
-                raise RecordError(
-                    f"string {item[:40]!r} contains an unpaired UTF-16 surrogate escape"
-                ) from None
-        elif isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
+    return parse_each(path, read_json_lines(path), parse_native_record)
 
 
 def parse_native_record(data: Any) -> AnnotatedDocument:

@@ -23,3 +23,7 @@ class FormatError(ValueError):
     def __init__(self, path: str | Path, line: int | None, message: str) -> None:
         self.problem = ImportProblem(str(path), line, message)
         super().__init__(str(self.problem))
+
+
+class RecordError(ValueError):
+    """One record that cannot be imported; the reader adds file and line."""

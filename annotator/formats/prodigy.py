@@ -18,9 +18,10 @@ from typing import Any, BinaryIO
 from annotator.core.ids import new_id
 from annotator.core.model import AnnotatedDocument, DocumentAnnotations, EntitySpan, Status
 from annotator.formats.export_context import ExportContext
-from annotator.formats.native_jsonl import RecordError, encode_line
-from annotator.formats.problems import ImportProblem
-from annotator.formats.source_text import SourceText, annotated, new_document, read_json_lines
+from annotator.formats.json_lines import parse_each, read_json_lines
+from annotator.formats.native_jsonl import encode_line
+from annotator.formats.problems import ImportProblem, RecordError
+from annotator.formats.source_text import SourceText, annotated, new_document
 from annotator.formats.token_spans import aligned_tokens, non_overlapping
 from annotator.formats.tokenize import tokens_in
 
@@ -73,17 +74,14 @@ def write_prodigy(items: Iterable[AnnotatedDocument], out: BinaryIO, ctx: Export
 
 def read_prodigy(path: Path, annotator: str = "") -> Iterator[AnnotatedDocument | ImportProblem]:
     """Records with ``text`` and ``spans``; rejected answers ("reject") are skipped."""
-    for entry in read_json_lines(path):
-        if isinstance(entry, ImportProblem):
-            yield entry
-            continue
-        number, data = entry
-        try:
-            if isinstance(data, dict) and data.get("answer") == "reject":
-                continue
-            yield parse_prodigy(data, annotator)
-        except RecordError as exc:
-            yield ImportProblem(str(path), number, str(exc))
+
+    def parse(data: Any) -> AnnotatedDocument | None:
+        if isinstance(data, dict) and data.get("answer") == "reject":
+            return None
+        return parse_prodigy(data, annotator)
+
+    for _line, item in parse_each(path, read_json_lines(path), parse):
+        yield item
 
 
 def parse_prodigy(data: Any, annotator: str = "") -> AnnotatedDocument:

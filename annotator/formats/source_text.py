@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator, Mapping, Sequence
-from pathlib import Path
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 from annotator.core.model import AnnotatedDocument, Document, DocumentAnnotations, Status
@@ -17,36 +15,10 @@ from annotator.core.text import (
     shift_offset,
     title_from_text,
 )
-from annotator.formats.native_jsonl import RecordError
-from annotator.formats.problems import ImportProblem
+from annotator.formats.problems import RecordError
 
 OffsetChoice = Literal["auto", "codepoint", "utf16"]
 OFFSET_CHOICES: tuple[OffsetChoice, ...] = ("auto", "codepoint", "utf16")
-
-
-def read_json_lines(path: Path) -> Iterator[tuple[int, Any] | ImportProblem]:
-    """(line number, decoded JSON) for each non-blank line, or a problem naming the line."""
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        yield ImportProblem(str(path), None, f"cannot read file: {exc.strerror or exc}")
-        return
-    with handle:
-        for number, raw in enumerate(handle, start=1):
-            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]
-            if not raw.strip():
-                continue
-            try:
-                yield number, json.loads(raw.decode("utf-8"))
-            except UnicodeDecodeError as exc:
-                yield ImportProblem(str(path), number, f"not valid UTF-8 (byte {exc.start + 1})")
-            except json.JSONDecodeError as exc:
-                yield ImportProblem(
-                    str(path), number, f"invalid JSON: {exc.msg} (column {exc.colno})"
-                )
-            except RecursionError:
-                yield ImportProblem(str(path), number, "invalid JSON: nested too deeply")
 
 
 def _at_word_edges(text: str, start: int, end: int) -> bool:

@@ -33,8 +33,7 @@ from annotator.core.model import (
     TargetSentiment,
 )
 from annotator.formats.export_context import ExportContext, FormatUnavailable
-from annotator.formats.native_jsonl import RecordError
-from annotator.formats.problems import ImportProblem
+from annotator.formats.problems import ImportProblem, RecordError
 from annotator.formats.source_text import SourceText, annotated, new_document
 from annotator.formats.token_spans import aligned_tokens, non_overlapping, note_overlaps
 from annotator.formats.tokenize import split_at

@@ -15,7 +15,7 @@ from annotator.formats.conll import read_conll
 from annotator.formats.doccano import parse_doccano
 from annotator.formats.hf_tokens import parse_hf_record as parse_hf
 from annotator.formats.label_studio import parse_task
-from annotator.formats.native_jsonl import RecordError
+from annotator.formats.problems import RecordError
 from annotator.formats.prodigy import parse_prodigy
 
 SCALARS = st.one_of(

@@ -135,6 +135,7 @@ def test_run_gui_refuses_second_instance_with_a_message(
 ) -> None:
     path = tmp_path / "busy.annotator"
     shown: list[str] = []
+
     def record(box: QMessageBox) -> int:
         assert box.textFormat() == Qt.TextFormat.PlainText
         shown.append(box.text())

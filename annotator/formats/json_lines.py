@@ -1,0 +1,105 @@
+"""Reading JSON records from files, each refusal named by file and line.
+
+Every JSON importer reads through here, so all of them refuse the same things: invalid
+UTF-8, invalid JSON, NaN/Infinity, integers too long to convert, nesting too deep, and
+strings with unpaired UTF-16 surrogate escapes (which no database can store).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from annotator.core.model import AnnotatedDocument, SpanError
+from annotator.core.text import TextRejected
+from annotator.formats.problems import ImportProblem, RecordError
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+Entry = tuple[int, Any] | ImportProblem
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def decode_json(text: str) -> Any:
+    """`json.loads` with the refusals above; raises RecordError with the reason."""
+    try:
+        data = json.loads(text, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as exc:
+        raise RecordError(f"invalid JSON: {exc.msg} (column {exc.colno})") from None
+    except RecursionError:
+        raise RecordError("invalid JSON: nested too deeply") from None
+    except ValueError as exc:  # NaN/Infinity, or an integer too long to convert
+        raise RecordError(f"invalid JSON: {str(exc).split(':', 1)[0]}") from None
+    if _SURROGATE_ESCAPE.search(text):
+        refuse_lone_surrogates(data)
+    return data
+
+
+def refuse_lone_surrogates(value: Any) -> None:
+    """Raise RecordError for any string (key or value) with an unpaired UTF-16 surrogate."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                raise RecordError(
+                    f"string {item[:40]!r} contains an unpaired UTF-16 surrogate escape"
+                ) from None
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def read_json_lines(path: Path) -> Iterator[Entry]:
+    """(line number, decoded JSON) for each non-blank line, or a problem naming the line."""
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        yield ImportProblem(str(path), None, f"cannot read file: {exc.strerror or exc}")
+        return
+    with handle:
+        for number, raw in enumerate(handle, start=1):
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            if not raw.strip():
+                continue
+            try:
+                yield number, decode_json(raw.decode("utf-8"))
+            except UnicodeDecodeError as exc:
+                yield ImportProblem(str(path), number, f"not valid UTF-8 (byte {exc.start + 1})")
+            except RecordError as exc:
+                yield ImportProblem(str(path), number, str(exc))
+
+
+def parse_each(
+    path: Path,
+    entries: Iterable[Entry],
+    parse: Callable[[Any], AnnotatedDocument | None],
+) -> Iterator[tuple[int | None, AnnotatedDocument | ImportProblem]]:
+    """Turn decoded records into documents; a record `parse` refuses becomes a problem.
+
+    `parse` returns None for a record to skip silently (e.g. a rejected Prodigy answer).
+    Yields (line, result) so callers can name the line of a document later refused.
+    """
+    for entry in entries:
+        if isinstance(entry, ImportProblem):
+            yield entry.line, entry
+            continue
+        number, data = entry
+        try:
+            item = parse(data)
+        except (RecordError, SpanError, TextRejected) as exc:
+            yield number, ImportProblem(str(path), number, str(exc))
+        else:
+            if item is not None:
+                yield number, item
