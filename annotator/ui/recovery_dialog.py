@@ -18,11 +18,11 @@ from PySide6.QtWidgets import (
 
 from annotator.services.backups import list_backups, restore_backup
 from annotator.services.project import ProjectCorrupt, ProjectError
+from annotator.ui.plain import plain_label
 
 
 def _plain_label(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
+    label = plain_label(text)
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
