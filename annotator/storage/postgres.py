@@ -5,8 +5,10 @@ Everything here is a no-op (or a plain answer) on other back ends, so callers ne
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
-from typing import Final
+import json
+from typing import Any, Final
 
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.engine import URL, make_url
@@ -109,3 +111,25 @@ def remove_change_notifications(conn: Connection) -> None:
     for table in NOTIFYING_TABLES:
         conn.execute(text(f"DROP TRIGGER IF EXISTS annotator_notify ON {table}"))
     conn.execute(text("DROP FUNCTION IF EXISTS annotator_notify()"))
+
+
+def announce_edit(conn: Connection, doc_id: str) -> None:
+    """NOTIFY listeners of an edit of `doc_id`, after its commit, in a transaction of its own.
+
+    A NOTIFY inside the edit's transaction would hold PostgreSQL's notification lock across
+    the commit's WAL flush and so serialise all analysts' commits; this one writes no WAL.
+    A failure is ignored: the edit is committed, and watchers also poll.
+    """
+    if conn.dialect.name != "postgresql":
+        return
+    payload = json.dumps({"table": "documents", "op": "EDIT", "id": doc_id})
+    driver: Any = conn.connection.driver_connection
+    try:
+        driver.autocommit = True  # one round trip: no BEGIN/COMMIT around the NOTIFY
+        try:
+            driver.execute("SELECT pg_notify(%s, %s)", (CHANNEL, payload))
+        finally:
+            driver.autocommit = False
+    except Exception:  # the edit is committed; watchers catch up by polling
+        with contextlib.suppress(Exception):
+            conn.invalidate()

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import Engine, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from annotator.core.ids import new_id
@@ -40,8 +41,10 @@ from annotator.storage.models import (
     MetaRow,
     TargetSentimentRow,
 )
+from annotator.storage.postgres import announce_edit
 
 SCHEMA_KEY = "label_schema"
+TOUCH_INTERVAL = timedelta(seconds=1)
 
 
 class NotFound(KeyError):
@@ -658,6 +661,8 @@ class DocumentEditor:
         if length is None:
             raise NotFound(f"no document {doc_id}")
         self.text_length = int(length)
+        self._shared = repo.engine.dialect.name == "postgresql"
+        self._touched = datetime.min.replace(tzinfo=timezone.utc)
 
     @property
     def engine(self) -> Engine:
@@ -680,10 +685,34 @@ class DocumentEditor:
                 f"this {kind} belongs to {owner}; only they or a reviewer may change it"
             )
 
-    def _touch(self, conn: Connection) -> None:
-        conn.execute(
-            update(DocumentRow).where(DocumentRow.id == self.doc_id).values(updated_at=utc_now())
-        )
+    @contextmanager
+    def _edit(self, guard: tuple[Any, str, str] | None = None) -> Iterator[Connection]:
+        """One edit: a committed transaction that also marks the document as changed.
+
+        On a server, many analysts edit one document at once: its `updated_at` is then
+        refreshed at most every TOUCH_INTERVAL (so commits do not queue behind one row
+        lock), and other clients hear of the edit by a NOTIFY sent after the commit.
+        `guard` (table, row id, kind): when the database refuses the write, say whose row
+        it is (row-level security hides others' rows from an annotator's writes).
+        """
+        with self.engine.connect() as conn:
+            try:
+                with conn.begin():
+                    yield conn
+                    now = utc_now()
+                    if not self._shared or self._touched < now - TOUCH_INTERVAL:
+                        query = update(DocumentRow).where(DocumentRow.id == self.doc_id)
+                        if self._shared:
+                            query = query.where(DocumentRow.updated_at < now - TOUCH_INTERVAL)
+                        conn.execute(query.values(updated_at=now))
+                        self._touched = now
+            except DBAPIError:
+                if guard is not None:
+                    with self.engine.connect() as again:
+                        self._owner_check(again, *guard)
+                raise
+            if self._shared:
+                announce_edit(conn, self.doc_id)
 
     # entities
     def get_entity(self, entity_id: str) -> EntitySpan | None:
@@ -707,23 +736,21 @@ class DocumentEditor:
             annotator_id=self._aid(span.annotator),
             updated_at=now,
         )
-        with self.engine.begin() as conn:
+        with self._edit((EntityRow, span.id, "span")) as conn:
             done = conn.execute(
                 update(EntityRow)
                 .where(EntityRow.id == span.id, EntityRow.document_id == self.doc_id)
                 .values(**values)
             )
             if done.rowcount == 0:
-                self._owner_check(conn, EntityRow, span.id, "span")
                 conn.execute(
                     insert(EntityRow).values(
                         id=span.id, document_id=self.doc_id, created_at=now, **values
                     )
                 )
-            self._touch(conn)
 
     def delete_entity(self, entity_id: str) -> None:
-        with self.engine.begin() as conn:
+        with self._edit() as conn:
             done = conn.execute(
                 delete(EntityRow).where(
                     EntityRow.id == entity_id, EntityRow.document_id == self.doc_id
@@ -731,7 +758,6 @@ class DocumentEditor:
             )
             if done.rowcount == 0:
                 self._owner_check(conn, EntityRow, entity_id, "span")
-            self._touch(conn)
 
     # claims
     def get_claim(self, claim_id: str) -> Claim | None:
@@ -771,29 +797,26 @@ class DocumentEditor:
             annotator_id=self._aid(claim.annotator),
             updated_at=now,
         )
-        with self.engine.begin() as conn:
+        with self._edit((ClaimRow, claim.id, "claim")) as conn:
             done = conn.execute(
                 update(ClaimRow)
                 .where(ClaimRow.id == claim.id, ClaimRow.document_id == self.doc_id)
                 .values(**values)
             )
             if done.rowcount == 0:
-                self._owner_check(conn, ClaimRow, claim.id, "claim")
                 conn.execute(
                     insert(ClaimRow).values(
                         id=claim.id, document_id=self.doc_id, created_at=now, **values
                     )
                 )
-            self._touch(conn)
 
     def delete_claim(self, claim_id: str) -> None:
-        with self.engine.begin() as conn:
+        with self._edit() as conn:
             done = conn.execute(
                 delete(ClaimRow).where(ClaimRow.id == claim_id, ClaimRow.document_id == self.doc_id)
             )
             if done.rowcount == 0:
                 self._owner_check(conn, ClaimRow, claim_id, "claim")
-            self._touch(conn)
 
     # target sentiment
     def get_target(self, entity_id: str) -> TargetSentiment | None:
@@ -809,7 +832,7 @@ class DocumentEditor:
         return None if row is None else TargetSentiment(row[0], entity_id, row[1], row[2])
 
     def put_target(self, target: TargetSentiment) -> None:
-        with self.engine.begin() as conn:
+        with self._edit() as conn:
             conn.execute(delete(TargetSentimentRow).where(TargetSentimentRow.id == target.id))
             conn.execute(
                 insert(TargetSentimentRow).values(
@@ -821,16 +844,14 @@ class DocumentEditor:
                     created_at=utc_now(),
                 )
             )
-            self._touch(conn)
 
     def delete_target(self, target_id: str) -> None:
-        with self.engine.begin() as conn:
+        with self._edit() as conn:
             done = conn.execute(
                 delete(TargetSentimentRow).where(TargetSentimentRow.id == target_id)
             )
             if done.rowcount == 0:
                 self._owner_check(conn, TargetSentimentRow, target_id, "sentiment")
-            self._touch(conn)
 
     # document-level
     def get_document_sentiment(self) -> str | None:
@@ -843,7 +864,7 @@ class DocumentEditor:
             )
 
     def set_document_sentiment(self, label: str | None) -> None:
-        with self.engine.begin() as conn:
+        with self._edit() as conn:
             conn.execute(
                 delete(DocumentSentimentRow).where(
                     DocumentSentimentRow.document_id == self.doc_id,
@@ -859,7 +880,6 @@ class DocumentEditor:
                         created_at=utc_now(),
                     )
                 )
-            self._touch(conn)
 
     def get_status(self) -> Status:
         with self.engine.connect() as conn:
