@@ -41,7 +41,7 @@ from annotator.storage.models import (
     MetaRow,
     TargetSentimentRow,
 )
-from annotator.storage.postgres import announce_edit
+from annotator.storage.postgres import Announcer
 
 SCHEMA_KEY = "label_schema"
 TOUCH_INTERVAL = timedelta(seconds=1)
@@ -70,8 +70,10 @@ class ProjectRepository:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._annotator_ids: dict[str, str] = {}
+        self.announcer = Announcer(engine)  # tells other clients of edits (PostgreSQL)
 
     def dispose(self) -> None:
+        self.announcer.close()
         self.engine.dispose()
 
     # -- project metadata -----------------------------------------------------
@@ -680,7 +682,7 @@ class DocumentEditor:
             .join(table, table.annotator_id == AnnotatorRow.id)
             .where(table.id == row_id, table.document_id == self.doc_id)
         )
-        if owner is not None:
+        if owner is not None and owner != self.annotator:
             raise NotPermitted(
                 f"this {kind} belongs to {owner}; only they or a reviewer may change it"
             )
@@ -711,8 +713,8 @@ class DocumentEditor:
                     with self.engine.connect() as again:
                         self._owner_check(again, *guard)
                 raise
-            if self._shared:
-                announce_edit(conn, self.doc_id)
+        if self._shared:
+            self.repo.announcer.announce(self.doc_id)
 
     # entities
     def get_entity(self, entity_id: str) -> EntitySpan | None:
@@ -726,7 +728,9 @@ class DocumentEditor:
             ).first()
         return None if row is None else EntitySpan(entity_id, row[0], row[1], row[2], row[3])
 
-    def put_entity(self, span: EntitySpan) -> None:
+    def put_entity(self, span: EntitySpan, new: bool = False) -> None:
+        """Store a span (insert or update). `new`: the caller believes it is not stored yet,
+        which saves a round trip (it is still updated if it turns out to exist)."""
         check_span(span.start, span.end, self.text_length)
         now = utc_now()
         values = dict(
@@ -736,6 +740,17 @@ class DocumentEditor:
             annotator_id=self._aid(span.annotator),
             updated_at=now,
         )
+        if new:
+            try:
+                with self._edit((EntityRow, span.id, "span")) as conn:
+                    conn.execute(
+                        insert(EntityRow).values(
+                            id=span.id, document_id=self.doc_id, created_at=now, **values
+                        )
+                    )
+                return
+            except IntegrityError:
+                pass  # stored after all: update it below
         with self._edit((EntityRow, span.id, "span")) as conn:
             done = conn.execute(
                 update(EntityRow)
