@@ -151,7 +151,11 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
     p95 = latencies[int(0.95 * (total - 1))]
     p50 = statistics.median(latencies)
     rate = total / wall
-    notes = f"{CLIENTS} processes x {edits} edits, {total} commits in {wall:.1f} s; 2 shared cores"
+    load = os.getloadavg()[0]
+    notes = (
+        f"{CLIENTS} processes x {edits} edits, {total} commits in {wall:.1f} s; "
+        f"{os.cpu_count()} cores, load average {load:.1f} at the end"
+    )
     return [
         {
             "name": "server_commit_latency_p95",
