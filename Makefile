@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export QT_QPA_PLATFORM ?=
 
-.PHONY: run test lint bench package clean
+.PHONY: run test lint bench fuzz package clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -13,6 +13,10 @@ $(BIN)/python:
 $(VENV)/.run-deps: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -e .
 	touch $@
+
+$(VENV)/.package-deps: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -e '.[package]'
+	touch $@ $(VENV)/.run-deps
 
 $(VENV)/.test-deps: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -e '.[test]'
@@ -27,8 +31,25 @@ test: $(VENV)/.test-deps
 
 lint: $(VENV)/.test-deps
 	$(BIN)/lint-imports
-	$(BIN)/ruff check annotator tests bench
+	$(BIN)/ruff check .
 	$(BIN)/mypy
+
+# Benchmarks: medians and targets per figure, JSON in bench/results/. QUICK=1 for a fast run.
+bench: $(VENV)/.test-deps
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/run.py $(if $(QUICK),--quick)
+
+# Coverage-guided fuzzing of the importers (atheris; Linux/macOS wheels).
+fuzz: $(VENV)/.test-deps
+	$(BIN)/python -m pip install -e '.[fuzz]'
+	$(BIN)/python tests/fuzzing/atheris_importers.py -max_total_time=$(or $(FUZZ_SECONDS),60)
+
+# Linux bundle (dist/annotator), tarball and .deb; see packaging/README.md for Windows/macOS.
+package: $(VENV)/.package-deps
+	$(BIN)/python packaging/make_icons.py build/icons
+	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller \
+		packaging/annotator.spec
+	env -u DISPLAY -u WAYLAND_DISPLAY QT_QPA_PLATFORM=offscreen dist/annotator/annotator --smoke-test
+	packaging/linux/build_deb.sh dist/annotator build/icons dist
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -1,30 +1,151 @@
-"""GUI entry point."""
+"""GUI entry point: the application object, theme, error handling and the first window."""
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Sequence
+import tempfile
+import traceback
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import TextIO
 
 
 def run_gui(
     project: str | None = None, annotator: str | None = None, argv: Sequence[str] | None = None
 ) -> int:
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-    from annotator.services.project import ProjectError, open_default_project, open_project
+    from annotator.services.project import (
+        Project,
+        ProjectCorrupt,
+        ProjectError,
+        ProjectLocked,
+        open_default_project,
+        open_project,
+    )
+    from annotator.ui.app_icon import app_icon
     from annotator.ui.main_window import MainWindow
+    from annotator.ui.recovery_dialog import RecoveryDialog
+    from annotator.ui.settings import AppSettings
+    from annotator.ui.theme import apply_theme
 
+    if QApplication.instance() is None:
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+        )
     app = QApplication.instance() or QApplication(list(argv or sys.argv[:1]))
+    assert isinstance(app, QApplication)
     app.setApplicationName("Annotator")
     app.setOrganizationName("Annotator")
+    app.setApplicationDisplayName("Annotator")
+    QApplication.setWindowIcon(app_icon())
+    settings = AppSettings()
+    apply_theme(app, settings.theme())
+    QGuiApplication.styleHints().colorSchemeChanged.connect(
+        lambda _scheme: apply_theme(app, settings.theme())
+    )
+    sys.excepthook = _report_unexpected
+
+    def open_it() -> Project:
+        if project:
+            return open_project(project, annotator)
+        last = settings.last_project()
+        if last:
+            try:
+                return open_project(last, annotator, create=False)
+            except (ProjectLocked, ProjectCorrupt):
+                raise  # the user must hear about these, not silently get another project
+            except ProjectError:
+                settings.remove_recent_project(last)
+        return open_default_project(annotator)
+
     try:
-        opened = open_project(project, annotator) if project else open_default_project(annotator)
-    except ProjectError as exc:
-        QMessageBox.critical(None, "Annotator", str(exc))
+        try:
+            opened = open_it()
+        except ProjectCorrupt as exc:  # offer the latest good backup, never a traceback
+            if RecoveryDialog(exc).exec() != QDialog.DialogCode.Accepted:
+                return 2
+            opened = open_it()
+    except ProjectError as exc:  # locked by another instance, too new, unreadable...
+        box = QMessageBox(QMessageBox.Icon.Critical, "Annotator", "")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(str(exc))
+        box.exec()
         return 2
-    window = MainWindow(opened)
+    window = MainWindow(opened, settings)
     window.show()
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        opened.close()  # idempotent; normally closeEvent already released the lock
+
+
+def _report_unexpected(
+    kind: type[BaseException], value: BaseException, tb: TracebackType | None
+) -> None:
+    """An unexpected error in an event handler: tell the user, keep the app running."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    traceback.print_exception(kind, value, tb, file=sys.stderr)
+    if QApplication.instance() is None:
+        return
+    box = QMessageBox(QMessageBox.Icon.Critical, "Annotator", "")
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setText(
+        f"Something went wrong: {value or kind.__name__}\n\n"
+        "Your annotations up to the last edit are saved."
+    )
+    box.exec()
+
+
+def needs_offscreen(environ: Mapping[str, str] | None = None, platform: str = sys.platform) -> bool:
+    """True when Qt has no display: no platform chosen, not Windows/macOS, no X or Wayland."""
+    env = os.environ if environ is None else environ
+    if env.get("QT_QPA_PLATFORM") or platform in ("win32", "darwin"):
+        return False
+    return not (env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))
+
+
+def run_smoke_test(out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """`annotator --smoke-test`: the Qt-free round trip, then the real main window once.
+
+    Works without a display (switches Qt to its offscreen platform). Returns 0 on success and
+    1 on any failure, with the reason on stderr: a windowed build must never stop on an error
+    dialog. Output goes to stdout/stderr when the process has them (a windowed Windows build
+    may not).
+    """
+    from annotator.services.smoke import SMOKE_ANNOTATOR, SmokeTestFailed
+    from annotator.services.smoke import run_smoke_test as round_trip
+
+    out = sys.stdout if out is None else out
+    err = sys.stderr if err is None else err
+
+    def log(message: str, stream: TextIO | None = out) -> None:
+        if stream is not None:
+            print(f"smoke-test: {message}", file=stream, flush=True)
+
+    if needs_offscreen():
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        log("no display found: using Qt's offscreen platform")
+    with tempfile.TemporaryDirectory(prefix="annotator-smoke-", ignore_cleanup_errors=True) as tmp:
+        try:
+            report = round_trip(Path(tmp), log=log)
+            from annotator.ui.smoke_check import check_main_window
+
+            log(check_main_window(report.project, SMOKE_ANNOTATOR))
+        except SmokeTestFailed as exc:
+            log(f"FAILED: {exc}", err)
+            return 1
+        except Exception:  # any other failure is a failed check, not a crash dialog
+            log(f"FAILED with an unexpected error:\n{traceback.format_exc()}", err)
+            return 1
+    log("passed")
+    return 0
 
 
 def main() -> int:

@@ -6,11 +6,13 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from annotator import __version__
 from annotator.core.model import Status
+from annotator.formats.importers import IMPORT_FORMATS
 from annotator.formats.registry import EXPORT_FORMATS
-from annotator.services.exporting import export_project
+from annotator.services.exporting import FormatUnavailable, export_project
 from annotator.services.importing import import_paths
 from annotator.services.project import (
     Project,
@@ -36,6 +38,11 @@ def build_parser() -> argparse.ArgumentParser:
     project_help = f"project file (SQLite) or database URL; default: {default_project_path()}"
     parser.add_argument("--project", help=project_help)
     parser.add_argument("--annotator", help="annotator name for edits (default: login name)")
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help="check this installation on a throwaway project (no display needed), then exit",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p_gui = sub.add_parser("gui", help="open the desktop app (the default)")
@@ -46,6 +53,18 @@ def build_parser() -> argparse.ArgumentParser:
     p_imp.add_argument("--project", help=project_help, default=argparse.SUPPRESS)
     p_imp.add_argument(
         "--annotator", help="annotator for annotations without one", default=argparse.SUPPRESS
+    )
+    p_imp.add_argument(
+        "--format",
+        default="auto",
+        choices=["auto", *sorted(IMPORT_FORMATS)],
+        help="input format (default: recognised per file by suffix and content)",
+    )
+    p_imp.add_argument(
+        "--offsets",
+        default="auto",
+        choices=["auto", "codepoint", "utf16"],
+        help="unit of doccano/Label Studio offsets (default: detected per record)",
     )
 
     p_exp = sub.add_parser("export", help="export documents and annotations")
@@ -60,6 +79,19 @@ def build_parser() -> argparse.ArgumentParser:
         dest="only_annotator",
         metavar="NAME",
         help="only annotations made by this annotator",
+    )
+    p_exp.add_argument("--labels", help="only entities with these labels (comma-separated)")
+    p_exp.add_argument(
+        "--documents", help="only these document ids (comma-separated, or @FILE with one a line)"
+    )
+    p_exp.add_argument(
+        "--offsets",
+        default="codepoint",
+        choices=["codepoint", "utf16"],
+        help="offset unit for doccano/Label Studio (utf16 for tools that count like JavaScript)",
+    )
+    p_exp.add_argument(
+        "--no-manifest", action="store_true", help="do not write OUT.manifest.json beside OUT"
     )
 
     p_copy = sub.add_parser(
@@ -90,35 +122,59 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _open(args: argparse.Namespace, create: bool = True) -> Project:
+def _open(args: argparse.Namespace, create: bool = True, write: bool = True) -> Project:
+    """Open the project; read-only commands (write=False) work while the app has it open."""
     annotator = getattr(args, "annotator", None)
     if args.project:
-        return open_project(args.project, annotator, create=create)
-    return open_default_project(annotator)
+        return open_project(args.project, annotator, create=create, lock=write, backup=write)
+    return open_default_project(annotator, lock=write)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
     with _open(args) as project:
-        report = import_paths(project, args.paths)
+        report = import_paths(project, args.paths, fmt=args.format, offsets=args.offsets)
     for problem in report.problems:
         print(f"refused: {problem}", file=sys.stderr)
     print(report.summary().capitalize())
     return 1 if report.problems else 0
 
 
+def _id_list(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    if value.startswith("@"):
+        try:
+            lines = Path(value[1:]).read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            raise UsageError(f"{value[1:]}: {exc.strerror}") from None
+        return [line.strip() for line in lines if line.strip()]
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     status = Status(args.status) if args.status else None
-    with _open(args, create=False) as project:
+    with _open(args, create=False, write=False) as project:
         report = export_project(
-            project, args.out, args.format, status=status, annotator=args.only_annotator
+            project,
+            args.out,
+            args.format,
+            status=status,
+            annotator=args.only_annotator,
+            ids=_id_list(args.documents),
+            labels=_id_list(args.labels),
+            offsets=args.offsets,
+            manifest=not args.no_manifest,
         )
-    where = "standard output" if args.out == "-" else args.out
-    print(f"Exported {report.documents} documents to {where}", file=sys.stderr)
+    for note in report.notes[:20]:
+        print(f"note: {note}", file=sys.stderr)
+    if len(report.notes) > 20:
+        print(f"note: ... see {report.manifest or 'the manifest'} for more", file=sys.stderr)
+    print(report.summary(), file=sys.stderr)
     return 0
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    with _open(args, create=False) as project:
+    with _open(args, create=False, write=False) as project:
         stats = project_stats(project)
     if args.json:
         print(
@@ -191,6 +247,12 @@ def cmd_gui(args: argparse.Namespace) -> int:
     return run_gui(project=args.project, annotator=getattr(args, "annotator", None))
 
 
+def cmd_smoke_test(args: argparse.Namespace) -> int:
+    from annotator.app import run_smoke_test
+
+    return run_smoke_test()
+
+
 COMMANDS = {
     "import": cmd_import,
     "export": cmd_export,
@@ -205,10 +267,10 @@ COMMANDS = {
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    handler = COMMANDS[args.command or "gui"]
+    handler = cmd_smoke_test if args.smoke_test else COMMANDS[args.command or "gui"]
     try:
         return handler(args)
-    except (ProjectError, UsageError, ValueError) as exc:
+    except (ProjectError, UsageError, ValueError, FormatUnavailable) as exc:
         print(f"annotator: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -24,6 +24,10 @@ import tempfile
 import time
 from pathlib import Path
 
+# The suite's network guard patches socket; the cluster's own loopback checks use the originals.
+_SOCKET = socket.socket
+_CREATE_CONNECTION = socket.create_connection
+
 SUPERUSER = "postgres"
 
 
@@ -58,7 +62,7 @@ def find_bin_dir() -> Path:
 
 
 def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+    with _SOCKET(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
 
@@ -171,7 +175,7 @@ def wait_for_port(port: int, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
+            with _CREATE_CONNECTION(("127.0.0.1", port), timeout=1):
                 return
         except OSError:
             time.sleep(0.1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -19,6 +20,7 @@ from annotator.core.model import (
     TargetSentiment,
     check_span,
 )
+from annotator.core.offsets import utf16_length
 from annotator.core.text import (
     TextRejected,
     check_storable,
@@ -116,10 +118,18 @@ def write_native_jsonl(
 
 def read_native_jsonl(path: Path) -> Iterator[AnnotatedDocument | ImportProblem]:
     """Parse a JSONL file lazily: each line gives a document or a problem naming file:line."""
+    for _line, item in read_native_jsonl_located(path):
+        yield item
+
+
+def read_native_jsonl_located(
+    path: Path,
+) -> Iterator[tuple[int | None, AnnotatedDocument | ImportProblem]]:
+    """Like `read_native_jsonl`, with the line number each document came from."""
     try:
         handle = path.open("rb")
     except OSError as exc:
-        yield ImportProblem(str(path), None, f"cannot read file: {exc.strerror or exc}")
+        yield None, ImportProblem(str(path), None, f"cannot read file: {exc.strerror or exc}")
         return
     with handle:
         for number, raw in enumerate(handle, start=1):
@@ -130,22 +140,54 @@ def read_native_jsonl(path: Path) -> Iterator[AnnotatedDocument | ImportProblem]
             try:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
-                yield ImportProblem(str(path), number, f"not valid UTF-8 (byte {exc.start + 1})")
+                message = f"not valid UTF-8 (byte {exc.start + 1})"
+                yield number, ImportProblem(str(path), number, message)
                 continue
             try:
-                data = json.loads(line)
+                data = json.loads(line, parse_constant=_refuse_constant)
             except json.JSONDecodeError as exc:
-                yield ImportProblem(
-                    str(path), number, f"invalid JSON: {exc.msg} (column {exc.colno})"
-                )
+                message = f"invalid JSON: {exc.msg} (column {exc.colno})"
+                yield number, ImportProblem(str(path), number, message)
                 continue
             except RecursionError:
-                yield ImportProblem(str(path), number, "invalid JSON: nested too deeply")
+                yield number, ImportProblem(str(path), number, "invalid JSON: nested too deeply")
+                continue
+            except ValueError as exc:  # NaN/Infinity, or an integer too long to convert
+                reason = str(exc).split(":", 1)[0]
+                yield number, ImportProblem(str(path), number, f"invalid JSON: {reason}")
                 continue
             try:
-                yield parse_native_record(data)
+                if _SURROGATE_ESCAPE.search(line):
+                    _refuse_lone_surrogates(data)
+                yield number, parse_native_record(data)
             except (RecordError, SpanError, TextRejected) as exc:
-                yield ImportProblem(str(path), number, str(exc))
+                yield number, ImportProblem(str(path), number, str(exc))
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _refuse_lone_surrogates(value: Any) -> None:
+    """Refuse strings with unpaired UTF-16 surrogates (\\ud800 escapes): they cannot be stored."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                raise RecordError(
+                    f"string {item[:40]!r} contains an unpaired UTF-16 surrogate escape"
+                ) from None
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
 
 
 def parse_native_record(data: Any) -> AnnotatedDocument:
@@ -167,7 +209,10 @@ def parse_native_record(data: Any) -> AnnotatedDocument:
         try:
             check_span(start, end, len(raw_text))
         except SpanError as exc:
-            raise RecordError(f"{what}: {exc}") from None
+            hint = ""
+            if not raw_text.isascii() and end <= utf16_length(raw_text):
+                hint = " (offsets counted in UTF-16? Annotator counts code points)"
+            raise RecordError(f"{what}: {exc}{hint}") from None
         given = obj.get("text")
         if isinstance(given, str) and raw_text[start:end] != given:
             hint = " (offsets counted in UTF-16 or bytes?)" if not raw_text.isascii() else ""
@@ -212,6 +257,7 @@ def parse_native_record(data: Any) -> AnnotatedDocument:
         entities.append(EntitySpan(eid, start, end, label.strip(), _who(obj)))
 
     claims: list[Claim] = []
+    claim_ids: set[str] = set()
     for i, obj in enumerate(_list(data, "claims"), start=1):
         if not isinstance(obj, dict):
             raise RecordError(f"claim {i}: expected an object")
@@ -229,9 +275,13 @@ def parse_native_record(data: Any) -> AnnotatedDocument:
             isinstance(k, str) and isinstance(v, str) for k, v in attrs.items()
         ):
             raise RecordError(f'claim {i}: "attributes" must map names to strings')
+        cid = _id(obj.get("id"), new_id())
+        if cid in claim_ids:
+            raise RecordError(f"claim {i}: duplicate id {cid!r}")
+        claim_ids.add(cid)
         claims.append(
             Claim(
-                _id(obj.get("id"), new_id()),
+                cid,
                 start,
                 end,
                 speaker,
@@ -248,6 +298,8 @@ def parse_native_record(data: Any) -> AnnotatedDocument:
     if doc_sentiment is not None and not isinstance(doc_sentiment, str):
         raise RecordError('"sentiment.document" must be a string or null')
     targets: list[TargetSentiment] = []
+    target_keys: set[tuple[str, str]] = set()
+    target_ids: set[str] = set()
     for i, obj in enumerate(_list(sentiment, "targets", "sentiment.targets"), start=1):
         if not isinstance(obj, dict):
             raise RecordError(f"target sentiment {i}: expected an object")
@@ -257,7 +309,15 @@ def parse_native_record(data: Any) -> AnnotatedDocument:
         label = obj.get("label")
         if not isinstance(label, str) or not label:
             raise RecordError(f'target sentiment {i}: "label" must be a non-empty string')
-        targets.append(TargetSentiment(_id(obj.get("id"), new_id()), entity, label, _who(obj)))
+        who = _who(obj)
+        if (entity, who) in target_keys:
+            raise RecordError(f"target sentiment {i}: entity {entity!r} already has a sentiment")
+        target_keys.add((entity, who))
+        tid = _id(obj.get("id"), new_id())
+        if tid in target_ids:
+            raise RecordError(f"target sentiment {i}: duplicate id {tid!r}")
+        target_ids.add(tid)
+        targets.append(TargetSentiment(tid, entity, label, who))
 
     doc = Document(
         id=_id(data.get("id"), ""),

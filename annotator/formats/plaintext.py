@@ -46,19 +46,16 @@ def read_article(path: Path) -> AnnotatedDocument:
     return AnnotatedDocument(doc, DocumentAnnotations())
 
 
-def expand_paths(paths: Iterable[Path], suffixes: frozenset[str]) -> Iterator[tuple[Path, bool]]:
-    """Files named directly, and files with a known suffix inside named folders (sorted).
+def expand_paths(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
+    """Files named directly, and every visible file inside named folders (sorted).
 
-    Yields (path, named_directly).
+    Yields (path, named_directly); callers decide what to do with each suffix.
     """
     for path in paths:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if (
-                    child.is_file()
-                    and child.suffix.lower() in suffixes
-                    and not child.name.startswith(".")
-                ):
+                hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
+                if child.is_file() and not hidden:
                     yield child, False
         else:
             yield path, True

@@ -1,15 +1,36 @@
-"""The export formats Annotator can write, by name."""
+"""The export formats Annotator can write, by name (the export dialog lists these)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import BinaryIO
 
 from annotator.core.model import AnnotatedDocument
+from annotator.formats import (
+    brat,
+    claims_csv,
+    conll,
+    doccano,
+    hf_tokens,
+    label_studio,
+    prodigy,
+    spacy_docbin,
+)
+from annotator.formats.export_context import ExportContext
 from annotator.formats.native_jsonl import write_native_jsonl
 
-Writer = Callable[[Iterable[AnnotatedDocument], BinaryIO, Callable[[int], None] | None], int]
+Writer = Callable[[Iterable[AnnotatedDocument], BinaryIO, ExportContext], int]
+FolderWriter = Callable[[Iterable[AnnotatedDocument], Path, ExportContext], int]
+
+
+def _native(items: Iterable[AnnotatedDocument], out: BinaryIO, ctx: ExportContext) -> int:
+    return write_native_jsonl(ctx.counted(items), out)
+
+
+def _always() -> str | None:
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,12 +39,98 @@ class ExportFormat:
     description: str
     suffix: str
     write: Writer
+    cannot_express: str = ""
+    write_folder: FolderWriter | None = None  # when the output may be a folder
+    missing: Callable[[], str | None] = _always  # why it is unavailable (e.g. a package)
+    utf16_option: bool = False  # offsets may be written in UTF-16 units
+
+    def unavailable_reason(self) -> str | None:
+        return self.missing()
 
 
 EXPORT_FORMATS: dict[str, ExportFormat] = {
-    "jsonl": ExportFormat(
-        "jsonl", "Annotator JSONL (one document per line)", ".jsonl", write_native_jsonl
-    ),
+    f.name: f
+    for f in (
+        ExportFormat(
+            "jsonl", "Annotator JSONL (one document per line)", ".jsonl", _native, "nothing"
+        ),
+        ExportFormat(
+            "spacy",
+            "spaCy DocBin (.spacy) for spacy train",
+            ".spacy",
+            spacy_docbin.write_docbin,
+            "overlapping entities only in doc.spans, not doc.ents (reported)",
+            missing=spacy_docbin.spacy_missing,
+        ),
+        ExportFormat(
+            "prodigy",
+            "spaCy/Prodigy JSONL (text, spans, tokens, meta)",
+            ".jsonl",
+            prodigy.write_prodigy,
+            "claims, claim attributes, target sentiment",
+        ),
+        ExportFormat(
+            "doccano",
+            "doccano JSONL, sequence labelling (text, label)",
+            ".jsonl",
+            doccano.write_doccano,
+            "claims, claim attributes, target sentiment",
+            utf16_option=True,
+        ),
+        ExportFormat(
+            "doccano-relations",
+            "doccano JSONL with relations (entities, relations; claim -> speaker)",
+            ".jsonl",
+            doccano.write_doccano_relations,
+            "claim attributes, target sentiment, free-text speakers",
+            utf16_option=True,
+        ),
+        ExportFormat(
+            "label-studio",
+            "Label Studio JSON tasks with annotations",
+            ".json",
+            label_studio.write_label_studio,
+            "who made each annotation",
+            utf16_option=True,
+        ),
+        ExportFormat(
+            "label-studio-predictions",
+            "Label Studio JSON tasks with predictions (pre-annotations)",
+            ".json",
+            label_studio.write_label_studio_predictions,
+            "who made each annotation",
+            utf16_option=True,
+        ),
+        ExportFormat(
+            "conll",
+            "CoNLL-2003 columns with BIO tags",
+            ".conll",
+            conll.write_conll,
+            "claims, sentiment, overlapping entities (reported), spacing, metadata",
+        ),
+        ExportFormat(
+            "hf",
+            "Hugging Face token classification JSONL (tokens, ner_tags)",
+            ".jsonl",
+            hf_tokens.write_hf,
+            "claims, sentiment, overlapping entities (reported), spacing, metadata",
+        ),
+        ExportFormat(
+            "brat",
+            "brat standoff .txt + .ann pairs (zip, or a folder if the name has no .zip)",
+            ".zip",
+            brat.write_brat_zip,
+            "document sentiment, status, titles, metadata",
+            write_folder=brat.write_brat_folder,
+        ),
+        ExportFormat(
+            "csv",
+            "Claims as CSV for analysts (one row per claim)",
+            ".csv",
+            claims_csv.write_claims_csv,
+            "entities that are not speakers, documents without claims (export only)",
+        ),
+    )
 }
 
 

@@ -1,16 +1,33 @@
-"""Exporting a project: streaming, filtered, atomic, cancellable."""
+"""Exporting a project: streaming, filtered, atomic, cancellable, with a manifest."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, cast
 
 from annotator.core.model import Status
-from annotator.formats.atomic import atomic_output
+from annotator.formats.atomic import atomic_folder, atomic_output
+from annotator.formats.export_context import (
+    ExportContext,
+    ExportNote,
+    FormatUnavailable,
+    OffsetUnit,
+)
+from annotator.formats.filters import filter_labels
+from annotator.formats.manifest import (
+    HashingWriter,
+    build_manifest,
+    folder_digest,
+    manifest_path,
+    write_manifest,
+)
 from annotator.formats.registry import export_format
 from annotator.services.importing import Cancelled
 from annotator.services.project import Project
+
+__all__ = ["Cancelled", "ExportReport", "FormatUnavailable", "export_project"]
 
 
 @dataclass(frozen=True)
@@ -18,6 +35,18 @@ class ExportReport:
     documents: int
     path: str
     format: str
+    manifest: str | None = None
+    notes: list[ExportNote] = field(default_factory=list)
+    note_counts: dict[str, int] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        """One line for the user: what was written and what could not be expressed."""
+        where = "standard output" if self.path == "-" else self.path
+        text = f"Exported {self.documents} documents as {self.format} to {where}"
+        if self.note_counts:
+            text += " (" + ", ".join(f"{n} {k}" for k, n in sorted(self.note_counts.items())) + ")"
+        return text
 
 
 def export_project(
@@ -28,14 +57,25 @@ def export_project(
     status: Status | None = None,
     annotator: str | None = None,
     ids: Sequence[str] | None = None,
+    labels: Sequence[str] | None = None,
+    offsets: OffsetUnit = "codepoint",
+    manifest: bool = True,
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> ExportReport:
     """Write the project's documents to `out` ("-" for stdout) in format `fmt`.
 
-    The file appears only when complete: a failure or cancel leaves any previous file as it was.
+    Filters: `status`, `annotator` (only that annotator's annotations), `ids` (these
+    documents) and `labels` (only entities with these labels). The output appears only
+    when complete: a failure or cancel leaves any previous file as it was. A manifest
+    (format, schema version, label set, counts, SHA-256, time) is written beside it.
     """
     writer = export_format(fmt)
+    reason = writer.unavailable_reason()
+    if reason is not None:
+        raise FormatUnavailable(f"{fmt}: {reason}")
+    if offsets != "codepoint" and not writer.utf16_option:
+        raise ValueError(f"the {fmt} format always counts offsets in code points")
     total = len(ids) if ids is not None else project.repo.count_documents(status)
 
     def on_item(n: int) -> None:
@@ -44,7 +84,51 @@ def export_project(
         if progress is not None and (n % 100 == 0 or n == total):
             progress(n, total)
 
-    items = project.repo.iter_annotated(status=status, annotator=annotator, ids=ids)
-    with atomic_output(out) as handle:
-        count = writer.write(items, handle, on_item)
-    return ExportReport(count, str(out), fmt)
+    ctx = ExportContext(
+        schema=project.schema,
+        offsets=offsets,
+        only_labels=list(labels) if labels is not None else None,
+        on_item=on_item,
+    )
+    items = filter_labels(
+        project.repo.iter_annotated(status=status, annotator=annotator, ids=ids), labels
+    )
+    target = str(out)
+    if writer.write_folder is not None and target != "-" and not target.endswith(writer.suffix):
+        with atomic_folder(target) as folder:
+            count = writer.write_folder(items, folder, ctx)
+        digest, size = folder_digest(Path(target))
+    else:
+        with atomic_output(target) as handle:
+            hashing = HashingWriter(handle)
+            count = writer.write(items, cast(Any, hashing), ctx)
+        digest, size = hashing.hexdigest(), hashing.size
+    where: str | None = None
+    if manifest and target != "-":
+        filters: dict[str, Any] = {
+            "status": status.value if status else None,
+            "annotator": annotator,
+            "labels": list(labels) if labels is not None else None,
+            "documents": list(ids) if ids is not None else None,
+        }
+        data = build_manifest(
+            fmt=fmt,
+            description=writer.description,
+            output=target,
+            sha256=digest,
+            size=size,
+            ctx=ctx,
+            filters=filters,
+        )
+        path = manifest_path(target.rstrip("/\\"))
+        write_manifest(path, data)
+        where = str(path)
+    return ExportReport(
+        count,
+        target,
+        fmt,
+        where,
+        list(ctx.notes),
+        dict(ctx.note_counts),
+        dict(ctx.counts),
+    )

@@ -7,13 +7,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.core.model import AnnotatedDocument
-from annotator.formats.native_jsonl import read_native_jsonl
-from annotator.formats.plaintext import TEXT_SUFFIXES, expand_paths, read_article
-from annotator.formats.problems import FormatError, ImportProblem
+from annotator.formats.importers import (
+    FORMAT_SUFFIXES,
+    IMPORT_SUFFIXES,
+    JSONL_SUFFIXES,
+    detect_format,
+    import_format,
+    is_brat_text,
+    is_manifest,
+)
+from annotator.formats.native_jsonl import read_native_jsonl_located
+from annotator.formats.plaintext import expand_paths
+from annotator.formats.problems import ImportProblem
+from annotator.formats.source_text import OffsetChoice
 from annotator.services.project import Project
 
-JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
-IMPORTABLE = TEXT_SUFFIXES | JSONL_SUFFIXES
+__all__ = ["IMPORTABLE", "JSONL_SUFFIXES", "Cancelled", "ImportReport", "import_paths"]
+
+IMPORTABLE = IMPORT_SUFFIXES
 BATCH = 200
 
 
@@ -48,32 +59,52 @@ class ImportReport:
         return ", ".join(parts)
 
 
+@dataclass(frozen=True, slots=True)
+class _Located:
+    """A parsed document and where it came from, to name it if it cannot be stored."""
+
+    item: AnnotatedDocument
+    path: Path
+    line: int | None
+
+
 def _records(
-    paths: Iterable[Path], report: ImportReport
-) -> Iterator[AnnotatedDocument | ImportProblem]:
-    for path, named in expand_paths(paths, IMPORTABLE):
-        suffix = path.suffix.lower()
+    paths: Iterable[Path], report: ImportReport, fmt: str, offsets: OffsetChoice
+) -> Iterator[_Located | ImportProblem]:
+    suffixes = IMPORT_SUFFIXES if fmt == "auto" else FORMAT_SUFFIXES[fmt]
+    for path, named in expand_paths(paths):
+        if not named and is_manifest(path):
+            continue  # an export's manifest, beside its data
+        if not named and path.suffix.lower() not in suffixes:
+            report.skipped_files.append(str(path))
+            continue
         if not path.exists():
             yield ImportProblem(str(path), None, "no such file or folder")
             continue
-        if suffix in TEXT_SUFFIXES:
-            report.files += 1
-            try:
-                yield read_article(path)
-            except FormatError as exc:
-                yield exc.problem
-        elif suffix in JSONL_SUFFIXES:
-            report.files += 1
-            yield from read_native_jsonl(path)
-        elif named:
-            yield ImportProblem(
-                str(path),
-                None,
-                f"unsupported file type {suffix or '(none)'!r}; "
-                f"expected one of {', '.join(sorted(IMPORTABLE))}",
-            )
+        if fmt == "auto":
+            if not named and is_brat_text(path):
+                continue  # read with its .ann
+            found = detect_format(path)
         else:
-            report.skipped_files.append(str(path))
+            found = fmt
+        if found is None:
+            if named:
+                yield ImportProblem(
+                    str(path),
+                    None,
+                    f"unsupported file type {path.suffix.lower() or '(none)'!r}; "
+                    f"expected one of {', '.join(sorted(IMPORTABLE))} (or choose a format)",
+                )
+            else:
+                report.skipped_files.append(str(path))
+            continue
+        report.files += 1
+        if found == "jsonl":  # exact line numbers for the native format
+            for line, record in read_native_jsonl_located(path):
+                yield record if isinstance(record, ImportProblem) else _Located(record, path, line)
+            continue
+        for record in import_format(found)(path, offsets):
+            yield record if isinstance(record, ImportProblem) else _Located(record, path, None)
 
 
 def import_paths(
@@ -81,35 +112,65 @@ def import_paths(
     paths: Sequence[str | Path],
     progress: Callable[[ImportReport], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    *,
+    fmt: str = "auto",
+    offsets: OffsetChoice = "auto",
 ) -> ImportReport:
-    """Import articles (.txt/.md) and native JSONL from files and folders.
+    """Import articles and annotated data from files and folders.
+
+    `fmt` is "auto" (recognised per file by suffix and content, see
+    `annotator.formats.importers`) or one import format for every file. `offsets` says
+    whether doccano/Label Studio offsets count code points or UTF-16 units ("auto": per
+    record, from the spans).
 
     Good records are stored in batches; each bad file or line becomes a problem that
-    names the file and line. Identical texts are recognised and not stored twice.
+    names the file and line. Identical texts are recognised and not stored twice. A
+    record the database refuses is reported and the rest of its batch is still stored.
     """
     report = ImportReport()
-    batch: list[AnnotatedDocument] = []
+    batch: list[_Located] = []
+
+    def record(item: AnnotatedDocument, doc_id: str, created: bool) -> None:
+        if created:
+            report.imported += 1
+            report.annotations += _count(item)
+            report.document_ids.append(doc_id)
+        else:
+            report.duplicates += 1
 
     def flush() -> None:
-        results = project.repo.add_annotated_batch(batch, project.annotator)
-        for item, (doc_id, created) in zip(batch, results, strict=True):
-            if created:
-                report.imported += 1
-                report.annotations += _count(item)
-                report.document_ids.append(doc_id)
-            else:
-                report.duplicates += 1
+        items = [located.item for located in batch]
+        try:
+            results = project.repo.add_annotated_batch(items, project.annotator)
+        except Exception:  # one bad record must not sink the batch: store one by one
+            for located in batch:
+                try:
+                    doc_id, created = project.repo.add_annotated(located.item, project.annotator)
+                except Exception as exc:
+                    reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+                    report.problems.append(
+                        ImportProblem(
+                            str(located.path), located.line, f"cannot store this record: {reason}"
+                        )
+                    )
+                else:
+                    record(located.item, doc_id, created)
+        else:
+            for item, (doc_id, created) in zip(items, results, strict=True):
+                record(item, doc_id, created)
         batch.clear()
         if progress is not None:
             progress(report)
 
-    for record in _records([Path(p) for p in paths], report):
+    if fmt != "auto":
+        import_format(fmt)  # unknown names fail before anything is read
+    for found in _records([Path(p) for p in paths], report, fmt, offsets):
         if cancelled is not None and cancelled():
             raise Cancelled()
-        if isinstance(record, ImportProblem):
-            report.problems.append(record)
+        if isinstance(found, ImportProblem):
+            report.problems.append(found)
             continue
-        batch.append(record)
+        batch.append(found)
         if len(batch) >= BATCH:
             flush()
     if batch:

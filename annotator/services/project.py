@@ -12,17 +12,29 @@ from platformdirs import user_data_dir
 
 from annotator import APP_NAME
 from annotator.core.schema import LabelSchema
+from annotator.services.backups import BackupFailed, backup_if_due, create_backup
+from annotator.services.backups import latest_good_backup as _latest_good_backup
 from annotator.services.credentials import with_password
+from annotator.services.errors import ProjectCorrupt, ProjectError
+from annotator.services.lock import ProjectLock, ProjectLocked
 from annotator.storage import ProjectRepository, make_engine, prepare_database, sqlite_path
 from annotator.storage.errors import ConflictError
-from annotator.storage.migrate import SchemaTooNew, current_revision
+from annotator.storage.migrate import SchemaTooNew, current_revision, needs_upgrade
 from annotator.storage.postgres import DriverMissing, database_user, display_url
+from annotator.storage.sqlite_files import has_sqlite_header, integrity_problems
+
+__all__ = [
+    "PROJECT_SUFFIX",
+    "Project",
+    "ProjectCorrupt",
+    "ProjectError",
+    "ProjectLocked",
+    "default_project_path",
+    "open_default_project",
+    "open_project",
+]
 
 PROJECT_SUFFIX = ".annotator"
-
-
-class ProjectError(RuntimeError):
-    """A project that cannot be opened; the message is meant for the user."""
 
 
 def data_dir() -> Path:
@@ -69,6 +81,8 @@ class Project:
     repo: ProjectRepository
     annotator: str
     created: bool = False
+    lock: ProjectLock | None = field(default=None, repr=False)
+    backup_error: str | None = None
     _schema: LabelSchema | None = field(default=None, repr=False)
     _schema_version: int = field(default=0, repr=False)
 
@@ -105,6 +119,8 @@ class Project:
 
     def close(self) -> None:
         self.repo.dispose()
+        if self.lock is not None:
+            self.lock.release()
 
     def __enter__(self) -> Project:
         return self
@@ -114,11 +130,22 @@ class Project:
 
 
 def open_project(
-    location: str | Path, annotator: str | None = None, *, create: bool = True
+    location: str | Path,
+    annotator: str | None = None,
+    *,
+    create: bool = True,
+    lock: bool = True,
+    backup: bool = True,
 ) -> Project:
-    """Open (and if allowed create) a project, migrating its schema to this version."""
+    """Open (and if allowed create) a project, migrating its schema to this version.
+
+    SQLite projects are locked for this process (`lock=False` for read-only tools), checked
+    for damage (ProjectCorrupt names the latest good backup), backed up before a schema
+    upgrade, and backed up on open when a backup is due (`backup=False` skips that).
+    """
     text = str(location)
     path = sqlite_path(text)
+    held: ProjectLock | None = None
     existed = True
     if path is not None:
         if path.is_dir():
@@ -126,12 +153,32 @@ def open_project(
         existed = path.exists() and path.stat().st_size > 0
         if not existed and not create:
             raise ProjectError(f"{path}: no such project")
-        if existed:
-            _check_sqlite_header(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise ProjectError(f"{path.parent}: cannot create folder ({exc.strerror})") from None
+        if lock:
+            held = ProjectLock(path, annotator or current_user()).acquire()
+    try:
+        if path is not None and existed:
+            _check_project_file(path)
+        project = _open_checked(text, path, annotator, existed, create)
+    except BaseException:
+        if held is not None:
+            held.release()
+        raise
+    project.lock = held
+    if path is not None and existed and backup:
+        try:
+            backup_if_due(project)
+        except BackupFailed as exc:  # never stop anyone working because a backup failed
+            project.backup_error = str(exc)
+    return project
+
+
+def _open_checked(
+    text: str, path: Path | None, annotator: str | None, existed: bool, create: bool
+) -> Project:
     shown = text if path is not None else display_url(text)
     try:
         engine = make_engine(with_password(text))
@@ -140,6 +187,11 @@ def open_project(
     try:
         if path is None and not create and current_revision(engine) is None:
             raise ProjectError(f"{shown}: no Annotator project in this database")
+        if path is not None and existed and needs_upgrade(engine):
+            try:
+                create_backup(path, reason="pre-upgrade")
+            except BackupFailed as exc:
+                raise ProjectError(f"{exc}; the project was not upgraded") from None
         action = prepare_database(engine)
         user = annotator or database_user(engine) or current_user()
     except ProjectError:
@@ -150,6 +202,8 @@ def open_project(
         raise ProjectError(f"{shown}: {exc}") from None
     except Exception as exc:  # the database driver's own errors vary by back end
         engine.dispose()
+        if path is not None and _looks_corrupt(exc):
+            raise ProjectCorrupt(path, latest_good_backup(path), str(exc)) from None
         raise ProjectError(f"{shown}: cannot open project ({_first_line(exc)})") from None
     return Project(text, ProjectRepository(engine), user, created=action == "created")
 
@@ -161,21 +215,36 @@ def _first_line(exc: BaseException) -> str:
     return f"{type(orig).__name__}: {lines[0] if lines else ''}"
 
 
-def _check_sqlite_header(path: Path) -> None:
+def _looks_corrupt(exc: Exception) -> bool:
+    message = str(exc).lower()
+    return "malformed" in message or "not a database" in message or "corrupt" in message
+
+
+def latest_good_backup(path: Path) -> Path | None:
+    """The newest backup of a project file that passes SQLite's quick check."""
+    return _latest_good_backup(path)
+
+
+def _check_project_file(path: Path) -> None:
+    """Raise ProjectCorrupt if the file is unreadable, not SQLite, or fails a quick check."""
     try:
-        with path.open("rb") as handle:
-            header = handle.read(16)
+        is_sqlite = has_sqlite_header(path)
     except OSError as exc:
         raise ProjectError(f"{path}: cannot read ({exc.strerror})") from None
-    if header != b"SQLite format 3\x00":
-        raise ProjectError(f"{path} is not an Annotator project (not a SQLite database)")
+    if not is_sqlite:
+        raise ProjectCorrupt(
+            path, latest_good_backup(path), "it is not an Annotator project (not a SQLite database)"
+        )
+    problems = integrity_problems(path, quick=True)
+    if problems:
+        raise ProjectCorrupt(path, latest_good_backup(path), f"the file is damaged ({problems[0]})")
 
 
-def open_default_project(annotator: str | None = None) -> Project:
+def open_default_project(annotator: str | None = None, *, lock: bool = True) -> Project:
     """The default project; on first run the seed articles are imported into it."""
     from annotator.services.importing import import_paths
 
-    project = open_project(default_project_path(), annotator)
+    project = open_project(default_project_path(), annotator, lock=lock, backup=lock)
     if project.created:
         folder = seeds_dir()
         if folder is not None:

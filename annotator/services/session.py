@@ -88,8 +88,7 @@ class DocumentSession:
 
     def put_entity(self, span: EntitySpan) -> None:
         self._editor.put_entity(span, new=span.id not in self.annotations.entities)
-        if not span.annotator:
-            span = EntitySpan(span.id, span.start, span.end, span.label, self.project.annotator)
+        span = span if span.annotator else replace(span, annotator=self.project.annotator)
         self.annotations.entities[span.id] = span
         self._notify(Change("entity", span.id))
 
@@ -118,6 +117,7 @@ class DocumentSession:
 
     def put_claim(self, claim: Claim) -> None:
         self._editor.put_claim(claim)
+        claim = claim if claim.annotator else replace(claim, annotator=self.project.annotator)
         self.annotations.claims[claim.id] = claim
         self._notify(Change("claim", claim.id))
 
@@ -134,6 +134,7 @@ class DocumentSession:
 
     def put_target(self, target: TargetSentiment) -> None:
         self._editor.put_target(target)
+        target = target if target.annotator else replace(target, annotator=self.project.annotator)
         self.annotations.targets[target.id] = target
         self._notify(Change("target", target.id))
 

@@ -51,9 +51,9 @@ class PollingFeed:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        # On a server, edits refresh documents.updated_at only now and then (see
-        # DocumentEditor._edit), so the annotation tables themselves are compared too.
-        self._deep = engine.dialect.name == "postgresql"
+        # Edits refresh documents.updated_at only now and then (DocumentEditor._touch),
+        # so the annotation tables themselves are compared too.
+        self._deep = True
         self._annotations: dict[str, tuple[Any, ...]] = {}
         self._docs: dict[str, tuple[int, Any]] = {}
         self._meta: dict[str, int] = {}

@@ -1,18 +1,26 @@
-"""Schema creation and Alembic upgrades, run when a project is opened."""
+"""Schema creation and Alembic upgrades, run when a project is opened.
+
+Alembic is imported only when there is work for it (a new database, an upgrade, an unknown
+revision): opening an up-to-date project reads the revision with one query and compares it
+with the head found by reading the revision files, which keeps start-up fast.
+"""
 
 from __future__ import annotations
 
+import ast
+import contextlib
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, inspect
+from sqlalchemy import Connection, Engine, inspect, text
+from sqlalchemy.exc import DBAPIError
 
 from annotator.storage.models import Base
 from annotator.storage.postgres import install_change_notifications, migration_lock
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -23,6 +31,8 @@ class SchemaTooNew(RuntimeError):
 
 def alembic_config(connection: Connection | None = None) -> Config:
     """An Alembic config whose script location is resolved at run time (works frozen)."""
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     if connection is not None:
@@ -31,17 +41,53 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 @cache
+def _revision_graph() -> dict[str, tuple[str, ...]]:
+    """revision -> down revisions, read from the revision files without importing Alembic."""
+    graph: dict[str, tuple[str, ...]] = {}
+    for script in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
+        values: dict[str, object] = {}
+        for node in ast.parse(script.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.Assign | ast.AnnAssign):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for target in targets:
+                    if isinstance(target, ast.Name) and node.value is not None:
+                        with contextlib.suppress(ValueError):
+                            values[target.id] = ast.literal_eval(node.value)
+        revision, down = values.get("revision"), values.get("down_revision")
+        if isinstance(revision, str):
+            downs = (down,) if isinstance(down, str) else tuple(down or ())  # type: ignore[arg-type]
+            graph[revision] = tuple(str(d) for d in downs)
+    return graph
+
+
+@cache
 def head_revision() -> str:
     """The newest schema revision this version of Annotator knows."""
+    graph = _revision_graph()
+    heads = set(graph) - {d for downs in graph.values() for d in downs}
+    if len(heads) == 1:
+        return heads.pop()
+    from alembic.script import ScriptDirectory  # several heads or none: ask Alembic
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     if head is None:
         raise RuntimeError(f"no migrations found in {MIGRATIONS_DIR}")
     return head
 
 
+def _stored_revision(conn: Connection) -> str | None:
+    """The revision in alembic_version, or None if there is none (or no such table)."""
+    try:
+        with conn.begin_nested():
+            found = conn.scalar(text("SELECT version_num FROM alembic_version"))
+    except DBAPIError:
+        return None
+    return None if found is None else str(found)
+
+
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        return _stored_revision(conn)
 
 
 def needs_upgrade(engine: Engine) -> bool:
@@ -57,18 +103,22 @@ def prepare_database(engine: Engine) -> str:
     the first creates or upgrades, the others then find the schema current.
     """
     with engine.begin() as conn:
+        rev = _stored_revision(conn)
+        if rev is not None and rev == head_revision():
+            return "current"
         migration_lock(conn)
+        rev = _stored_revision(conn)  # another client may have migrated while we waited
+        if rev is not None and rev == head_revision():
+            return "current"
+        from alembic import command
+
         tables = set(inspect(conn).get_table_names())
-        rev = MigrationContext.configure(conn).get_current_revision()
-        script = ScriptDirectory.from_config(alembic_config())
         if rev is None and not (tables & set(Base.metadata.tables)):
             Base.metadata.create_all(conn)
             install_change_notifications(conn)  # what migrations add beyond the tables
             command.stamp(alembic_config(conn), "head")
             return "created"
-        if rev == head_revision():
-            return "current"
-        if rev is not None and rev not in {s.revision for s in script.walk_revisions()}:
+        if rev is not None and rev not in _revision_graph():
             raise SchemaTooNew(
                 f"this project was written by a newer version of Annotator (schema {rev}); "
                 "update Annotator to open it"

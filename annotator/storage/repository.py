@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, delete, func, insert, or_, select, update
@@ -44,7 +45,7 @@ from annotator.storage.models import (
 from annotator.storage.postgres import Announcer
 
 SCHEMA_KEY = "label_schema"
-TOUCH_INTERVAL = timedelta(seconds=1)
+TOUCH_INTERVAL_S = 60.0
 
 
 class NotFound(KeyError):
@@ -664,7 +665,7 @@ class DocumentEditor:
             raise NotFound(f"no document {doc_id}")
         self.text_length = int(length)
         self._shared = repo.engine.dialect.name == "postgresql"
-        self._touched = datetime.min.replace(tzinfo=timezone.utc)
+        self._touched_at: float | None = None
 
     @property
     def engine(self) -> Engine:
@@ -691,9 +692,7 @@ class DocumentEditor:
     def _edit(self, guard: tuple[Any, str, str] | None = None) -> Iterator[Connection]:
         """One edit: a committed transaction that also marks the document as changed.
 
-        On a server, many analysts edit one document at once: its `updated_at` is then
-        refreshed at most every TOUCH_INTERVAL (so commits do not queue behind one row
-        lock), and other clients hear of the edit by a NOTIFY sent after the commit.
+        On a server, other clients hear of the edit by a NOTIFY sent after the commit.
         `guard` (table, row id, kind): when the database refuses the write, say whose row
         it is (row-level security hides others' rows from an annotator's writes).
         """
@@ -701,13 +700,7 @@ class DocumentEditor:
             try:
                 with conn.begin():
                     yield conn
-                    now = utc_now()
-                    if not self._shared or self._touched < now - TOUCH_INTERVAL:
-                        query = update(DocumentRow).where(DocumentRow.id == self.doc_id)
-                        if self._shared:
-                            query = query.where(DocumentRow.updated_at < now - TOUCH_INTERVAL)
-                        conn.execute(query.values(updated_at=now))
-                        self._touched = now
+                    self._touch(conn)
             except DBAPIError:
                 if guard is not None:
                     with self.engine.connect() as again:
@@ -715,6 +708,27 @@ class DocumentEditor:
                 raise
         if self._shared:
             self.repo.announcer.announce(self.doc_id)
+
+    def _touch(self, conn: Connection) -> None:
+        """Refresh the document's updated_at, at most once per TOUCH_INTERVAL_S per editor.
+
+        The documents row holds the whole article text, and SQLite rewrites a row (overflow
+        pages included) to change any column of it: for a 3 MB article that write cost more
+        than all the rest of an edit, so it is not repeated for every keystroke-sized edit.
+        On a server the row is shared by every analyst editing the document: it is only
+        written when its stamp is that old, so commits do not queue behind its row lock.
+        """
+        now = time.monotonic()
+        if self._touched_at is not None and now - self._touched_at < TOUCH_INTERVAL_S:
+            return
+        stamp = utc_now()
+        query = update(DocumentRow).where(DocumentRow.id == self.doc_id)
+        if self._shared:
+            query = query.where(
+                DocumentRow.updated_at < stamp - timedelta(seconds=TOUCH_INTERVAL_S)
+            )
+        conn.execute(query.values(updated_at=stamp))
+        self._touched_at = now
 
     # entities
     def get_entity(self, entity_id: str) -> EntitySpan | None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from pg_cluster import Cluster, ClusterUnavailable
 
 from annotator.core.model import Status
 from annotator.services.project import open_project
@@ -14,6 +13,7 @@ from annotator.services.watch import ProjectWatcher
 from annotator.storage import NewDocument
 from annotator.storage.changes import NotifyFeed
 from annotator.storage.errors import ServerUnavailable
+from tests.pg_cluster import Cluster, ClusterUnavailable
 
 
 @pytest.fixture

@@ -43,7 +43,10 @@ def test_next_document_follows_assignments(project_location: str) -> None:
 
 
 def test_conflicting_status_is_refused_and_refreshed(project_location: str) -> None:
-    with open_project(project_location, "alice") as a, open_project(project_location, "bob") as b:
+    with (
+        open_project(project_location, "alice") as a,
+        open_project(project_location, "bob", lock=False) as b,  # a second client, not a second app
+    ):
         doc_id, _ = a.repo.add_document(NewDocument(title="t", text="Some text here"))
         mine, theirs = DocumentSession(a, doc_id), DocumentSession(b, doc_id)
         heard: list[Change] = []
@@ -57,7 +60,10 @@ def test_conflicting_status_is_refused_and_refreshed(project_location: str) -> N
 
 
 def test_conflicting_schema_save_is_refused(project_location: str) -> None:
-    with open_project(project_location, "alice") as a, open_project(project_location, "bob") as b:
+    with (
+        open_project(project_location, "alice") as a,
+        open_project(project_location, "bob", lock=False) as b,  # a second client, not a second app
+    ):
         base = a.schema
         assert b.schema == base
         a.save_schema(default_schema())
@@ -69,7 +75,10 @@ def test_conflicting_schema_save_is_refused(project_location: str) -> None:
 
 
 def test_reload_reports_other_analysts_edits(project_location: str) -> None:
-    with open_project(project_location, "alice") as a, open_project(project_location, "bob") as b:
+    with (
+        open_project(project_location, "alice") as a,
+        open_project(project_location, "bob", lock=False) as b,  # a second client, not a second app
+    ):
         doc_id, _ = a.repo.add_document(NewDocument(title="t", text="Zoë met 習近平 today"))
         mine, theirs = DocumentSession(a, doc_id), DocumentSession(b, doc_id)
         theirs.apply(theirs.new_entity(0, 3, "PERSON"))

@@ -32,7 +32,10 @@ def poll_until(
 
 @pytest.mark.parametrize("listen", [True, False], ids=["listen", "poll"])
 def test_watcher_sees_other_analysts(project_location: str, listen: bool) -> None:
-    with open_project(project_location, "alice") as a, open_project(project_location, "bob") as b:
+    with (
+        open_project(project_location, "alice") as a,
+        open_project(project_location, "bob", lock=False) as b,  # a second client, not a second app
+    ):
         doc_id, _ = a.repo.add_document(NewDocument(title="t", text="Zoë met 習近平 today"))
         watcher = ProjectWatcher(a, listen=listen)
         heard: list[ProjectChange] = []

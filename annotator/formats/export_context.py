@@ -1,0 +1,76 @@
+"""What every exporter gets besides the documents: schema, options, and a place for notes."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from annotator.core.model import AnnotatedDocument
+from annotator.core.schema import LabelSchema, default_schema
+
+OffsetUnit = Literal["codepoint", "utf16"]
+MAX_KEPT_NOTES = 1000
+
+
+class FormatUnavailable(RuntimeError):
+    """A format needs an optional package that is not installed; says how to get it."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExportNote:
+    """Something an export could not express exactly, for one document."""
+
+    document_id: str
+    kind: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"document {self.document_id}: {self.message}"
+
+
+@dataclass
+class ExportContext:
+    """Options and report of one export run, shared by all writers."""
+
+    schema: LabelSchema = field(default_factory=default_schema)
+    offsets: OffsetUnit = "codepoint"
+    only_labels: Sequence[str] | None = None  # the labels filter, if any
+    on_item: Callable[[int], None] | None = None
+    notes: list[ExportNote] = field(default_factory=list)
+    note_counts: Counter[str] = field(default_factory=Counter)
+    counts: Counter[str] = field(default_factory=Counter)
+    label_counts: Counter[str] = field(default_factory=Counter)
+    extra_manifest: dict[str, object] = field(default_factory=dict)
+
+    def note(self, document_id: str, kind: str, message: str) -> None:
+        """Record a loss or a change; all are counted, the first 1000 kept verbatim."""
+        self.note_counts[kind] += 1
+        if len(self.notes) < MAX_KEPT_NOTES:
+            self.notes.append(ExportNote(document_id, kind, message))
+
+    def entity_labels(self) -> list[str]:
+        """The exported label set: the filter's labels, or the schema's and any others seen."""
+        if self.only_labels is not None:
+            return list(dict.fromkeys(self.only_labels))
+        seen = dict.fromkeys(self.schema.entity_label_names)
+        seen.update(dict.fromkeys(sorted(self.label_counts)))
+        return list(seen)
+
+    def counted(self, items: Iterable[AnnotatedDocument]) -> Iterator[AnnotatedDocument]:
+        """Pass items through, counting documents and annotations and calling on_item."""
+        counts, labels = self.counts, self.label_counts
+        for n, item in enumerate(items, start=1):
+            a = item.annotations
+            counts["documents"] += 1
+            counts["entities"] += len(a.entities)
+            for e in a.entities.values():
+                labels[e.label] += 1
+            counts["claims"] += len(a.claims)
+            counts["target_sentiments"] += len(a.targets)
+            if a.document_sentiment:
+                counts["document_sentiments"] += 1
+            yield item
+            if self.on_item is not None:
+                self.on_item(n)

@@ -1,0 +1,239 @@
+"""spaCy ``.spacy`` files (DocBin), for ``spacy train`` and ``DocBin().from_disk``.
+
+Each document becomes a ``Doc`` whose tokens come from `annotator.formats.tokenize`,
+cut where any span starts or ends inside a token (noted in the report), so that
+``doc.char_span`` finds every entity and claim. ``doc.ents`` holds a non-overlapping
+subset of the entities (longest first); every entity left out is reported. All
+entities are in ``doc.spans["entities"]``, claims in ``doc.spans["claims"]`` (label
+``CLAIM``), target sentiment in ``doc.spans["target_sentiment"]`` (label = sentiment),
+document sentiment in ``doc.cats`` (1.0 for the label, 0.0 for the others of the
+schema). ``doc.user_data["annotator"]`` keeps ids, title, status, claim speakers and
+attributes, so that nothing is lost; it is read back by `read_docbin`.
+
+Needs spaCy: ``pip install 'annotator[spacy]'``.
+
+Cannot express: nothing is lost (overlapping entities are only missing from
+``doc.ents``); who made each annotation is kept only in ``user_data``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from annotator.core.model import (
+    AnnotatedDocument,
+    Claim,
+    DocumentAnnotations,
+    EntitySpan,
+    TargetSentiment,
+)
+from annotator.formats.export_context import ExportContext, FormatUnavailable
+from annotator.formats.native_jsonl import RecordError
+from annotator.formats.problems import ImportProblem
+from annotator.formats.source_text import SourceText, annotated, new_document
+from annotator.formats.token_spans import aligned_tokens, non_overlapping, note_overlaps
+from annotator.formats.tokenize import split_at
+
+INSTALL_HINT = "the spaCy formats need spaCy: pip install 'annotator[spacy]'"
+USER_KEY = "annotator"
+CLAIM_LABEL = "CLAIM"
+
+
+def spacy_missing() -> str | None:
+    """Why the spaCy format cannot be used here, or None."""
+    try:
+        import spacy  # noqa: F401
+    except ImportError:
+        return INSTALL_HINT
+    return None
+
+
+def _require() -> Any:
+    try:
+        import spacy
+    except ImportError:
+        raise FormatUnavailable(INSTALL_HINT) from None
+    return spacy
+
+
+def words_and_spaces(item: AnnotatedDocument, ctx: ExportContext) -> tuple[list[str], list[bool]]:
+    """spaCy words and trailing-space flags that rebuild the text exactly, with a token
+    boundary at every span edge."""
+    text, ann = item.document.text, item.annotations
+    tokens = aligned_tokens(item, ctx, with_claims=True)
+    pieces: list[tuple[int, int]] = []
+    pos = 0
+    for s, e in tokens:
+        if s > pos:
+            pieces.append((pos, s))
+        pieces.append((s, e))
+        pos = e
+    if pos < len(text):
+        pieces.append((pos, len(text)))
+    edges = {b for e in ann.entities.values() for b in (e.start, e.end)}
+    edges |= {b for c in ann.claims.values() for b in (c.start, c.end)}
+    pieces, _ = split_at(pieces, edges)
+    words: list[str] = []
+    spaces: list[bool] = []
+    for s, e in pieces:
+        piece = text[s:e]
+        if piece == " " and words and not spaces[-1] and not words[-1].isspace() and s not in edges:
+            spaces[-1] = True
+            continue
+        words.append(piece)
+        spaces.append(False)
+    return words, spaces
+
+
+def to_doc(item: AnnotatedDocument, ctx: ExportContext, vocab: Any) -> Any:
+    from spacy.tokens import Doc
+
+    doc_obj, ann = item.document, item.annotations
+    words, spaces = words_and_spaces(item, ctx)
+    doc = Doc(vocab, words=words, spaces=spaces)
+    entities = ann.sorted_entities()
+
+    def span(start: int, end: int, label: str) -> Any:
+        found = doc.char_span(start, end, label=label)
+        if found is None:  # cannot happen: tokens are cut at every edge
+            raise RecordError(f"span [{start}, {end}) does not align with tokens")
+        return found
+
+    kept, dropped = non_overlapping(entities)
+    note_overlaps(item, dropped, ctx, "doc.ents (it is in doc.spans['entities'])")
+    doc.ents = [span(e.start, e.end, e.label) for e in kept]
+    doc.spans["entities"] = [span(e.start, e.end, e.label) for e in entities]
+    claims = ann.sorted_claims()
+    doc.spans["claims"] = [span(c.start, c.end, CLAIM_LABEL) for c in claims]
+    targets = [(e, ann.target_for(e.id)) for e in entities]
+    doc.spans["target_sentiment"] = [span(e.start, e.end, t.label) for e, t in targets if t]
+    if ann.document_sentiment:
+        names = dict.fromkeys([*ctx.schema.sentiment_names, ann.document_sentiment])
+        doc.cats = {name: float(name == ann.document_sentiment) for name in names}
+    index = {e.id: i for i, e in enumerate(entities)}
+    doc.user_data[USER_KEY] = {
+        "id": doc_obj.id,
+        "title": doc_obj.title,
+        "source": doc_obj.source,
+        "status": doc_obj.status.value,
+        "annotator": item.annotator,
+        "entities": [{"id": e.id, "annotator": e.annotator} for e in entities],
+        "claims": [
+            {
+                "id": c.id,
+                "speaker": index.get(c.speaker_id) if c.speaker_id else None,
+                "speaker_text": c.speaker_text,
+                "attributes": dict(c.attributes),
+                "annotator": c.annotator,
+            }
+            for c in claims
+        ],
+        "target_annotators": [t.annotator for _e, t in targets if t],
+    }
+    return doc
+
+
+def write_docbin(items: Iterable[AnnotatedDocument], out: BinaryIO, ctx: ExportContext) -> int:
+    spacy = _require()
+    from spacy.tokens import DocBin
+
+    nlp = spacy.blank("xx")
+    docbin = DocBin(store_user_data=True)
+    n = 0
+    for item in ctx.counted(items):
+        docbin.add(to_doc(item, ctx, nlp.vocab))
+        n += 1
+    out.write(docbin.to_bytes())
+    ctx.extra_manifest["spacy_version"] = spacy.__version__
+    return n
+
+
+def read_docbin(path: Path, annotator: str = "") -> Iterator[AnnotatedDocument | ImportProblem]:
+    """Documents of a ``.spacy`` file (any DocBin; ours come back complete)."""
+    spacy = _require()
+    from spacy.tokens import DocBin
+
+    try:
+        docbin = DocBin().from_disk(path)
+    except Exception as exc:  # spaCy raises several types for a bad file
+        yield ImportProblem(str(path), None, f"not a spaCy DocBin ({type(exc).__name__}: {exc})")
+        return
+    for number, doc in enumerate(docbin.get_docs(spacy.blank("xx").vocab), start=1):
+        try:
+            yield from_doc(doc, annotator)
+        except RecordError as exc:
+            yield ImportProblem(str(path), None, f"document {number}: {exc}")
+
+
+def from_doc(doc: Any, annotator: str = "") -> AnnotatedDocument:
+    from annotator.core.ids import new_id
+
+    source = SourceText(doc.text)
+
+    def edges(s: Any, what: str) -> tuple[int, int]:
+        return source.span(s.start_char, s.end_char, what)
+
+    data = doc.user_data.get(USER_KEY) or {}
+    if not isinstance(data, dict):
+        data = {}
+    spans = list(doc.spans["entities"]) if "entities" in doc.spans else list(doc.ents)
+    info = data.get("entities") or [{}] * len(spans)
+    if len(info) != len(spans):
+        info = [{}] * len(spans)
+    entities = [
+        EntitySpan(
+            str(meta.get("id") or new_id()),
+            *edges(s, f"entity {s.text!r}"),
+            s.label_,
+            str(meta.get("annotator") or annotator),
+        )
+        for s, meta in zip(spans, info, strict=True)
+    ]
+    by_span = {(e.start, e.end, e.label): e for e in entities}
+    claims = []
+    claim_spans = list(doc.spans["claims"]) if "claims" in doc.spans else []
+    claim_info = data.get("claims") or [{}] * len(claim_spans)
+    if len(claim_info) != len(claim_spans):
+        claim_info = [{}] * len(claim_spans)
+    for s, meta in zip(claim_spans, claim_info, strict=True):
+        speaker = meta.get("speaker")
+        speaker_id = (
+            entities[speaker].id
+            if isinstance(speaker, int) and 0 <= speaker < len(entities)
+            else None
+        )
+        claims.append(
+            Claim(
+                str(meta.get("id") or new_id()),
+                *edges(s, f"claim {s.text!r}"),
+                speaker_id,
+                str(meta.get("speaker_text") or ""),
+                {str(k): str(v) for k, v in (meta.get("attributes") or {}).items()},
+                str(meta.get("annotator") or annotator),
+            )
+        )
+    targets = []
+    target_spans = list(doc.spans["target_sentiment"]) if "target_sentiment" in doc.spans else []
+    who = data.get("target_annotators") or []
+    for i, s in enumerate(target_spans):
+        start, end = edges(s, "target sentiment")
+        entity = next((e for (a, b, _), e in by_span.items() if (a, b) == (start, end)), None)
+        if entity is not None:
+            name = who[i] if i < len(who) and isinstance(who[i], str) else annotator
+            targets.append(TargetSentiment(new_id(), entity.id, s.label_, name))
+    sentiment = None
+    if doc.cats:
+        best = max(doc.cats, key=lambda k: doc.cats[k])
+        sentiment = best if doc.cats[best] > 0.5 else None
+    document = new_document(
+        source.text,
+        doc_id=data.get("id"),
+        title=data.get("title"),
+        source=data.get("source"),
+        status=data.get("status"),
+    )
+    ann = DocumentAnnotations.of(entities, claims, targets, sentiment)
+    who_doc = data.get("annotator")
+    return annotated(document, ann, who_doc if isinstance(who_doc, str) else None)

@@ -1,0 +1,26 @@
+"""Browsing a project's documents: the list with counts, and navigation."""
+
+from __future__ import annotations
+
+from annotator.core.model import DocumentSummary, Status
+from annotator.services.project import Project
+
+
+def list_documents(
+    project: Project, status: Status | None = None, search: str = ""
+) -> list[DocumentSummary]:
+    """Documents in import order with entity/claim counts, optionally filtered.
+
+    `search` matches title or text, case-insensitively; blank means no text filter.
+    """
+    needle = search.strip()
+    return project.repo.list_documents(status=status, search=needle or None)
+
+
+def next_unfinished(project: Project, after: str | None) -> str | None:
+    """The next document (after `after`, wrapping around) whose status is not done."""
+    return project.repo.next_unfinished(after)
+
+
+def document_exists(project: Project, doc_id: str) -> bool:
+    return doc_id in set(project.repo.document_ids())

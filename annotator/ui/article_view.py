@@ -1,0 +1,702 @@
+"""The article view: read-only article text with its annotations drawn over it.
+
+Rendering strategy (chosen by measurement, see bench/bench_render.py): the text is a plain
+QPlainTextEdit document that is never reformatted; spans are indexed by paragraph
+(`SpanIndex`) and painted in `paintEvent` for the visible paragraphs only. Opening a
+document therefore costs one `setPlainText` plus a linear index build, and adding a span
+costs one repaint of the viewport.
+
+Offsets: the public API speaks code points of the stored text (`text[start:end]`); Qt
+positions are UTF-16 code units and are converted with `OffsetMap` at this boundary.
+
+Mouse and keys:
+- drag to select text (snapped to whole words unless `snap_to_words` is False, then to
+  whole characters/graphemes; leading and trailing whitespace is trimmed);
+- click a span to select it; where spans overlap the shortest wins and repeated clicks
+  cycle outward; a click on plain text clears the selection; Escape clears too;
+- Delete or Backspace removes the selected entity or claim;
+- with an entity selected: Shift+Right / Shift+Left grow / shrink its end by one word,
+  Ctrl+Shift+Left / Ctrl+Shift+Right grow / shrink its start by one word.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from typing import Any, Literal
+
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QHelpEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QTextBlock,
+    QTextCursor,
+    QTextLine,
+    QTextOption,
+)
+from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip, QWidget
+
+from annotator.core.commands import RemoveClaim, RemoveEntity, ResizeEntity
+from annotator.core.model import Claim, DocumentAnnotations, EntitySpan
+from annotator.core.offsets import OffsetMap
+from annotator.ui.document_model import DocumentModel
+from annotator.ui.span_layers import CLAIM, ENTITY, Mark, SpanIndex, assign_lanes
+from annotator.ui.span_painter import (
+    Placed,
+    is_dark,
+    paint_claims,
+    paint_fills,
+    paint_link,
+    paint_outline,
+    paint_sentiment_markers,
+    paint_underlines,
+)
+from annotator.ui.text_units import TextUnits
+
+# Characters QTextDocument turns into a block break besides "\n" (stored text is normalised
+# at import, so these are rare); each becomes one "\n" so positions keep agreeing.
+_BLOCK_BREAKS = re.compile("[\r\u2029\ufdd0\ufdd1]")
+# Scripts written right to left: their lines are measured character by character.
+_RTL = re.compile(
+    "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff]"
+)
+SERIF_FAMILIES = [
+    "Noto Serif",
+    "Source Serif 4",
+    "Source Serif Pro",
+    "Charter",
+    "Georgia",
+    "DejaVu Serif",
+    "Liberation Serif",
+    "Times New Roman",
+]
+
+Edge = Literal["start", "end"]
+
+
+class ArticleView(QPlainTextEdit):
+    """Shows the current document of `model` with its entities, claims and sentiment."""
+
+    spanSelectionChanged = Signal()
+
+    def __init__(self, model: DocumentModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._model = model
+        self._text = ""
+        self._offsets = OffsetMap("")
+        self._index = SpanIndex("")
+        self._units = TextUnits("", [])
+        self._snap_to_words = True
+        self._press_pos: QPoint | None = None
+        self._mouse_down = False
+        self._last_span: tuple[int, int] | None = None
+        self._rtl_blocks: dict[int, bool] = {}
+
+        self.setObjectName("articleView")
+        self.setAccessibleName("Article text")
+        self.setAccessibleDescription(
+            "Read-only article text with its annotations. Drag to select words, press a "
+            "label's hotkey to tag them; click a highlighted span to select it, Delete "
+            "removes it, Shift+arrows resize it."
+        )
+        self.setReadOnly(True)
+        self.setUndoRedoEnabled(False)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self._apply_typography()
+
+        model.documentChanged.connect(self.reload)
+        model.annotationChanged.connect(self._on_annotation_changed)
+        model.selectionChanged.connect(self._on_selection_changed)
+        model.schemaChanged.connect(self.viewport().update)
+        self.selectionChanged.connect(self._on_text_selection_changed)
+        self.reload()
+
+    # -- setup -------------------------------------------------------------------------
+    def _apply_typography(self) -> None:
+        font = QFont(self.font())
+        font.setFamilies(SERIF_FAMILIES)
+        font.setStyleHint(QFont.StyleHint.Serif)
+        font.setPointSizeF(12.5)
+        font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
+        self.setFont(font)
+        self.document().setDocumentMargin(22)
+        self.setCursorWidth(2)
+
+    @property
+    def model(self) -> DocumentModel:
+        return self._model
+
+    @property
+    def index(self) -> SpanIndex:
+        """The span index of the current document (read-only use)."""
+        return self._index
+
+    @property
+    def snap_to_words(self) -> bool:
+        """Mouse selections grow to whole words (True) or whole characters (False)."""
+        return self._snap_to_words
+
+    @snap_to_words.setter
+    def snap_to_words(self, value: bool) -> None:
+        self._snap_to_words = bool(value)
+
+    def set_snap_to_words(self, value: bool) -> None:
+        self.snap_to_words = value
+
+    # -- loading -------------------------------------------------------------------------
+    def reload(self) -> None:
+        """Show the model's current document from scratch (after documentChanged)."""
+        had_span = self._last_span is not None
+        text = self._model.text
+        self._text = text
+        self._offsets = OffsetMap(text)
+        self._index = SpanIndex(text)
+        self._units = TextUnits(text, self._index.newlines)
+        self._rtl_blocks = {}
+        annotations = self._annotations()
+        if annotations is not None:
+            self._index.put_many(
+                ENTITY, ((e.id, e.start, e.end) for e in annotations.entities.values())
+            )
+            self._index.put_many(
+                CLAIM, ((c.id, c.start, c.end) for c in annotations.claims.values())
+            )
+        display = _BLOCK_BREAKS.sub("\n", text) if _BLOCK_BREAKS.search(text) else text
+        self.setPlainText(display)
+        self._last_span = None
+        if had_span:
+            self.spanSelectionChanged.emit()
+
+    def _annotations(self) -> DocumentAnnotations | None:
+        session = self._model.session
+        return session.annotations if session is not None else None
+
+    def _on_annotation_changed(self, kind: str, annotation_id: str, removed: bool) -> None:
+        annotations = self._annotations()
+        if annotations is None:
+            return
+        if kind == ENTITY:
+            entity = None if removed else annotations.entities.get(annotation_id)
+            if entity is None:
+                self._index.remove(ENTITY, annotation_id)
+            else:
+                self._index.put(ENTITY, entity.id, entity.start, entity.end)
+        elif kind == CLAIM:
+            claim = None if removed else annotations.claims.get(annotation_id)
+            if claim is None:
+                self._index.remove(CLAIM, annotation_id)
+            else:
+                self._index.put(CLAIM, claim.id, claim.start, claim.end)
+        self.viewport().update()
+
+    def _on_selection_changed(self, kind: str, annotation_id: str) -> None:
+        if kind and annotation_id:
+            self.scroll_to_annotation(kind, annotation_id)
+        self.viewport().update()
+
+    # -- offsets -------------------------------------------------------------------------
+    def to_utf16(self, cp: int) -> int:
+        return cp if self._offsets.is_identity else self._offsets.to_utf16(cp)
+
+    def to_codepoint(self, u16: int, snap: Literal["floor", "ceil"] = "floor") -> int:
+        return u16 if self._offsets.is_identity else self._offsets.to_codepoint(u16, snap)
+
+    def utf16_range(self, kind: str, annotation_id: str) -> tuple[int, int] | None:
+        """Where an indexed span lies in the Qt document (UTF-16 positions)."""
+        mark = self._index.get(kind, annotation_id)
+        if mark is None:
+            return None
+        return self.to_utf16(mark.start), self.to_utf16(mark.end)
+
+    # -- text selection ------------------------------------------------------------------
+    def selected_span(self) -> tuple[int, int] | None:
+        """The selected text as code points of the stored text, whitespace trimmed."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        a = min(cursor.anchor(), cursor.position())
+        b = max(cursor.anchor(), cursor.position())
+        limit = self._offsets.utf16_length
+        start = self.to_codepoint(min(a, limit), "floor")
+        end = self.to_codepoint(min(b, limit), "ceil")
+        start, end = self._units.trim(start, end)
+        return (start, end) if start < end else None
+
+    def select_span(self, start: int, end: int) -> None:
+        """Select code points [start, end) of the stored text (no snapping)."""
+        if not 0 <= start <= end <= len(self._text):
+            raise ValueError(f"span [{start}, {end}) is outside 0..{len(self._text)}")
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self.to_utf16(start))
+        cursor.setPosition(self.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
+        self._set_cursor_quietly(cursor)
+        self.ensureCursorVisible()
+        self._emit_span_changed()
+
+    def clear_span_selection(self) -> None:
+        cursor = self.textCursor()
+        if cursor.hasSelection():
+            cursor.clearSelection()
+            self._set_cursor_quietly(cursor)
+        self._emit_span_changed()
+
+    def _set_cursor_quietly(self, cursor: QTextCursor) -> None:
+        blocked = self._mouse_down
+        self._mouse_down = True  # suppress the per-change notification
+        try:
+            self.setTextCursor(cursor)
+        finally:
+            self._mouse_down = blocked
+
+    def _on_text_selection_changed(self) -> None:
+        if not self._mouse_down:
+            self._emit_span_changed()
+
+    def _emit_span_changed(self) -> None:
+        span = self.selected_span()
+        if span != self._last_span:
+            self._last_span = span
+            self.spanSelectionChanged.emit()
+
+    def _snap_selection(self) -> None:
+        """Grow the mouse selection to whole words (or graphemes) and trim whitespace."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return
+        limit = self._offsets.utf16_length
+        a = min(cursor.anchor(), cursor.position(), limit)
+        b = min(max(cursor.anchor(), cursor.position()), limit)
+        start = self.to_codepoint(a, "floor")
+        end = self.to_codepoint(b, "ceil")
+        unit: Literal["word", "grapheme"] = "word" if self._snap_to_words else "grapheme"
+        start, end = self._units.snap(start, end, unit)
+        snapped = QTextCursor(self.document())
+        if start < end:
+            forward = cursor.position() >= cursor.anchor()
+            first, second = (start, end) if forward else (end, start)
+            snapped.setPosition(self.to_utf16(first))
+            snapped.setPosition(self.to_utf16(second), QTextCursor.MoveMode.KeepAnchor)
+        else:
+            snapped.setPosition(cursor.position())
+        self._set_cursor_quietly(snapped)
+
+    # -- geometry -------------------------------------------------------------------------
+    def _visible_blocks(self, area: QRect) -> Iterator[tuple[QTextBlock, QRectF]]:
+        block = self.firstVisibleBlock()
+        offset = self.contentOffset()
+        while block.isValid():
+            geometry = self.blockBoundingGeometry(block).translated(offset)
+            if geometry.top() > area.bottom():
+                break
+            if block.isVisible() and geometry.bottom() >= area.top():
+                yield block, geometry
+            block = block.next()
+
+    def _is_rtl(self, block: QTextBlock) -> bool:
+        number = block.blockNumber()
+        found = self._rtl_blocks.get(number)
+        if found is None:
+            start, end = self._index.block_start(number), self._index.block_end(number)
+            found = _RTL.search(self._text, start, end) is not None
+            self._rtl_blocks[number] = found
+        return found
+
+    def _line_rects(
+        self, block: QTextBlock, geometry: QRectF, lo: int, hi: int
+    ) -> Iterator[tuple[QRectF, float]]:
+        """(rectangle, baseline) per line for the block-local UTF-16 range [lo, hi)."""
+        layout = block.layout()
+        rtl = self._is_rtl(block)
+        left, top = geometry.left(), geometry.top()
+        for i in range(layout.lineCount()):
+            line = layout.lineAt(i)
+            line_start = line.textStart()
+            line_end = line_start + line.textLength()
+            a, b = max(lo, line_start), min(hi, line_end)
+            if a >= b:
+                continue
+            y = top + line.y()
+            baseline = y + line.ascent()
+            if rtl:
+                for x1, x2 in _visual_runs(line, a, b):
+                    yield QRectF(left + x1, y, x2 - x1, line.height()), baseline
+            else:
+                x1 = _cursor_x(line, a)
+                x2 = _cursor_x(line, b)
+                yield QRectF(left + min(x1, x2), y, abs(x2 - x1), line.height()), baseline
+
+    def placed_spans(self, area: QRect | None = None) -> list[Placed]:
+        """Every span visible in `area` (default: the viewport) with its rectangles."""
+        area = area if area is not None else self.viewport().rect()
+        blocks = list(self._visible_blocks(area))
+        annotations = self._annotations()
+        if not blocks or annotations is None:
+            return []
+        marks = self._index.in_blocks(blocks[0][0].blockNumber(), blocks[-1][0].blockNumber())
+        if not marks:
+            return []
+        schema = self._model.schema
+        lanes = assign_lanes(m for m in marks if m.kind == ENTITY)
+        claim_lanes = assign_lanes(m for m in marks if m.kind == CLAIM)
+        sentiment_colors = {s.name: QColor(s.color) for s in schema.sentiment_labels}
+        targets = {t.entity_id: t.label for t in annotations.targets.values()}
+        claim_color = QColor(schema.claim_color)
+        colors: dict[str, QColor] = {}
+        placed: list[Placed] = []
+        for mark in marks:
+            if mark.kind == ENTITY:
+                entity = annotations.entities.get(mark.id)
+                if entity is None:
+                    continue
+                color = colors.get(entity.label)
+                if color is None:
+                    color = colors[entity.label] = QColor(schema.color_of(entity.label))
+                item = Placed(mark, lanes.get(mark.key, 0), color)
+                target = targets.get(mark.id)
+                if target is not None:
+                    item.sentiment = sentiment_colors.get(target, QColor("#9E9E9E"))
+            else:
+                item = Placed(mark, claim_lanes.get(mark.key, 0), claim_color)
+            self._place(item, blocks)
+            if item.rects:
+                placed.append(item)
+        return placed
+
+    def _place(self, item: Placed, blocks: list[tuple[QTextBlock, QRectF]]) -> None:
+        start16 = self.to_utf16(item.mark.start)
+        end16 = self.to_utf16(item.mark.end)
+        for block, geometry in blocks:
+            position = block.position()
+            if position >= end16 or position + block.length() <= start16:
+                continue
+            lo, hi = start16 - position, end16 - position
+            for rect, baseline in self._line_rects(block, geometry, lo, hi):
+                if not item.rects:
+                    item.head = lo >= 0
+                item.rects.append(rect)
+                item.baselines.append(baseline)
+            item.tail = hi <= block.length() - 1
+
+    def spans_at(self, pos: QPoint | QPointF) -> list[Mark]:
+        """Spans under a viewport point, shortest first (entities before equal claims)."""
+        point = QPointF(pos)
+        area = QRect(0, int(point.y()) - 1, self.viewport().width(), 3)
+        hits = [p.mark for p in self.placed_spans(area) if p.contains(point)]
+        hits.sort(key=lambda m: (m.length, m.kind != ENTITY, m.start, m.id))
+        return hits
+
+    def span_rects(self, kind: str, annotation_id: str) -> list[QRectF]:
+        """Viewport rectangles of a span's visible part (empty when it is off screen)."""
+        for placed in self.placed_spans():
+            if placed.mark.key == (kind, annotation_id):
+                return list(placed.rects)
+        return []
+
+    def scroll_to_annotation(self, kind: str, annotation_id: str) -> None:
+        """Scroll so that the span is on screen (no-op when it already is)."""
+        mark = self._index.get(kind, annotation_id)
+        if mark is None or self.span_rects(kind, annotation_id):
+            return
+        block = self.document().findBlock(self.to_utf16(mark.start))
+        if block.isValid():
+            bar = self.verticalScrollBar()
+            bar.setValue(max(0, block.firstLineNumber() - 3))
+
+    # -- painting ------------------------------------------------------------------------
+    def paintEvent(self, event: QPaintEvent) -> None:
+        placed = self.placed_spans()
+        entities = [p for p in placed if p.mark.kind == ENTITY]
+        claims = [p for p in placed if p.mark.kind == CLAIM]
+        dark = is_dark(self.palette())
+        if entities:
+            painter = QPainter(self.viewport())
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            paint_fills(painter, entities, dark)
+            painter.end()
+        super().paintEvent(event)
+        if not placed and not self._model.selection[0]:
+            return
+        painter = QPainter(self.viewport())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        paint_underlines(painter, entities, dark)
+        paint_claims(painter, claims)
+        paint_sentiment_markers(painter, entities, self.palette().color(QPalette.ColorRole.Base))
+        self._paint_selection(painter, placed)
+        painter.end()
+
+    def _paint_selection(self, painter: QPainter, placed: list[Placed]) -> None:
+        kind, annotation_id = self._model.selection
+        annotations = self._annotations()
+        if not kind or annotations is None:
+            return
+        by_key = {p.mark.key: p for p in placed}
+        selected = by_key.get((kind, annotation_id))
+        highlight = self.palette().color(QPalette.ColorRole.Highlight)
+        if selected is not None:
+            paint_outline(painter, selected, highlight)
+        links: list[tuple[Claim, EntitySpan]] = []
+        if kind == CLAIM:
+            claim = annotations.claims.get(annotation_id)
+            if claim is not None and claim.speaker_id:
+                speaker = annotations.entities.get(claim.speaker_id)
+                if speaker is not None:
+                    links.append((claim, speaker))
+        elif kind == ENTITY:
+            entity = annotations.entities.get(annotation_id)
+            if entity is not None:
+                spoken = annotations.claims.values()
+                links.extend((c, entity) for c in spoken if c.speaker_id == entity.id)
+        color = QColor(self._model.schema.claim_color)
+        for claim, speaker in links:
+            claim_placed = by_key.get((CLAIM, claim.id))
+            speaker_placed = by_key.get((ENTITY, speaker.id))
+            if speaker_placed is not None:
+                paint_outline(painter, speaker_placed, color, dashed=kind == ENTITY)
+            if kind == CLAIM and claim_placed is None:
+                continue
+            self._paint_link(painter, claim, claim_placed, speaker, speaker_placed, color)
+
+    def _paint_link(
+        self,
+        painter: QPainter,
+        claim: Claim,
+        claim_placed: Placed | None,
+        speaker: EntitySpan,
+        speaker_placed: Placed | None,
+        color: QColor,
+    ) -> None:
+        height = self.viewport().height()
+        speaker_text = _shorten(self._text[speaker.start : speaker.end], 40)
+        if claim_placed is not None:
+            first = claim_placed.rects[0]
+            start = QPointF(first.left() + 4.0, first.top())
+        else:  # the claim is off screen: point from the edge it lies beyond
+            start = QPointF(12.0, 0.0 if claim.start < speaker.start else float(height))
+        if speaker_placed is not None:
+            rect = speaker_placed.rects[0]
+            end = QPointF(rect.center().x(), rect.top())
+            paint_link(painter, start, end, color)
+        else:
+            above = speaker.start < claim.start
+            end = QPointF(start.x() + 40.0, 2.0 if above else float(height) - 2.0)
+            arrow = "↑" if above else "↓"
+            paint_link(painter, start, end, color, f"{arrow} said by: {speaker_text}")
+
+    # -- tooltips --------------------------------------------------------------------------
+    def tooltip_text_at(self, pos: QPoint | QPointF) -> str:
+        """Plain text describing the spans under a viewport point ("" if none)."""
+        annotations = self._annotations()
+        if annotations is None:
+            return ""
+        parts = []
+        for mark in self.spans_at(pos):
+            if mark.kind == ENTITY:
+                entity = annotations.entities.get(mark.id)
+                if entity is not None:
+                    parts.append(self._describe_entity(entity, annotations))
+            else:
+                claim = annotations.claims.get(mark.id)
+                if claim is not None:
+                    parts.append(self._describe_claim(claim, annotations))
+        return "\n\n".join(parts)
+
+    def _describe_entity(self, entity: EntitySpan, annotations: DocumentAnnotations) -> str:
+        lines = [
+            f"{entity.label}: “{_shorten(self._text[entity.start : entity.end], 60)}”",
+            f"annotator: {entity.annotator or 'unknown'}",
+        ]
+        target = annotations.target_for(entity.id)
+        if target is not None:
+            lines.append(f"sentiment toward it: {target.label}")
+        spoken = sum(1 for c in annotations.claims.values() if c.speaker_id == entity.id)
+        if spoken:
+            lines.append(f"speaker of {spoken} claim{'s' if spoken > 1 else ''}")
+        return "\n".join(lines)
+
+    def _describe_claim(self, claim: Claim, annotations: DocumentAnnotations) -> str:
+        speaker = annotations.entities.get(claim.speaker_id) if claim.speaker_id else None
+        if speaker is not None:
+            who = self._text[speaker.start : speaker.end]
+        else:
+            who = claim.speaker_text or "not set"
+        lines = [
+            f"Claim: “{_shorten(self._text[claim.start : claim.end], 60)}”",
+            f"speaker: {_shorten(who, 60)}",
+        ]
+        lines.extend(f"{name}: {value}" for name, value in sorted(claim.attributes.items()))
+        lines.append(f"annotator: {claim.annotator or 'unknown'}")
+        return "\n".join(lines)
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            text = self.tooltip_text_at(event.pos())
+            if text:
+                QToolTip.showText(event.globalPos(), plain_text_tooltip(text), self.viewport())
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().viewportEvent(event)
+
+    # -- mouse ------------------------------------------------------------------------------
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._press_pos = event.position().toPoint()
+            self._mouse_down = True
+            if not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+                cursor = self.textCursor()
+                if cursor.hasSelection():  # no drag-and-drop of the old selection
+                    cursor.clearSelection()
+                    self.setTextCursor(cursor)
+        super().mousePressEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.spans_at(event.position()):
+            self._press_pos = event.position().toPoint()
+            self._mouse_down = True
+            event.accept()  # a fast second click on a span cycles instead of selecting a word
+            return
+        super().mouseDoubleClickEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        if event.button() != Qt.MouseButton.LeftButton or self._press_pos is None:
+            return
+        moved = (event.position().toPoint() - self._press_pos).manhattanLength()
+        self._press_pos = None
+        self._mouse_down = False
+        if moved < QApplication.startDragDistance() and not self.textCursor().hasSelection():
+            self._click(event.position())
+            self._emit_span_changed()
+            return
+        self._snap_selection()
+        self._emit_span_changed()
+        if self.selected_span() is not None:
+            self._model.select("", "")
+
+    def _click(self, pos: QPointF) -> None:
+        hits = self.spans_at(pos)
+        if not hits:
+            self._model.select("", "")
+            return
+        keys = [m.key for m in hits]
+        current = self._model.selection
+        if current in keys:  # a repeated click moves outward to the next enclosing span
+            kind, annotation_id = keys[(keys.index(current) + 1) % len(keys)]
+        else:
+            kind, annotation_id = keys[0]
+        self._model.select(kind, annotation_id)
+
+    # -- keyboard ---------------------------------------------------------------------------
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        mods = event.modifiers()
+        kind = self._model.selection[0]
+        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and kind:
+            self.remove_selected()
+            event.accept()
+            return
+        if key == Qt.Key.Key_Escape and (kind or self.textCursor().hasSelection()):
+            self._model.select("", "")
+            self.clear_span_selection()
+            event.accept()
+            return
+        shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
+        if kind == ENTITY and shift and key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
+            direction = 1 if key == Qt.Key.Key_Right else -1
+            control = bool(mods & Qt.KeyboardModifier.ControlModifier)
+            self.extend_selected(direction, "start" if control else "end")
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def remove_selected(self) -> bool:
+        """Delete the selected entity or claim (undoable). False if nothing was removed."""
+        kind, annotation_id = self._model.selection
+        if kind == ENTITY:
+            return self._model.push(RemoveEntity(annotation_id))
+        if kind == CLAIM:
+            return self._model.push(RemoveClaim(annotation_id))
+        return False
+
+    def extend_selected(self, direction: int, edge: Edge = "end") -> bool:
+        """Move one edge of the selected entity by one word: direction +1 right, -1 left.
+
+        ("end", +1) grows the span by the next word, ("end", -1) drops its last word,
+        ("start", -1) grows it by the previous word, ("start", +1) drops its first word.
+        A span never shrinks to nothing. Pushes an undoable ResizeEntity.
+        """
+        kind, annotation_id = self._model.selection
+        annotations = self._annotations()
+        if kind != ENTITY or annotations is None:
+            return False
+        entity = annotations.entities.get(annotation_id)
+        if entity is None:
+            return False
+        start, end = entity.start, entity.end
+        units = self._units
+        if edge == "end":
+            moved = units.next_word_end(end) if direction > 0 else units.previous_word_end(end)
+            if moved is None or moved <= start:
+                return False
+            end = moved
+        else:
+            moved = (
+                units.previous_word_start(start) if direction < 0 else units.next_word_start(start)
+            )
+            if moved is None or moved >= end:
+                return False
+            start = moved
+        if (start, end) == (entity.start, entity.end):
+            return False
+        return self._model.push(ResizeEntity(entity.id, start, end))
+
+
+def _cursor_x(line: QTextLine, pos: int, edge: QTextLine.Edge = QTextLine.Edge.Leading) -> float:
+    """x of a cursor position in a line (PySide returns (x, adjusted position))."""
+    result: Any = line.cursorToX(pos, edge)
+    return float(result[0] if isinstance(result, tuple) else result)
+
+
+def _visual_runs(line: QTextLine, a: int, b: int) -> list[tuple[float, float]]:
+    """Visual x intervals of logical positions [a, b) in a line with mixed directions."""
+    runs: list[tuple[float, float]] = []
+    for i in range(a, b):
+        x1 = _cursor_x(line, i, QTextLine.Edge.Leading)
+        x2 = _cursor_x(line, i, QTextLine.Edge.Trailing)
+        lo, hi = min(x1, x2), max(x1, x2)
+        if hi - lo < 0.01:
+            continue
+        runs.append((lo, hi))
+    runs.sort()
+    merged: list[tuple[float, float]] = []
+    for lo, hi in runs:
+        if merged and lo <= merged[-1][1] + 0.5:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
+        else:
+            merged.append((lo, hi))
+    return merged
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def plain_text_tooltip(text: str) -> str:
+    """Rich text that displays `text` literally (QToolTip guesses HTML otherwise)."""
+    body = html.escape(text).replace("\n", "<br>")
+    return f"<qt><p style='white-space:pre-wrap'>{body}</p></qt>"

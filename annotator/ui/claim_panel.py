@@ -1,0 +1,195 @@
+"""The claim panel: the selected claim's text, its speaker and its attributes."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QPlainTextEdit,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.model import Claim
+from annotator.ui.annotation_list import snippet
+from annotator.ui.document_model import DocumentModel
+from annotator.ui.editing import AnnotationEditor
+from annotator.ui.plain import plain_label
+from annotator.ui.theme import text_colour_on
+
+NO_SPEAKER = "(no speaker)"
+
+
+class ClaimPanel(QWidget):
+    """Edits the selected claim through `AnnotationEditor`. `showSpeaker(entity_id)` asks the
+    window to select the speaker's span."""
+
+    showSpeaker = Signal(str)
+
+    def __init__(
+        self, model: DocumentModel, editor: AnnotationEditor, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.editor = editor
+        self.claim_id: str | None = None
+        self._updating = False
+
+        self.placeholder = plain_label(
+            "Select text and press the claim key to mark a claim, or click a claim "
+            "(underlined) to edit its speaker and attributes."
+        )
+        self.placeholder.setWordWrap(True)
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignTop)
+
+        self.quote = QPlainTextEdit(readOnly=True)
+        self.quote.setAccessibleName("Claim text")
+        self.quote.setMaximumHeight(90)
+        self.quote.setTabChangesFocus(True)
+        self.speaker = QComboBox()
+        self.speaker.setEditable(True)
+        self.speaker.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.speaker.setAccessibleName("Claim speaker")
+        self.speaker.setToolTip("Pick an entity of this document, or type a name")
+        self.speaker_edit = self.speaker.lineEdit()
+        assert self.speaker_edit is not None
+        self.speaker_edit.setPlaceholderText("Pick an entity or type a name")
+        self.link = plain_label()
+        self.link.setAccessibleName("Claim speaker link")
+        self.link.setWordWrap(True)
+        self.show_speaker = QPushButton("Go to speaker")
+        self.show_speaker.setAccessibleName("Go to the speaker's span")
+        self.delete = QPushButton("Delete claim")
+        self.delete.setAccessibleName("Delete claim")
+        self.attributes: dict[str, QComboBox] = {}
+
+        form_host = QWidget()
+        self.form = QFormLayout()
+        self.form.setContentsMargins(0, 0, 0, 0)
+        self.form.addRow("Claim", self.quote)
+        self.form.addRow("Speaker", self.speaker)
+        self.form.addRow("", self.link)
+        self.attribute_form = QFormLayout()
+        self.attribute_form.setContentsMargins(0, 0, 0, 0)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.show_speaker)
+        buttons.addStretch(1)
+        buttons.addWidget(self.delete)
+        host_layout = QVBoxLayout(form_host)
+        host_layout.setContentsMargins(0, 0, 0, 0)
+        host_layout.addLayout(self.form)
+        host_layout.addLayout(self.attribute_form)
+        host_layout.addLayout(buttons)
+        host_layout.addStretch(1)
+
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.placeholder)
+        self.stack.addWidget(form_host)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.stack)
+        self.setAccessibleName("Claim panel")
+
+        self.speaker.activated.connect(lambda _i: self._commit_speaker())
+        self.speaker_edit.editingFinished.connect(self._commit_speaker)
+        self.show_speaker.clicked.connect(self._go_to_speaker)
+        self.delete.clicked.connect(self.editor.delete_selected)
+        model.selectionChanged.connect(lambda *_: self.refresh())
+        model.annotationChanged.connect(lambda *_: self.refresh())
+        model.documentChanged.connect(self.refresh)
+        model.schemaChanged.connect(self._build_attributes)
+        self._build_attributes()
+
+    # -- building ----------------------------------------------------------------------
+    def _build_attributes(self) -> None:
+        while self.attribute_form.rowCount():
+            self.attribute_form.removeRow(0)
+        self.attributes.clear()
+        for attr in self.model.schema.claim_attributes:
+            combo = QComboBox()
+            combo.addItems(list(attr.choices))
+            combo.setAccessibleName(f"Claim {attr.name}")
+            combo.activated.connect(lambda _i, n=attr.name, c=combo: self._set_attribute(n, c))
+            self.attribute_form.addRow(attr.name.capitalize(), combo)
+            self.attributes[attr.name] = combo
+        self.refresh()
+
+    def current_claim(self) -> Claim | None:
+        return self.editor.selected_claim()
+
+    def refresh(self) -> None:
+        claim = self.current_claim()
+        session = self.model.session
+        self.claim_id = claim.id if claim else None
+        if claim is None or session is None:
+            self.stack.setCurrentIndex(0)
+            return
+        self._updating = True
+        self.stack.setCurrentIndex(1)
+        self.quote.setPlainText(session.text[claim.start : claim.end])
+        self.speaker.clear()
+        self.speaker.addItem(NO_SPEAKER, None)
+        current = 0
+        for entity in session.annotations.sorted_entities():
+            text = snippet(session.text[entity.start : entity.end], 40)
+            self.speaker.addItem(f"{text} · {entity.label}", entity.id)
+            if entity.id == claim.speaker_id:
+                current = self.speaker.count() - 1
+        if claim.speaker_id is None and claim.speaker_text:
+            self.speaker.setCurrentIndex(-1)
+            self.speaker.setEditText(claim.speaker_text)
+        else:
+            self.speaker.setCurrentIndex(current)
+        self._show_link(claim)
+        for name, combo in self.attributes.items():
+            value = claim.attributes.get(name)
+            index = combo.findText(value) if value is not None else -1
+            combo.setCurrentIndex(index)
+        self._updating = False
+
+    def _show_link(self, claim: Claim) -> None:
+        session = self.model.session
+        entity = session.get_entity(claim.speaker_id) if session and claim.speaker_id else None
+        if entity is not None and session is not None:
+            colour = self.model.schema.color_of(entity.label)
+            name = snippet(session.text[entity.start : entity.end], 60)
+            self.link.setText(f"Said by {name} ({entity.label})")
+            self.link.setStyleSheet(
+                f"background: {colour}; color: {text_colour_on(colour)};"
+                " border-radius: 4px; padding: 3px 6px;"
+            )
+            self.show_speaker.setEnabled(True)
+        elif claim.speaker_text:
+            self.link.setText(f"Said by {claim.speaker_text} (typed; not linked to a span)")
+            self.link.setStyleSheet("border: 1px dashed palette(mid); padding: 3px 6px;")
+            self.show_speaker.setEnabled(False)
+        else:
+            self.link.setText("No speaker yet: pick the entity who made this claim.")
+            self.link.setStyleSheet("color: palette(placeholder-text); padding: 3px 6px;")
+            self.show_speaker.setEnabled(False)
+
+    # -- edits -----------------------------------------------------------------------------
+    def _commit_speaker(self) -> None:
+        if self._updating or self.claim_id is None:
+            return
+        text = self.speaker.currentText().strip()
+        index = self.speaker.findText(text, Qt.MatchFlag.MatchExactly)
+        if text in ("", NO_SPEAKER):
+            self.editor.set_claim_speaker(self.claim_id, None, "")
+        elif index > 0:
+            self.editor.set_claim_speaker(self.claim_id, self.speaker.itemData(index), "")
+        else:
+            self.editor.set_claim_speaker(self.claim_id, None, text)
+
+    def _set_attribute(self, name: str, combo: QComboBox) -> None:
+        if not self._updating and self.claim_id is not None and combo.currentText():
+            self.editor.set_claim_attribute(self.claim_id, name, combo.currentText())
+
+    def _go_to_speaker(self) -> None:
+        claim = self.current_claim()
+        if claim is not None and claim.speaker_id:
+            self.showSpeaker.emit(claim.speaker_id)

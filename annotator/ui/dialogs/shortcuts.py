@@ -1,0 +1,63 @@
+"""Help > Keyboard shortcuts: a table generated from the window's actual QActions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+def shortcut_rows(actions: Iterable[QAction]) -> list[tuple[str, str, str]]:
+    """(group, action, keys) for every action with a shortcut, without duplicates."""
+    rows: list[tuple[str, str, str]] = []
+    seen: set[tuple[str, str]] = set()
+    for action in actions:
+        keys = ", ".join(
+            k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()
+        )
+        if not keys:
+            continue
+        name = action.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
+        group = str(action.property("group") or "")
+        if (name, keys) in seen:
+            continue
+        seen.add((name, keys))
+        rows.append((group, name, keys))
+    return rows
+
+
+class ShortcutsDialog(QDialog):
+    def __init__(self, actions: Iterable[QAction], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts")
+        self.setAccessibleName("Keyboard shortcuts")
+        rows = shortcut_rows(actions)
+        self.table = QTableWidget(len(rows), 3)
+        self.table.setAccessibleName("Shortcut list")
+        self.table.setHorizontalHeaderLabels(["Group", "Action", "Keys"])
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        for r, values in enumerate(rows):
+            for c, value in enumerate(values):
+                self.table.setItem(r, c, QTableWidgetItem(value))
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addWidget(buttons)
+        self.resize(560, 560)

@@ -1,0 +1,208 @@
+"""The document list: title, status and annotation counts, filtered by status and text."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.model import DocumentSummary, Status
+from annotator.services.documents import list_documents
+from annotator.ui.document_model import DocumentModel
+from annotator.ui.plain import plain_label, plain_tooltip
+
+STATUS_TEXT = {Status.TODO: "To do", Status.IN_PROGRESS: "In progress", Status.DONE: "Done"}
+STATUS_COLOUR = {Status.TODO: "#8c959f", Status.IN_PROGRESS: "#d29922", Status.DONE: "#2da44e"}
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class DocumentTableModel(QAbstractTableModel):
+    """Rows of `DocumentSummary` from the services layer."""
+
+    HEADERS = ("Title", "Status", "Entities", "Claims")
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[DocumentSummary] = []
+
+    def set_rows(self, rows: list[DocumentSummary]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def update_row(self, row: int, summary: DocumentSummary) -> None:
+        self.rows[row] = summary
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
+
+    def row_of(self, doc_id: str | None) -> int:
+        for i, row in enumerate(self.rows):
+            if row.id == doc_id:
+                return i
+        return -1
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        column = index.column()
+        if role == ID_ROLE:
+            return row.id
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return (row.title, STATUS_TEXT[row.status], row.entity_count, row.claim_count)[column]
+        if role == Qt.ItemDataRole.ToolTipRole and column == 0:
+            return plain_tooltip(row.title)
+        if role == Qt.ItemDataRole.ForegroundRole and column == 1:
+            return QColor(STATUS_COLOUR[row.status])
+        if role == Qt.ItemDataRole.TextAlignmentRole and column >= 2:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class DocumentListPanel(QWidget):
+    """Filter controls over a table of documents. `documentActivated(id)` when the user
+    picks a document."""
+
+    documentActivated = Signal(str)
+
+    def __init__(self, model: DocumentModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.table_model = DocumentTableModel(self)
+        self.search = QLineEdit(placeholderText="Search title and text…")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Search documents")
+        self.status_filter = QComboBox()
+        self.status_filter.setAccessibleName("Filter documents by status")
+        self.status_filter.addItem("All", None)
+        for status, text in STATUS_TEXT.items():
+            self.status_filter.addItem(text, status.value)
+        self.table = QTableView()
+        self.table.setAccessibleName("Documents")
+        self.table.setModel(self.table_model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setHighlightSections(False)
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 1)
+        filters.addWidget(self.status_filter)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(filters)
+        layout.addWidget(self.table)
+        self.empty_hint = plain_label(
+            "No documents match. To add articles, drop .txt, .md or .jsonl files or folders "
+            "onto this window, or use File ▸ Import articles…"
+        )
+        self.empty_hint.setWordWrap(True)
+        self.empty_hint.setAccessibleName("Document list hint")
+        self.empty_hint.setStyleSheet("color: palette(placeholder-text); padding: 6px;")
+        layout.addWidget(self.empty_hint)
+
+        self._debounce = QTimer(self, singleShot=True, interval=150)
+        self._debounce.timeout.connect(self.reload)
+        self.search.textChanged.connect(self._debounce.start)
+        self.status_filter.currentIndexChanged.connect(self.reload)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        # Counts and status of the current row change at once; the full query (which
+        # sees other documents too) runs at most every 400 ms while edits keep coming.
+        self._refresh = QTimer(self, singleShot=True, interval=400)
+        self._refresh.timeout.connect(self.reload)
+        model.documentsChanged.connect(self._current_row_changed)
+        model.documentsChanged.connect(self._refresh.start)
+        model.documentChanged.connect(self._show_current)
+        self.reload()
+
+    def reload(self) -> None:
+        """Query the documents again, keeping the current document selected."""
+        value = self.status_filter.currentData()
+        status = Status(value) if value else None
+        rows = list_documents(self.model.project, status, self.search.text())
+        self.table_model.set_rows(rows)
+        self.empty_hint.setVisible(not rows)
+        self._show_current()
+
+    def _current_row_changed(self) -> None:
+        session = self.model.session
+        row = self.table_model.row_of(self.model.document_id)
+        if session is None or row < 0:
+            return
+        ann = session.annotations
+        self.table_model.update_row(
+            row,
+            replace(
+                self.table_model.rows[row],
+                status=session.document.status,
+                entity_count=len(ann.entities),
+                claim_count=len(ann.claims),
+            ),
+        )
+
+    def _show_current(self) -> None:
+        row = self.table_model.row_of(self.model.document_id)
+        selection = self.table.selectionModel()
+        selection.blockSignals(True)
+        if row >= 0:
+            index = self.table_model.index(row, 0)
+            selection.setCurrentIndex(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+            self.table.scrollTo(index)
+        else:
+            selection.clear()
+        selection.blockSignals(False)
+        self.table.viewport().update()
+
+    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            doc_id = current.data(ID_ROLE)
+            if doc_id != self.model.document_id:
+                self.documentActivated.emit(doc_id)
+
+    def visible_ids(self) -> list[str]:
+        return [row.id for row in self.table_model.rows]

@@ -1,0 +1,167 @@
+"""What the annotation keys and buttons do: each turns into one core command on the model."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from annotator.core.commands import (
+    ChangeEntityLabel,
+    RemoveClaim,
+    RemoveEntity,
+    SetDocumentSentiment,
+    SetStatus,
+    SetTargetSentiment,
+    UpdateClaim,
+)
+from annotator.core.ids import new_id
+from annotator.core.model import Claim, EntitySpan, SpanError, Status
+from annotator.ui.document_model import DocumentModel
+
+
+class AnnotationEditor(QObject):
+    """Edits of the current document driven by the view's text selection and the model's
+    selected annotation. `message(text)` carries hints for the status bar."""
+
+    message = Signal(str)
+
+    def __init__(self, model: DocumentModel, view: Any, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.view = view
+
+    # -- what is selected --------------------------------------------------------------
+    def selected_entity(self) -> EntitySpan | None:
+        kind, annotation_id = self.model.selection
+        if kind != "entity" or self.model.session is None:
+            return None
+        return self.model.session.get_entity(annotation_id)
+
+    def selected_claim(self) -> Claim | None:
+        kind, annotation_id = self.model.selection
+        if kind != "claim" or self.model.session is None:
+            return None
+        return self.model.session.get_claim(annotation_id)
+
+    def _new_span(self) -> tuple[int, int] | None:
+        """The view's text selection, unless it is just the selected annotation itself."""
+        span = self.view.selected_span()
+        if span is None:
+            return None
+        for current in (self.selected_entity(), self.selected_claim()):
+            if current is not None and (current.start, current.end) == span:
+                return None
+        return span
+
+    # -- entities ------------------------------------------------------------------------
+    def apply_label(self, label: str) -> bool:
+        """Tag the selected text with `label`, or relabel the selected entity."""
+        session = self.model.session
+        if session is None:
+            self.message.emit("Open a document first.")
+            return False
+        span = self._new_span()
+        if span is not None:
+            try:
+                command = session.new_entity(span[0], span[1], label)
+            except SpanError as exc:
+                self.message.emit(str(exc))
+                return False
+            if not self.model.push(command):
+                return False
+            self.model.select("entity", command.span.id)
+            return True
+        entity = self.selected_entity()
+        if entity is not None:
+            if entity.label == label:
+                return False
+            return self.model.push(ChangeEntityLabel(entity.id, label))
+        self.message.emit("Select some text (or click a highlighted entity) first.")
+        return False
+
+    def delete_selected(self) -> bool:
+        kind, annotation_id = self.model.selection
+        if kind == "entity":
+            return self.model.push(RemoveEntity(annotation_id))
+        if kind == "claim":
+            return self.model.push(RemoveClaim(annotation_id))
+        self.message.emit("Click an entity or claim to select it, then delete it.")
+        return False
+
+    # -- claims --------------------------------------------------------------------------
+    def mark_claim(self) -> bool:
+        session = self.model.session
+        if session is None:
+            self.message.emit("Open a document first.")
+            return False
+        span = self._new_span()
+        if span is None:
+            self.message.emit("Select the text of the claim first.")
+            return False
+        try:
+            command = session.new_claim(span[0], span[1])
+        except SpanError as exc:
+            self.message.emit(str(exc))
+            return False
+        if not self.model.push(command):
+            return False
+        self.model.select("claim", command.claim.id)
+        return True
+
+    def set_claim_speaker(self, claim_id: str, entity_id: str | None, text: str) -> bool:
+        session = self.model.session
+        claim = session.get_claim(claim_id) if session else None
+        if claim is None:
+            return False
+        if entity_id is not None:
+            entity = session.get_entity(entity_id) if session else None
+            if entity is None:
+                return False
+            text = session.span_text(entity.start, entity.end) if session else text
+        text = text.strip()
+        if (claim.speaker_id, claim.speaker_text) == (entity_id, text):
+            return False
+        label = "Set claim speaker" if entity_id or text else "Clear claim speaker"
+        return self.model.push(
+            UpdateClaim(replace(claim, speaker_id=entity_id, speaker_text=text), label)
+        )
+
+    def set_claim_attribute(self, claim_id: str, name: str, value: str) -> bool:
+        session = self.model.session
+        claim = session.get_claim(claim_id) if session else None
+        if claim is None or claim.attributes.get(name) == value:
+            return False
+        attributes = {**claim.attributes, name: value}
+        return self.model.push(
+            UpdateClaim(replace(claim, attributes=attributes), f"Claim {name}: {value}")
+        )
+
+    # -- sentiment and status --------------------------------------------------------------
+    def set_document_sentiment(self, label: str | None) -> bool:
+        session = self.model.session
+        if session is None:
+            self.message.emit("Open a document first.")
+            return False
+        if session.get_document_sentiment() == label:
+            return False
+        return self.model.push(SetDocumentSentiment(label))
+
+    def set_target_sentiment(self, label: str | None) -> bool:
+        entity = self.selected_entity()
+        if entity is None or self.model.session is None:
+            self.message.emit("Click an entity first to give the sentiment toward it.")
+            return False
+        current = self.model.session.get_target(entity.id)
+        if (current.label if current else None) == label:
+            return False
+        return self.model.push(SetTargetSentiment(entity.id, label, new_id()))
+
+    def set_status(self, status: Status) -> bool:
+        if self.model.session is None:
+            self.message.emit("Open a document first.")
+            return False
+        if self.model.current_status() == status:
+            return False
+        return self.model.push(SetStatus(status))

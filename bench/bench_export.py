@@ -1,0 +1,336 @@
+"""Native JSONL export throughput against the floor of a plain SQLite scan + JSON encoding.
+
+A project of 100,000 documents (about 3 KB and 10 entity spans each; `quick` uses
+2,000) is exported with `annotator.services.exporting.export_project`. The floor reads
+the same rows with the standard library's sqlite3 (documents joined with their spans, in
+import order), encodes each document as JSON and writes the lines to a file. Both are
+timed three times in the same run, alternating; the target is export time within 2x of
+the floor. Memory: resident set size sampled while exporting (peak above the start, and
+growth between the first and second half of the export, which should be about zero).
+
+Run alone: ``python bench/bench_export.py [--quick]``; results also go to
+``bench/results/bench_export.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from annotator.core.model import (  # noqa: E402
+    AnnotatedDocument,
+    Document,
+    DocumentAnnotations,
+    EntitySpan,
+    Status,
+)
+from annotator.core.text import content_hash  # noqa: E402
+from annotator.services.exporting import export_project  # noqa: E402
+from annotator.services.project import open_project  # noqa: E402
+
+FULL_DOCUMENTS = 100_000
+QUICK_DOCUMENTS = 2_000
+REPEATS = 3
+TARGET_RATIO = 2.0
+TARGET_GROWTH_MB = 32.0
+LABELS = ("PERSON", "ORG", "GPE", "DATE", "MONEY")
+WORDS = tuple(
+    [
+        "the",
+        "minister",
+        "said",
+        "talks",
+        "in",
+        "Paris",
+        "were",
+        "constructive",
+        "while",
+        "analysts",
+        "in",
+        "Berlin",
+        "warned",
+        "that",
+        "tariffs",
+        "on",
+        "steel",
+        "and",
+        "grain",
+        "could",
+        "rise",
+        "if",
+        "negotiators",
+        "fail",
+        "to",
+        "agree",
+        "before",
+        "the",
+        "summit",
+        "in",
+        "Brussels",
+        "next",
+        "week",
+        "according",
+        "to",
+        "officials",
+        "北京",
+        "🇬🇧",
+        "café",
+    ]
+)
+
+
+def _paragraphs(rng: random.Random, count: int = 400) -> list[str]:
+    out = []
+    for _ in range(count):
+        sentences = [
+            " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 24))) + "."
+            for _ in range(rng.randint(2, 5))
+        ]
+        out.append(" ".join(sentences))
+    return out
+
+
+def documents(n: int, seed: int = 7) -> Iterator[AnnotatedDocument]:
+    """`n` distinct documents of ~3 KB with ~10 non-overlapping entity spans each."""
+    rng = random.Random(seed)
+    pool = _paragraphs(rng)
+    for i in range(n):
+        parts = [f"Report {i}."]
+        size = 0
+        while size < 3000:
+            parts.append(rng.choice(pool))
+            size += len(parts[-1]) + 2
+        text = "\n\n".join(parts)[:3000]
+        step = len(text) // 10
+        entities = []
+        for k in range(10):
+            start = k * step + rng.randint(0, step // 2)
+            entities.append(
+                EntitySpan(f"e{i}-{k}", start, start + rng.randint(3, 20), rng.choice(LABELS))
+            )
+        doc = Document(
+            f"d{i:06d}",
+            f"Report {i}",
+            text,
+            "bench",
+            {"n": i},
+            Status.DONE if i % 3 == 0 else Status.TODO,
+            content_hash(text),
+        )
+        yield AnnotatedDocument(doc, DocumentAnnotations.of(entities, document_sentiment="neutral"))
+
+
+def build_project(path: Path, n: int) -> None:
+    """Create the project and fill it with bulk inserts (the repository's careful
+    per-document import path is not what this benchmark measures)."""
+    from datetime import datetime, timezone
+
+    from sqlalchemy import insert
+
+    from annotator.storage.models import DocumentRow, DocumentSentimentRow, EntityRow
+
+    now = datetime.now(timezone.utc)
+    with open_project(path, "bench") as project:
+        who = project.repo.annotator_id("bench")
+        docs: list[dict[str, Any]] = []
+        ents: list[dict[str, Any]] = []
+        sents: list[dict[str, Any]] = []
+
+        def flush() -> None:
+            with project.repo.engine.begin() as conn:
+                conn.execute(insert(DocumentRow), docs)
+                conn.execute(insert(EntityRow), ents)
+                conn.execute(insert(DocumentSentimentRow), sents)
+            docs.clear()
+            ents.clear()
+            sents.clear()
+
+        for i, item in enumerate(documents(n), start=1):
+            d = item.document
+            docs.append(
+                dict(
+                    id=d.id,
+                    ordinal=i,
+                    title=d.title,
+                    source=d.source,
+                    text=d.text,
+                    meta=dict(d.meta),
+                    status=d.status.value,
+                    content_hash=d.content_hash,
+                    version=1,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+            ents.extend(
+                dict(
+                    id=e.id,
+                    document_id=d.id,
+                    annotator_id=who,
+                    start_offset=e.start,
+                    end_offset=e.end,
+                    label=e.label,
+                    created_at=now,
+                    updated_at=now,
+                )
+                for e in item.annotations.entities.values()
+            )
+            sents.append(dict(document_id=d.id, annotator_id=who, label="neutral", created_at=now))
+            if len(docs) == 5000:
+                flush()
+        if docs:
+            flush()
+
+
+def floor_export(db: Path, out: Path) -> int:
+    """The same rows by a plain sqlite3 scan, encoded as JSON lines: the floor."""
+    conn = sqlite3.connect(db)
+    query = (
+        "SELECT d.id, d.title, d.text, d.meta, d.status, e.id, e.start_offset, e.end_offset, "
+        "e.label FROM documents d LEFT JOIN entity_spans e ON e.document_id = d.id "
+        "ORDER BY d.ordinal, e.start_offset"
+    )
+    n = 0
+    current: dict[str, Any] | None = None
+    with out.open("wb") as handle:
+        for did, title, text, meta, status, eid, start, end, label in conn.execute(query):
+            if current is None or current["id"] != did:
+                if current is not None:
+                    handle.write(_line(current))
+                    n += 1
+                current = {
+                    "id": did,
+                    "text": text,
+                    "meta": {"title": title, **json.loads(meta or "{}")},
+                    "status": status,
+                    "entities": [],
+                }
+            if eid is not None:
+                current["entities"].append(
+                    {"id": eid, "start": start, "end": end, "label": label, "text": text[start:end]}
+                )
+        if current is not None:
+            handle.write(_line(current))
+            n += 1
+    conn.close()
+    return n
+
+
+def _line(record: dict[str, Any]) -> bytes:
+    return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+
+
+def _rss_mb() -> float:
+    try:
+        with open("/proc/self/statm") as handle:
+            return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError):
+        import resource
+
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run(quick: bool = False) -> list[dict[str, Any]]:
+    n = QUICK_DOCUMENTS if quick else FULL_DOCUMENTS
+    with tempfile.TemporaryDirectory(prefix="bench-export-") as tmp:
+        folder = Path(tmp)
+        db = folder / "bench.annotator"
+        started = time.perf_counter()
+        build_project(db, n)
+        build_s = time.perf_counter() - started
+        export_times: list[float] = []
+        floor_times: list[float] = []
+        samples: list[tuple[int, float]] = []  # (documents done, RSS MB), first export
+
+        def progress(done: int, _total: int) -> None:
+            if len(export_times) == 0:
+                samples.append((done, _rss_mb()))
+
+        size = floor_size = 0
+        with open_project(db, "bench", create=False) as project:
+            for _attempt in range(REPEATS):
+                out = folder / "export.jsonl"
+                if not export_times:
+                    samples.append((0, _rss_mb()))
+                t0 = time.perf_counter()
+                report = export_project(project, out, "jsonl", progress=progress)
+                export_times.append(time.perf_counter() - t0)
+                assert report.documents == n
+                size = out.stat().st_size
+                t0 = time.perf_counter()
+                assert floor_export(db, folder / "floor.jsonl") == n
+                floor_times.append(time.perf_counter() - t0)
+                floor_size = (folder / "floor.jsonl").stat().st_size
+    export_s, floor_s = statistics.median(export_times), statistics.median(floor_times)
+    base = samples[0][1]
+    half = [r for d, r in samples if d <= n // 2]
+    rest = [r for d, r in samples if d > n // 2] or half
+    peak = max(r for _d, r in samples) - base
+    growth = max(rest) - max(half)
+    mb = size / 2**20
+    ratio = export_s / floor_s
+    note = f"{n} docs, {mb:.0f} MB JSONL (floor {floor_size / 2**20:.0f} MB); build {build_s:.0f} s"
+    return [
+        _row("export_jsonl_docs_per_s", n / export_s, "docs/s", n / floor_s / TARGET_RATIO, note),
+        _row("export_jsonl_mb_per_s", mb / export_s, "MB/s", mb / floor_s / TARGET_RATIO, note),
+        _row("floor_sqlite_json_docs_per_s", n / floor_s, "docs/s", None, "sqlite3 scan + json"),
+        _row("floor_sqlite_json_mb_per_s", floor_size / 2**20 / floor_s, "MB/s", None, ""),
+        {
+            "name": "export_time_ratio_to_floor",
+            "median": round(ratio, 3),
+            "unit": "x",
+            "target": TARGET_RATIO,
+            "pass": ratio <= TARGET_RATIO,
+            "notes": f"export {export_s:.2f} s vs floor {floor_s:.2f} s (median of {REPEATS})",
+        },
+        {
+            "name": "export_rss_growth_second_half",
+            "median": round(growth, 1),
+            "unit": "MB",
+            "target": TARGET_GROWTH_MB,
+            "pass": growth <= TARGET_GROWTH_MB,
+            "notes": f"flat memory: peak RSS above start {peak:.1f} MB",
+        },
+    ]
+
+
+def _row(name: str, value: float, unit: str, target: float | None, notes: str) -> dict[str, Any]:
+    """A throughput row: higher is better, so it passes when value >= target."""
+    return {
+        "name": name,
+        "median": round(value, 1),
+        "unit": unit,
+        "target": None if target is None else round(target, 1),
+        "pass": True if target is None else value >= target,
+        "notes": notes,
+    }
+
+
+def main() -> None:
+    quick = "--quick" in sys.argv[1:]
+    rows = run(quick=quick)
+    for r in rows:
+        target = "-" if r["target"] is None else r["target"]
+        status = "PASS" if r["pass"] else "FAIL"
+        print(f"{r['name']:34} {r['median']:>12} {r['unit']:7} target {target!s:>10} {status}")
+        print(f"{'':34} {r['notes']}")
+    results = ROOT / "bench" / "results"
+    results.mkdir(parents=True, exist_ok=True)
+    (results / "bench_export.json").write_text(json.dumps(rows, indent=2) + "\n", "utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,136 @@
+"""Single writer: a second instance is refused with a clear message; a crash frees the lock."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sys
+from pathlib import Path
+
+import pytest
+
+from annotator.services.lock import ProjectLock, ProjectLocked, lock_path_for, read_holder
+from annotator.services.project import open_project
+from tests.services.proc_helpers import kill_hard, read_line, start_python
+
+HOLD = """
+    import sys
+    from annotator.services.project import open_project
+    project = open_project(sys.argv[1] if len(sys.argv) > 1 else {path!r}, "holder")
+    print("ready", flush=True)
+    sys.stdin.readline()
+    project.close()
+    print("closed", flush=True)
+"""
+
+
+def test_second_open_in_same_process_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "p.annotator"
+    with open_project(path, "alice"):
+        with pytest.raises(ProjectLocked) as info:
+            open_project(path, "bob")
+        assert "already open" in str(info.value)
+        assert "alice" in str(info.value)
+    with open_project(path, "bob"):  # released on close
+        pass
+
+
+def test_lock_file_names_the_holder(tmp_path: Path) -> None:
+    path = tmp_path / "p.annotator"
+    with open_project(path, "alice") as project:
+        assert project.lock is not None and project.lock.held
+        holder = read_holder(lock_path_for(path))
+        assert holder is not None
+        assert holder.pid == os.getpid()
+        assert holder.host == socket.gethostname()
+        assert holder.user == "alice"
+    assert not lock_path_for(path).exists()
+
+
+def test_read_only_tools_can_skip_the_lock(tmp_path: Path) -> None:
+    path = tmp_path / "p.annotator"
+    with open_project(path, "alice"), open_project(path, "reader", lock=False) as reader:
+        assert reader.lock is None
+        assert reader.repo.count_documents() == 0
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="uses SIGKILL")
+def test_other_process_holds_then_crashes(tmp_path: Path) -> None:
+    path = tmp_path / "p.annotator"
+    open_project(path).close()
+    child = start_python(HOLD.format(path=str(path)), tmp_path)
+    try:
+        assert read_line(child) == "ready"
+        with pytest.raises(ProjectLocked) as info:
+            open_project(path, "second")
+        err = info.value
+        assert err.holder is not None and err.holder.pid == child.pid
+        assert f"process {child.pid}" in str(err) and "holder" in str(err)
+    finally:
+        kill_hard(child)
+    # The crashed holder's lock file is still there, but the lock is gone with the process.
+    assert lock_path_for(path).exists()
+    with open_project(path, "second") as project:
+        assert project.lock is not None and project.lock.held
+
+
+@pytest.mark.slow
+def test_other_process_releases_on_close(tmp_path: Path) -> None:
+    path = tmp_path / "p.annotator"
+    open_project(path).close()
+    child = start_python(HOLD.format(path=str(path)), tmp_path)
+    try:
+        assert read_line(child) == "ready"
+        with pytest.raises(ProjectLocked):
+            open_project(path)
+        assert child.stdin is not None
+        child.stdin.write("\n")
+        child.stdin.flush()
+        assert read_line(child) == "closed"
+    finally:
+        child.wait(timeout=30)
+        for stream in (child.stdin, child.stdout, child.stderr):
+            if stream is not None:
+                stream.close()
+    open_project(path).close()
+
+
+def test_unreadable_lock_record_still_refuses(tmp_path: Path) -> None:
+    path = tmp_path / "p.annotator"
+    with ProjectLock(path, "x"):
+        lock_path_for(path).write_bytes(b"\xff garbage")
+        with pytest.raises(ProjectLocked) as info:
+            ProjectLock(path).acquire()
+        assert info.value.holder is None
+        assert "another Annotator process" in str(info.value)
+
+
+def test_stale_lock_file_from_crash_is_taken_over(tmp_path: Path) -> None:
+    path = tmp_path / "p.annotator"
+    record = {"pid": 999999, "host": "elsewhere", "user": "ghost", "since": "2020-01-01"}
+    lock_path_for(path).write_text(json.dumps(record))
+    with open_project(path, "alice"):
+        holder = read_holder(lock_path_for(path))
+        assert holder is not None and holder.user == "alice"
+
+
+def test_cli_writes_are_refused_while_open_but_reads_work(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from annotator.cli import main
+
+    path = tmp_path / "p.annotator"
+    article = tmp_path / "a.txt"
+    article.write_text("Angela Merkel spoke in Berlin.", encoding="utf-8")
+    assert main(["--project", str(path), "import", str(article)]) == 0
+    with open_project(path, "alice"):
+        capsys.readouterr()
+        assert main(["--project", str(path), "import", str(article)]) == 2
+        assert "already open in Annotator by alice" in capsys.readouterr().err
+        assert main(["--project", str(path), "stats", "--json"]) == 0
+        assert '"documents": 1' in capsys.readouterr().out
+        out = tmp_path / "out.jsonl"
+        assert main(["--project", str(path), "export", "--out", str(out)]) == 0
+        assert out.read_text(encoding="utf-8").count("\n") == 1
