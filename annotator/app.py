@@ -17,7 +17,7 @@ def run_gui(
 ) -> int:
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QGuiApplication
-    from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+    from PySide6.QtWidgets import QApplication, QMessageBox
 
     from annotator.services.project import (
         Project,
@@ -28,8 +28,8 @@ def run_gui(
         open_project,
     )
     from annotator.ui.app_icon import app_icon
-    from annotator.ui.main_window import MainWindow
-    from annotator.ui.recovery_dialog import RecoveryDialog
+    from annotator.ui.main_window import MainWindow, close_all_windows
+    from annotator.ui.opening import open_with_recovery
     from annotator.ui.settings import AppSettings
     from annotator.ui.theme import apply_theme
 
@@ -64,23 +64,21 @@ def run_gui(
         return open_default_project(annotator)
 
     try:
-        try:
-            opened = open_it()
-        except ProjectCorrupt as exc:  # offer the latest good backup, never a traceback
-            if RecoveryDialog(exc).exec() != QDialog.DialogCode.Accepted:
-                return 2
-            opened = open_it()
+        opened = open_with_recovery(open_it)  # a damaged file offers its latest good backup
     except ProjectError as exc:  # locked by another instance, too new, unreadable...
         box = QMessageBox(QMessageBox.Icon.Critical, "Annotator", "")
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setText(str(exc))
         box.exec()
         return 2
+    if opened is None:  # damaged, and the user chose not to restore a backup
+        return 2
     window = MainWindow(opened, settings)
     window.show()
     try:
         return app.exec()
     finally:
+        close_all_windows()  # stops backups and live updates, releases the project locks
         opened.close()  # idempotent; normally closeEvent already released the lock
 
 

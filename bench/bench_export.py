@@ -5,8 +5,11 @@ A project of 100,000 documents (about 3 KB and 10 entity spans each; `quick` use
 the same rows with the standard library's sqlite3 (documents joined with their spans, in
 import order), encodes each document as JSON and writes the lines to a file. Both are
 timed three times in the same run, alternating; the target is export time within 2x of
-the floor. Memory: resident set size sampled while exporting (peak above the start, and
-growth between the first and second half of the export, which should be about zero).
+the floor, compared in process CPU time (wall-clock figures are reported too, but on a
+shared machine they mostly measure the neighbours). Memory: resident set size sampled
+while exporting (peak above the start, and growth between the first and second half of
+the export, which should be about zero),
+and the tracemalloc peak of one more export (the third of the documents that are done).
 
 Run alone: ``python bench/bench_export.py [--quick]``; results also go to
 ``bench/results/bench_export.json``.
@@ -22,6 +25,7 @@ import statistics
 import sys
 import tempfile
 import time
+import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -46,50 +50,14 @@ QUICK_DOCUMENTS = 2_000
 REPEATS = 3
 TARGET_RATIO = 2.0
 TARGET_GROWTH_MB = 32.0
+TARGET_TRACED_MB = 64.0
 LABELS = ("PERSON", "ORG", "GPE", "DATE", "MONEY")
-WORDS = tuple(
-    [
-        "the",
-        "minister",
-        "said",
-        "talks",
-        "in",
-        "Paris",
-        "were",
-        "constructive",
-        "while",
-        "analysts",
-        "in",
-        "Berlin",
-        "warned",
-        "that",
-        "tariffs",
-        "on",
-        "steel",
-        "and",
-        "grain",
-        "could",
-        "rise",
-        "if",
-        "negotiators",
-        "fail",
-        "to",
-        "agree",
-        "before",
-        "the",
-        "summit",
-        "in",
-        "Brussels",
-        "next",
-        "week",
-        "according",
-        "to",
-        "officials",
-        "北京",
-        "🇬🇧",
-        "café",
-    ]
+_PROSE = (
+    "the minister said talks in Paris were constructive while analysts in Berlin warned "
+    "that tariffs on steel and grain could rise if negotiators fail to agree before the "
+    "summit in Brussels next week according to officials 北京 🇬🇧 café"
 )
+WORDS = tuple(_PROSE.split())
 
 
 def _paragraphs(rng: random.Random, count: int = 400) -> list[str]:
@@ -253,6 +221,8 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
         build_s = time.perf_counter() - started
         export_times: list[float] = []
         floor_times: list[float] = []
+        export_cpu: list[float] = []
+        floor_cpu: list[float] = []
         samples: list[tuple[int, float]] = []  # (documents done, RSS MB), first export
 
         def progress(done: int, _total: int) -> None:
@@ -265,23 +235,31 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
                 out = folder / "export.jsonl"
                 if not export_times:
                     samples.append((0, _rss_mb()))
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 report = export_project(project, out, "jsonl", progress=progress)
                 export_times.append(time.perf_counter() - t0)
+                export_cpu.append(time.process_time() - c0)
                 assert report.documents == n
                 size = out.stat().st_size
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 assert floor_export(db, folder / "floor.jsonl") == n
                 floor_times.append(time.perf_counter() - t0)
+                floor_cpu.append(time.process_time() - c0)
                 floor_size = (folder / "floor.jsonl").stat().st_size
+            tracemalloc.start()
+            traced = export_project(project, folder / "done.jsonl", "jsonl", status=Status.DONE)
+            traced_peak = tracemalloc.get_traced_memory()[1] / 2**20
+            tracemalloc.stop()
     export_s, floor_s = statistics.median(export_times), statistics.median(floor_times)
+    export_c, floor_c = statistics.median(export_cpu), statistics.median(floor_cpu)
     base = samples[0][1]
     half = [r for d, r in samples if d <= n // 2]
     rest = [r for d, r in samples if d > n // 2] or half
     peak = max(r for _d, r in samples) - base
     growth = max(rest) - max(half)
     mb = size / 2**20
-    ratio = export_s / floor_s
+    ratio = export_c / floor_c  # CPU time: robust when other processes share the cores
+    wall_ratio = export_s / floor_s
     note = f"{n} docs, {mb:.0f} MB JSONL (floor {floor_size / 2**20:.0f} MB); build {build_s:.0f} s"
     return [
         _row("export_jsonl_docs_per_s", n / export_s, "docs/s", n / floor_s / TARGET_RATIO, note),
@@ -289,12 +267,21 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
         _row("floor_sqlite_json_docs_per_s", n / floor_s, "docs/s", None, "sqlite3 scan + json"),
         _row("floor_sqlite_json_mb_per_s", floor_size / 2**20 / floor_s, "MB/s", None, ""),
         {
-            "name": "export_time_ratio_to_floor",
+            "name": "export_cpu_ratio_to_floor",
             "median": round(ratio, 3),
             "unit": "x",
             "target": TARGET_RATIO,
             "pass": ratio <= TARGET_RATIO,
-            "notes": f"export {export_s:.2f} s vs floor {floor_s:.2f} s (median of {REPEATS})",
+            "notes": f"CPU time: export {export_c:.2f} s vs floor {floor_c:.2f} s; wall clock "
+            f"{export_s:.2f} s vs {floor_s:.2f} s = {wall_ratio:.2f}x (medians of {REPEATS})",
+        },
+        {
+            "name": "export_wall_ratio_to_floor",
+            "median": round(wall_ratio, 3),
+            "unit": "x",
+            "target": TARGET_RATIO,
+            "pass": wall_ratio <= TARGET_RATIO,
+            "notes": "wall clock, includes the export's fsync and waiting for a shared CPU",
         },
         {
             "name": "export_rss_growth_second_half",
@@ -303,6 +290,14 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
             "target": TARGET_GROWTH_MB,
             "pass": growth <= TARGET_GROWTH_MB,
             "notes": f"flat memory: peak RSS above start {peak:.1f} MB",
+        },
+        {
+            "name": "export_tracemalloc_peak",
+            "median": round(traced_peak, 1),
+            "unit": "MB",
+            "target": TARGET_TRACED_MB,
+            "pass": traced_peak <= TARGET_TRACED_MB,
+            "notes": f"Python heap peak exporting {traced.documents} docs (one run, traced)",
         },
     ]
 

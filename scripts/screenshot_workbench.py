@@ -5,7 +5,7 @@ Starts a private Xvfb display, opens the app on a temporary project holding the 
 article, tags entities by dragging the mouse and pressing label hotkeys, marks a claim and
 picks its speaker, sets the document sentiment, and saves a PNG of the screen.
 
-    python scripts/screenshot_workbench.py [--out workbench.png] [--theme light|dark]
+    python scripts/screenshot_workbench.py [--out shots/workbench.png] [--theme light|dark]
 """
 
 from __future__ import annotations
@@ -48,7 +48,16 @@ def start_xvfb() -> tuple[subprocess.Popen[bytes], str]:
         sys.exit("Xvfb is not installed (apt-get install xvfb)")
     read_fd, write_fd = os.pipe()
     proc = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", f"{WIDTH}x{HEIGHT}x24", "-nolisten", "tcp"],
+        [
+            "Xvfb",
+            "-displayfd",
+            str(write_fd),
+            "-screen",
+            "0",
+            f"{WIDTH}x{HEIGHT}x24",
+            "-nolisten",
+            "tcp",
+        ],
         pass_fds=(write_fd,),
         stderr=subprocess.DEVNULL,
     )
@@ -118,9 +127,7 @@ def annotate_and_capture(out: Path, theme: str, workdir: Path) -> None:
     drag(start, start + len(CLAIM))
     key("C")
     speaker = window.claims.speaker
-    index = next(
-        i for i in range(speaker.count()) if speaker.itemText(i).startswith(CLAIM_SPEAKER)
-    )
+    index = next(i for i in range(speaker.count()) if speaker.itemText(i).startswith(CLAIM_SPEAKER))
     speaker.setFocus()
     for _ in range(index):
         QTest.keyClick(speaker, Qt.Key.Key_Down)
@@ -137,7 +144,7 @@ def annotate_and_capture(out: Path, theme: str, workdir: Path) -> None:
     view.verticalScrollBar().setValue(0)
     for _ in range(30):
         app.processEvents()
-    window.update_progress()
+    window.progress.update_progress()
     app.processEvents()
     claim = window.model.session.annotations.claims
     assert len(claim) == 1 and next(iter(claim.values())).speaker_id, "claim without speaker"
@@ -153,10 +160,11 @@ def annotate_and_capture(out: Path, theme: str, workdir: Path) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default=str(ROOT / "workbench.png"))
+    parser.add_argument("--out", default=str(ROOT / "shots" / "workbench.png"))
     parser.add_argument("--theme", default="light", choices=["light", "dark", "system"])
     args = parser.parse_args()
     out = Path(args.out).resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
     if os.environ.get("ANNOTATOR_SCREENSHOT_CHILD"):
         annotate_and_capture(out, args.theme, Path(os.environ["ANNOTATOR_SCREENSHOT_CHILD"]))
         return 0

@@ -140,8 +140,19 @@ class Cluster:
             f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
             f"-c fsync={'on' if self.fsync else 'off'} -c max_connections=200"
         )
-        self._run("pg_ctl", "-D", str(self.data_dir), "-l", str(self.log_file), "-o", options,
-                  "-w", "-t", "60", "start")
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data_dir),
+            "-l",
+            str(self.log_file),
+            "-o",
+            options,
+            "-w",
+            "-t",
+            "60",
+            "start",
+        )
         return self
 
     def stop(self, mode: str = "fast") -> None:
@@ -165,8 +176,22 @@ class Cluster:
         """Run SQL as the superuser through psql over the Unix socket."""
         assert self.root is not None
         out = self._run(
-            "psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", str(self.root), "-p",
-            str(self.port), "-U", SUPERUSER, "-d", database, "-At", "-c", sql,
+            "psql",
+            "-X",
+            "-q",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-h",
+            str(self.root),
+            "-p",
+            str(self.port),
+            "-U",
+            SUPERUSER,
+            "-d",
+            database,
+            "-At",
+            "-c",
+            sql,
         )
         return out.stdout.strip()
 

@@ -44,13 +44,12 @@ def brat_type(label: str) -> str:
 
 
 def fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The span cut at line breaks, without empty or blank pieces."""
+    """The span cut at line breaks (brat spans do not cross lines), without empty pieces."""
     out = []
     pos = start
     for piece in text[start:end].split("\n"):
-        if piece.strip():
-            lead = len(piece) - len(piece.lstrip())
-            out.append((pos + lead, pos + len(piece.rstrip())))
+        if piece:
+            out.append((pos, pos + len(piece)))
         pos += len(piece) + 1
     return out or [(start, end)]
 
@@ -66,6 +65,13 @@ def ann_text(item: AnnotatedDocument, ctx: ExportContext) -> str:
         tid = f"T{len(tids) + 1}"
         tids[obj_id] = tid
         frags = fragments(text, start, end)
+        if (frags[0][0], frags[-1][1]) != (start, end):
+            ctx.note(
+                item.document.id,
+                "span_trimmed",
+                f"{kind} {text[start:end]!r} starts or ends with a line break, which brat "
+                "cannot keep",
+            )
         where = ";".join(f"{s} {e}" for s, e in frags)
         shown = " ".join(text[s:e] for s, e in frags).replace("\t", " ")
         lines.append(f"{tid}\t{kind} {where}\t{shown}")

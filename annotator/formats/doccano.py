@@ -4,9 +4,10 @@
 ``doccano-relations``: ``{"text", "entities": [{id, label, start_offset, end_offset}],
 "relations": [{id, from_id, to_id, type}]}``: claims are entities labelled ``CLAIM``
 with a ``speaker`` relation from the claim to its speaker entity.
-Both carry ``id``, ``title``, ``status`` and ``sentiment`` as extra keys (doccano keeps
-them as metadata). Offsets are code points, or UTF-16 units with ``--offsets utf16``;
-the importer detects the unit per record (or takes ``--offsets``).
+Both carry ``id``, ``title``, ``status``, ``sentiment`` and ``offset_unit`` as extra
+keys (doccano keeps them as metadata). Offsets are code points, or UTF-16 units with
+``--offsets utf16``; the importer reads ``offset_unit``, else detects the unit per
+record (or takes ``--offsets``).
 
 Cannot express: claim attributes, target sentiment, free-text speakers, and in the
 ``doccano`` variant claims at all.
@@ -35,16 +36,17 @@ from annotator.formats.token_spans import offset_converter
 
 CLAIM_LABEL = "CLAIM"
 SPEAKER_RELATION = "speaker"
-_META_KEYS = ("id", "title", "status", "sentiment")
+_META_KEYS = ("id", "title", "status", "sentiment", "offset_unit")
 
 
-def _meta(item: AnnotatedDocument) -> dict[str, Any]:
+def _meta(item: AnnotatedDocument, ctx: ExportContext) -> dict[str, Any]:
     doc = item.document
     return {
         "id": doc.id,
         "title": doc.title,
         "status": doc.status.value,
         "sentiment": item.annotations.document_sentiment,
+        "offset_unit": ctx.offsets,
     }
 
 
@@ -58,7 +60,7 @@ def write_doccano(items: Iterable[AnnotatedDocument], out: BinaryIO, ctx: Export
         record = {
             "text": item.document.text,
             "label": [[conv(e.start), conv(e.end), e.label] for e in ann.sorted_entities()],
-            **_meta(item),
+            **_meta(item, ctx),
         }
         out.write(encode_line(record))
         n += 1
@@ -107,7 +109,7 @@ def write_doccano_relations(
                     }
                 )
         record = {"text": item.document.text, "entities": entities, "relations": relations}
-        record.update(_meta(item))
+        record.update(_meta(item, ctx))
         out.write(encode_line(record))
         n += 1
     return n
@@ -157,6 +159,9 @@ def parse_doccano(
     if not isinstance(text, str):
         raise RecordError('missing "text" (a string)')
     spans = [(s, e, None) for _i, s, e, _l in raw if type(s) is int and type(e) is int]
+    declared = data.get("offset_unit")
+    if offsets == "auto" and declared in ("codepoint", "utf16"):
+        offsets = declared  # written by Annotator: no need to guess
     source = SourceText(text, detect_unit(text, spans, offsets))
     entities: dict[Any, EntitySpan] = {}
     claims: dict[Any, Claim] = {}

@@ -14,7 +14,7 @@ OffsetUnit = Literal["codepoint", "utf16"]
 MAX_KEPT_NOTES = 1000
 
 
-class FormatUnavailable(RuntimeError):
+class FormatUnavailable(ValueError):
     """A format needs an optional package that is not installed; says how to get it."""
 
 
@@ -65,8 +65,7 @@ class ExportContext:
             a = item.annotations
             counts["documents"] += 1
             counts["entities"] += len(a.entities)
-            for e in a.entities.values():
-                labels[e.label] += 1
+            labels.update([e.label for e in a.entities.values()])
             counts["claims"] += len(a.claims)
             counts["target_sentiments"] += len(a.targets)
             if a.document_sentiment:

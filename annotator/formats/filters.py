@@ -28,13 +28,28 @@ def keep_labels(item: AnnotatedDocument, labels: Collection[str]) -> AnnotatedDo
     return replace(item, annotations=new)
 
 
+def drop_dangling(item: AnnotatedDocument) -> AnnotatedDocument:
+    """Unlink claims whose speaker entity is not in the item, and drop target sentiment on
+    absent entities (an annotator filter can leave such references behind)."""
+    ann = item.annotations
+    ents = ann.entities
+    if all(c.speaker_id is None or c.speaker_id in ents for c in ann.claims.values()) and all(
+        t.entity_id in ents for t in ann.targets.values()
+    ):
+        return item
+    claims = {
+        cid: c if c.speaker_id is None or c.speaker_id in ents else replace(c, speaker_id=None)
+        for cid, c in ann.claims.items()
+    }
+    targets = {i: t for i, t in ann.targets.items() if t.entity_id in ents}
+    new = DocumentAnnotations(dict(ents), claims, targets, ann.document_sentiment)
+    return replace(item, annotations=new)
+
+
 def filter_labels(
     items: Iterable[AnnotatedDocument], labels: Collection[str] | None
 ) -> Iterator[AnnotatedDocument]:
-    """Apply `keep_labels` to every item (no-op when labels is None)."""
-    if labels is None:
-        yield from items
-        return
-    wanted = frozenset(labels)
+    """Apply `keep_labels` (when labels is not None) and `drop_dangling` to every item."""
+    wanted = frozenset(labels) if labels is not None else None
     for item in items:
-        yield keep_labels(item, wanted)
+        yield drop_dangling(keep_labels(item, wanted) if wanted is not None else item)

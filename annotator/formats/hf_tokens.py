@@ -66,7 +66,7 @@ def read_hf(path: Path, annotator: str = "") -> Iterator[AnnotatedDocument | Imp
             continue
         number, data = entry
         try:
-            yield _record(data, names, annotator)
+            yield parse_hf_record(data, names, annotator)
         except RecordError as exc:
             yield ImportProblem(str(path), number, str(exc))
 
@@ -82,7 +82,7 @@ def _manifest_names(path: Path) -> list[str] | None:
     return [str(n) for n in names] if isinstance(names, list) else None
 
 
-def _record(data: Any, names: list[str] | None, annotator: str) -> AnnotatedDocument:
+def parse_hf_record(data: Any, names: list[str] | None, annotator: str) -> AnnotatedDocument:
     if not isinstance(data, dict):
         raise RecordError("expected a JSON object")
     tokens, tags = data.get("tokens"), data.get("ner_tags", data.get("tags"))

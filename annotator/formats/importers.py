@@ -46,8 +46,12 @@ def _brat(path: Path, _offsets: OffsetChoice) -> Records:
 
 
 def _spacy(path: Path, _offsets: OffsetChoice) -> Records:
-    from annotator.formats.spacy_docbin import read_docbin
+    from annotator.formats.spacy_docbin import read_docbin, spacy_missing
 
+    reason = spacy_missing()
+    if reason is not None:
+        yield ImportProblem(str(path), None, reason)
+        return
     yield from read_docbin(path)
 
 

@@ -16,7 +16,7 @@ Cannot express: who made each annotation (one annotation per task).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 from xml.sax.saxutils import quoteattr
@@ -143,7 +143,7 @@ def task(item: AnnotatedDocument, ctx: ExportContext, key: str) -> dict[str, Any
     }
 
 
-def _writer(key: str) -> Any:
+def _writer(key: str) -> Callable[[Iterable[AnnotatedDocument], BinaryIO, ExportContext], int]:
     def write(items: Iterable[AnnotatedDocument], out: BinaryIO, ctx: ExportContext) -> int:
         out.write(b"[")
         n = 0

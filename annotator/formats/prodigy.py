@@ -102,8 +102,8 @@ def parse_prodigy(data: Any, annotator: str = "") -> AnnotatedDocument:
             raise RecordError(f'span {i}: "label" must be a non-empty string')
         start, end = source.span(span.get("start"), span.get("end"), f"span {i}", span.get("text"))
         entities.append(EntitySpan(new_id(), start, end, label.strip(), annotator))
-    meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
-    assert isinstance(meta, dict)
+    given_meta = data.get("meta")
+    meta: dict[str, Any] = given_meta if isinstance(given_meta, dict) else {}
     extra = {
         k: v for k, v in meta.items() if k not in {"id", "title", "source", "status", "sentiment"}
     }

@@ -56,10 +56,11 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
         ),
         ExportFormat(
             "spacy",
-            "spaCy DocBin (.spacy) for spacy train",
+            "spaCy DocBin (.spacy) for spacy train (a folder of shards if the name has no .spacy)",
             ".spacy",
             spacy_docbin.write_docbin,
             "overlapping entities only in doc.spans, not doc.ents (reported)",
+            write_folder=spacy_docbin.write_docbin_folder,
             missing=spacy_docbin.spacy_missing,
         ),
         ExportFormat(

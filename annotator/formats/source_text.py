@@ -83,11 +83,11 @@ def detect_unit(
 
     for s, e, given in spans:
         if given is not None:
-            if raw_text[s:e] == given:
-                return "codepoint"
+            cp_ok = 0 <= s <= e <= len(raw_text) and raw_text[s:e] == given
             cs, ce = as_cp(s, e)
-            if cs >= 0 and raw_text[cs:ce] == given:
-                return "utf16"
+            u16_ok = cs >= 0 and raw_text[cs:ce] == given
+            if cp_ok != u16_ok:  # a span that quotes its text decides, unless both fit
+                return "codepoint" if cp_ok else "utf16"
     if any(e > len(raw_text) for _s, e, _ in spans):
         return "utf16"
     cp_score = sum(_at_word_edges(raw_text, s, e) for s, e, _ in spans)

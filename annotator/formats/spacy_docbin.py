@@ -10,6 +10,8 @@ document sentiment in ``doc.cats`` (1.0 for the label, 0.0 for the others of the
 schema). ``doc.user_data["annotator"]`` keeps ids, title, status, claim speakers and
 attributes, so that nothing is lost; it is read back by `read_docbin`.
 
+An output name without ``.spacy`` gives a folder of shards of 5,000 documents
+(``spacy train`` takes the folder), so that memory stays bounded on large exports.
 Needs spaCy: ``pip install 'annotator[spacy]'``.
 
 Cannot express: nothing is lost (overlapping entities are only missing from
@@ -18,6 +20,7 @@ Cannot express: nothing is lost (overlapping entities are only missing from
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -39,15 +42,14 @@ from annotator.formats.tokenize import split_at
 INSTALL_HINT = "the spaCy formats need spaCy: pip install 'annotator[spacy]'"
 USER_KEY = "annotator"
 CLAIM_LABEL = "CLAIM"
+SHARD_SIZE = 5000
+# Only what the export sets: far less memory than the default attributes (tags, deps...).
+DOCBIN_ATTRS = ["ORTH", "ENT_IOB", "ENT_TYPE", "ENT_KB_ID"]
 
 
 def spacy_missing() -> str | None:
-    """Why the spaCy format cannot be used here, or None."""
-    try:
-        import spacy  # noqa: F401
-    except ImportError:
-        return INSTALL_HINT
-    return None
+    """Why the spaCy format cannot be used here, or None (looks, without importing spaCy)."""
+    return INSTALL_HINT if importlib.util.find_spec("spacy") is None else None
 
 
 def _require() -> Any:
@@ -136,11 +138,10 @@ def to_doc(item: AnnotatedDocument, ctx: ExportContext, vocab: Any) -> Any:
 
 
 def write_docbin(items: Iterable[AnnotatedDocument], out: BinaryIO, ctx: ExportContext) -> int:
+    """One ``.spacy`` file (a DocBin holds all its documents in memory until written)."""
     spacy = _require()
-    from spacy.tokens import DocBin
-
     nlp = spacy.blank("xx")
-    docbin = DocBin(store_user_data=True)
+    docbin = _new_docbin()
     n = 0
     for item in ctx.counted(items):
         docbin.add(to_doc(item, ctx, nlp.vocab))
@@ -148,6 +149,39 @@ def write_docbin(items: Iterable[AnnotatedDocument], out: BinaryIO, ctx: ExportC
     out.write(docbin.to_bytes())
     ctx.extra_manifest["spacy_version"] = spacy.__version__
     return n
+
+
+def write_docbin_folder(
+    items: Iterable[AnnotatedDocument], folder: Path, ctx: ExportContext
+) -> int:
+    """A folder of ``part-NNNN.spacy`` shards of `SHARD_SIZE` documents: memory stays
+    bounded, and ``spacy train`` reads a folder of .spacy files as one corpus."""
+    spacy = _require()
+    nlp = spacy.blank("xx")
+    docbin = _new_docbin()
+    n = shards = 0
+
+    def flush() -> None:
+        nonlocal docbin, shards
+        (folder / f"part-{shards:04d}.spacy").write_bytes(docbin.to_bytes())
+        shards += 1
+        docbin = _new_docbin()
+
+    for item in ctx.counted(items):
+        docbin.add(to_doc(item, ctx, nlp.vocab))
+        n += 1
+        if n % SHARD_SIZE == 0:
+            flush()
+    if n % SHARD_SIZE or not shards:
+        flush()
+    ctx.extra_manifest["spacy_version"] = spacy.__version__
+    return n
+
+
+def _new_docbin() -> Any:
+    from spacy.tokens import DocBin
+
+    return DocBin(attrs=DOCBIN_ATTRS, store_user_data=True)
 
 
 def read_docbin(path: Path, annotator: str = "") -> Iterator[AnnotatedDocument | ImportProblem]:

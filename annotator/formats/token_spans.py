@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from annotator.core.model import AnnotatedDocument, EntitySpan
 from annotator.formats.export_context import ExportContext
-from annotator.formats.tokenize import Token, split_at, tokenize, tokens_in
+from annotator.formats.tokenize import Token, split_at, tokenize, tokenizer_name, tokens_in
 
 
 def aligned_tokens(
@@ -22,6 +22,7 @@ def aligned_tokens(
     spans: list[tuple[int, int, str]] = [(e.start, e.end, e.label) for e in ann.entities.values()]
     if with_claims:
         spans += [(c.start, c.end, "claim") for c in ann.claims.values()]
+    ctx.extra_manifest.setdefault("tokenizer", tokenizer_name())
     tokens = tokenize(text)
     if not spans:
         return tokens

@@ -73,20 +73,15 @@ def _records(
 ) -> Iterator[_Located | ImportProblem]:
     suffixes = IMPORT_SUFFIXES if fmt == "auto" else FORMAT_SUFFIXES[fmt]
     for path, named in expand_paths(paths):
-        if not named and is_manifest(path):
-            continue  # an export's manifest, beside its data
+        if not named and (is_manifest(path) or is_brat_text(path)):
+            continue  # an export's manifest, or the text half of a brat pair (read with .ann)
         if not named and path.suffix.lower() not in suffixes:
             report.skipped_files.append(str(path))
             continue
         if not path.exists():
             yield ImportProblem(str(path), None, "no such file or folder")
             continue
-        if fmt == "auto":
-            if not named and is_brat_text(path):
-                continue  # read with its .ann
-            found = detect_format(path)
-        else:
-            found = fmt
+        found = detect_format(path) if fmt == "auto" else fmt
         if found is None:
             if named:
                 yield ImportProblem(

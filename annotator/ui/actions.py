@@ -41,6 +41,7 @@ class WorkbenchActions(QObject):
         self.open_project = self._make(
             "&Open project…", "File", files.open_project, QKeySequence.StandardKey.Open
         )
+        self.connect_server = self._make("&Connect to server…", "File", files.connect_server)
         self.recent_menu = QMenu("&Recent projects", window)
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         self.import_files = self._make(
@@ -49,7 +50,7 @@ class WorkbenchActions(QObject):
         self.import_folder = self._make("Import &folder…", "File", files.import_folder)
         self.export = self._make("&Export…", "File", files.export, "Ctrl+E")
         self.quit = self._make("&Quit", "File", window.close, QKeySequence.StandardKey.Quit)
-        file_menu.addActions([self.new_project, self.open_project])
+        file_menu.addActions([self.new_project, self.open_project, self.connect_server])
         file_menu.addMenu(self.recent_menu)
         file_menu.addSeparator()
         file_menu.addActions([self.import_files, self.import_folder, self.export])

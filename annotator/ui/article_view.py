@@ -16,15 +16,21 @@ Mouse and keys:
   cycle outward; a click on plain text clears the selection; Escape clears too;
 - Delete or Backspace removes the selected entity or claim;
 - with an entity selected: Shift+Right / Shift+Left grow / shrink its end by one word,
-  Ctrl+Shift+Left / Ctrl+Shift+Right grow / shrink its start by one word.
+  Ctrl+Shift+Left / Ctrl+Shift+Right grow / shrink its start by one word;
+- Alt+Down / Alt+Up select the next / previous annotation in reading order.
+
+A span tagged from the current text selection (its offsets equal `selected_span()`)
+becomes the selected annotation and the text selection is cleared, so Delete and the
+resize keys act on it at once.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
@@ -38,6 +44,7 @@ from PySide6.QtGui import (
     QPalette,
     QTextBlock,
     QTextCursor,
+    QTextLayout,
     QTextLine,
     QTextOption,
 )
@@ -47,8 +54,10 @@ from annotator.core.commands import RemoveClaim, RemoveEntity, ResizeEntity
 from annotator.core.model import Claim, DocumentAnnotations, EntitySpan
 from annotator.core.offsets import OffsetMap
 from annotator.ui.document_model import DocumentModel
+from annotator.ui.gc_pause import gc_paused
 from annotator.ui.span_layers import CLAIM, ENTITY, Mark, SpanIndex, assign_lanes
 from annotator.ui.span_painter import (
+    Link,
     Placed,
     is_dark,
     paint_claims,
@@ -62,17 +71,23 @@ from annotator.ui.text_units import TextUnits
 
 # Characters QTextDocument turns into a block break besides "\n" (stored text is normalised
 # at import, so these are rare); each becomes one "\n" so positions keep agreeing.
-_BLOCK_BREAKS = re.compile("[\r\u2029\ufdd0\ufdd1]")
+_BLOCK_BREAK_CHARS = "\r\u2029\ufdd0\ufdd1"
+_BLOCK_BREAKS = re.compile(f"[{_BLOCK_BREAK_CHARS}]")
 # Scripts written right to left: their lines are measured character by character.
 _RTL = re.compile(
     "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff]"
 )
+# Reading faces with generous built-in line spacing first (QPlainTextEdit's layout has no
+# line-height setting, so the face decides it): Noto Serif, Source Serif, Charter, Georgia,
+# then the URW Palatino and Century Schoolbook clones found on most Linux desktops.
 SERIF_FAMILIES = [
     "Noto Serif",
     "Source Serif 4",
     "Source Serif Pro",
     "Charter",
     "Georgia",
+    "P052",
+    "C059",
     "DejaVu Serif",
     "Liberation Serif",
     "Times New Roman",
@@ -96,8 +111,11 @@ class ArticleView(QPlainTextEdit):
         self._snap_to_words = True
         self._press_pos: QPoint | None = None
         self._mouse_down = False
+        self._quiet = False
         self._last_span: tuple[int, int] | None = None
         self._rtl_blocks: dict[int, bool] = {}
+        self._painted_selection: tuple[str, str] = ("", "")
+        self._had_links = False
 
         self.setObjectName("articleView")
         self.setAccessibleName("Article text")
@@ -115,6 +133,7 @@ class ArticleView(QPlainTextEdit):
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.viewport().setMouseTracking(True)
         self._apply_typography()
 
         model.documentChanged.connect(self.reload)
@@ -129,7 +148,7 @@ class ArticleView(QPlainTextEdit):
         font = QFont(self.font())
         font.setFamilies(SERIF_FAMILIES)
         font.setStyleHint(QFont.StyleHint.Serif)
-        font.setPointSizeF(12.5)
+        font.setPointSizeF(13.0)
         font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
         self.setFont(font)
         self.document().setDocumentMargin(22)
@@ -159,7 +178,6 @@ class ArticleView(QPlainTextEdit):
     # -- loading -------------------------------------------------------------------------
     def reload(self) -> None:
         """Show the model's current document from scratch (after documentChanged)."""
-        had_span = self._last_span is not None
         text = self._model.text
         self._text = text
         self._offsets = OffsetMap(text)
@@ -168,44 +186,93 @@ class ArticleView(QPlainTextEdit):
         self._rtl_blocks = {}
         annotations = self._annotations()
         if annotations is not None:
-            self._index.put_many(
-                ENTITY, ((e.id, e.start, e.end) for e in annotations.entities.values())
-            )
-            self._index.put_many(
-                CLAIM, ((c.id, c.start, c.end) for c in annotations.claims.values())
-            )
-        display = _BLOCK_BREAKS.sub("\n", text) if _BLOCK_BREAKS.search(text) else text
+            with gc_paused():  # tens of thousands of small tuples: skip collector passes
+                self._index.put_many(
+                    ENTITY, [(e.id, e.start, e.end) for e in annotations.entities.values()]
+                )
+                self._index.put_many(
+                    CLAIM, [(c.id, c.start, c.end) for c in annotations.claims.values()]
+                )
+        # (str.find per character is far faster than a regex scan of a 3 MB text)
+        if any(ch in text for ch in _BLOCK_BREAK_CHARS):
+            display = _BLOCK_BREAKS.sub("\n", text)
+        else:
+            display = text
         self.setPlainText(display)
-        self._last_span = None
-        if had_span:
-            self.spanSelectionChanged.emit()
+        self._had_links = False
+        self._emit_span_changed()  # a text selection did not survive the new text
 
     def _annotations(self) -> DocumentAnnotations | None:
         session = self._model.session
         return session.annotations if session is not None else None
 
     def _on_annotation_changed(self, kind: str, annotation_id: str, removed: bool) -> None:
+        """Re-index one span and repaint only the paragraphs it left or entered."""
         annotations = self._annotations()
         if annotations is None:
             return
-        if kind == ENTITY:
-            entity = None if removed else annotations.entities.get(annotation_id)
-            if entity is None:
-                self._index.remove(ENTITY, annotation_id)
-            else:
-                self._index.put(ENTITY, entity.id, entity.start, entity.end)
-        elif kind == CLAIM:
-            claim = None if removed else annotations.claims.get(annotation_id)
-            if claim is None:
-                self._index.remove(CLAIM, annotation_id)
-            else:
-                self._index.put(CLAIM, claim.id, claim.start, claim.end)
-        self.viewport().update()
+        touched: list[Mark] = []
+        if kind in (ENTITY, CLAIM):
+            table: dict[str, Any] = annotations.entities if kind == ENTITY else annotations.claims
+            item = None if removed else table.get(annotation_id)
+            old = self._index.remove(kind, annotation_id)
+            if old is not None:
+                touched.append(old)
+            if item is not None:
+                touched.append(self._index.put(kind, item.id, item.start, item.end))
+                if old is None and self.selected_span() == (item.start, item.end):
+                    # just tagged from the text selection: select the new annotation instead
+                    self.clear_span_selection()
+                    self._model.select(kind, item.id)
+                    return
+        elif kind == "target":
+            target = annotations.targets.get(annotation_id)
+            entity = annotations.entities.get(target.entity_id) if target is not None else None
+            mark = self._index.get(ENTITY, entity.id) if entity is not None else None
+            if mark is not None:
+                touched.append(mark)
+        links = self._selection_has_links()
+        if not touched or links or self._had_links:  # arrows may cross the screen
+            self._had_links = links
+            self.viewport().update()
+            return
+        self._update_marks(touched)
+
+    def _selection_has_links(self) -> bool:
+        """True when the selection draws claim-to-speaker arrows."""
+        kind, annotation_id = self._model.selection
+        annotations = self._annotations()
+        if annotations is None or not kind:
+            return False
+        if kind == CLAIM:
+            claim = annotations.claims.get(annotation_id)
+            return claim is not None and bool(claim.speaker_id)
+        return any(c.speaker_id == annotation_id for c in annotations.claims.values())
+
+    def _update_marks(self, marks: list[Mark]) -> None:
+        """Schedule a repaint of the visible paragraphs these marks touch."""
+        wanted: set[int] = set()
+        for mark in marks:
+            wanted.update(self._index.blocks_of(mark.start, mark.end))
+        dirty = QRectF()
+        for block, geometry in self._visible_blocks(self.viewport().rect()):
+            if block.blockNumber() in wanted:
+                dirty = dirty.united(geometry)
+        if not dirty.isEmpty():
+            width = float(self.viewport().width())
+            band = QRectF(0.0, dirty.top() - 4, width, dirty.height() + 8)
+            self.viewport().update(band.toAlignedRect())
 
     def _on_selection_changed(self, kind: str, annotation_id: str) -> None:
+        previous, self._painted_selection = self._painted_selection, (kind, annotation_id)
         if kind and annotation_id:
             self.scroll_to_annotation(kind, annotation_id)
-        self.viewport().update()
+        marks = [self._index.get(k, i) for k, i in (previous, (kind, annotation_id)) if k]
+        if self._had_links or self._selection_has_links() or None in marks:
+            self.viewport().update()
+        else:
+            self._update_marks([m for m in marks if m is not None])
+        self._had_links = self._selection_has_links()
 
     # -- offsets -------------------------------------------------------------------------
     def to_utf16(self, cp: int) -> int:
@@ -254,15 +321,16 @@ class ArticleView(QPlainTextEdit):
         self._emit_span_changed()
 
     def _set_cursor_quietly(self, cursor: QTextCursor) -> None:
-        blocked = self._mouse_down
-        self._mouse_down = True  # suppress the per-change notification
+        """Set the cursor without announcing the intermediate selection."""
+        self._quiet = True
         try:
             self.setTextCursor(cursor)
         finally:
-            self._mouse_down = blocked
+            self._quiet = False
 
     def _on_text_selection_changed(self) -> None:
-        if not self._mouse_down:
+        # announced once the drag ends (snapped), or by whoever set the cursor quietly
+        if not (self._mouse_down or self._quiet):
             self._emit_span_changed()
 
     def _emit_span_changed(self) -> None:
@@ -314,81 +382,109 @@ class ArticleView(QPlainTextEdit):
             self._rtl_blocks[number] = found
         return found
 
-    def _line_rects(
-        self, block: QTextBlock, geometry: QRectF, lo: int, hi: int
-    ) -> Iterator[tuple[QRectF, float]]:
-        """(rectangle, baseline) per line for the block-local UTF-16 range [lo, hi)."""
+    def _block_lines(self, block: QTextBlock, geometry: QRectF, area: QRect) -> _BlockLines:
+        """The laid-out lines of a visible block that lie in `area`, read once per paint."""
         layout = block.layout()
-        rtl = self._is_rtl(block)
-        left, top = geometry.left(), geometry.top()
+        top = geometry.top()
+        lines = []
         for i in range(layout.lineCount()):
             line = layout.lineAt(i)
-            line_start = line.textStart()
+            y = top + line.y()
+            if y > area.bottom():
+                break
+            if y + line.height() >= area.top():
+                lines.append(line)
+        return _BlockLines(
+            layout,
+            lines,
+            [line.textStart() for line in lines],
+            geometry.left(),
+            top,
+            self._is_rtl(block),
+        )
+
+    def _line_rects(self, info: _BlockLines, lo: int, hi: int) -> Iterator[tuple[QRectF, float]]:
+        """(rectangle, baseline) per line for the block-local UTF-16 range [lo, hi)."""
+        starts = info.starts
+        first = max(0, bisect_right(starts, lo) - 1)
+        for i in range(first, len(starts)):
+            line_start = starts[i]
+            if line_start >= hi:
+                break
+            line = info.lines[i]
             line_end = line_start + line.textLength()
+            if line_end <= lo:
+                continue
             a, b = max(lo, line_start), min(hi, line_end)
             if a >= b:
                 continue
-            y = top + line.y()
+            y = info.top + line.y()
+            height = line.height()
             baseline = y + line.ascent()
-            if rtl:
-                for x1, x2 in _visual_runs(line, a, b):
-                    yield QRectF(left + x1, y, x2 - x1, line.height()), baseline
+            if info.rtl:
+                for x1, x2 in _visual_runs(info.layout, line, a, b):
+                    yield QRectF(info.left + x1, y, x2 - x1, height), baseline
             else:
-                x1 = _cursor_x(line, a)
-                x2 = _cursor_x(line, b)
-                yield QRectF(left + min(x1, x2), y, abs(x2 - x1), line.height()), baseline
+                x1 = line.cursorToX(a)[0]  # type: ignore[index]
+                x2 = line.cursorToX(b)[0]  # type: ignore[index]
+                yield QRectF(info.left + min(x1, x2), y, abs(x2 - x1), height), baseline
 
     def placed_spans(self, area: QRect | None = None) -> list[Placed]:
-        """Every span visible in `area` (default: the viewport) with its rectangles."""
+        """Every span visible in `area` (default: the viewport) with its rectangles.
+
+        Nesting lanes are assigned per paragraph, so a partial repaint draws exactly what a
+        full one would.
+        """
         area = area if area is not None else self.viewport().rect()
-        blocks = list(self._visible_blocks(area))
         annotations = self._annotations()
-        if not blocks or annotations is None:
-            return []
-        marks = self._index.in_blocks(blocks[0][0].blockNumber(), blocks[-1][0].blockNumber())
-        if not marks:
+        if annotations is None or not len(self._index):
             return []
         schema = self._model.schema
-        lanes = assign_lanes(m for m in marks if m.kind == ENTITY)
-        claim_lanes = assign_lanes(m for m in marks if m.kind == CLAIM)
-        sentiment_colors = {s.name: QColor(s.color) for s in schema.sentiment_labels}
         targets = {t.entity_id: t.label for t in annotations.targets.values()}
+        sentiments = {s.name: s.color for s in schema.sentiment_labels}
         claim_color = QColor(schema.claim_color)
         colors: dict[str, QColor] = {}
-        placed: list[Placed] = []
-        for mark in marks:
-            if mark.kind == ENTITY:
-                entity = annotations.entities.get(mark.id)
-                if entity is None:
-                    continue
-                color = colors.get(entity.label)
-                if color is None:
-                    color = colors[entity.label] = QColor(schema.color_of(entity.label))
-                item = Placed(mark, lanes.get(mark.key, 0), color)
-                target = targets.get(mark.id)
-                if target is not None:
-                    item.sentiment = sentiment_colors.get(target, QColor("#9E9E9E"))
-            else:
-                item = Placed(mark, claim_lanes.get(mark.key, 0), claim_color)
-            self._place(item, blocks)
-            if item.rects:
-                placed.append(item)
-        return placed
-
-    def _place(self, item: Placed, blocks: list[tuple[QTextBlock, QRectF]]) -> None:
-        start16 = self.to_utf16(item.mark.start)
-        end16 = self.to_utf16(item.mark.end)
-        for block, geometry in blocks:
-            position = block.position()
-            if position >= end16 or position + block.length() <= start16:
+        entities = annotations.entities
+        placed: dict[tuple[str, str], Placed] = {}
+        to_utf16 = self.to_utf16
+        for block, geometry in self._visible_blocks(area):
+            number = block.blockNumber()
+            marks = self._index.in_blocks(number, number)
+            if not marks:
                 continue
-            lo, hi = start16 - position, end16 - position
-            for rect, baseline in self._line_rects(block, geometry, lo, hi):
-                if not item.rects:
-                    item.head = lo >= 0
-                item.rects.append(rect)
-                item.baselines.append(baseline)
-            item.tail = hi <= block.length() - 1
+            lanes = assign_lanes(m for m in marks if m.kind == ENTITY)
+            lanes.update(assign_lanes(m for m in marks if m.kind == CLAIM))
+            position = block.position()
+            length = block.length() - 1
+            info = self._block_lines(block, geometry, area)
+            for mark in marks:
+                key = mark.key
+                item = placed.get(key)
+                if item is None:
+                    if mark.kind == ENTITY:
+                        entity = entities.get(mark.id)
+                        if entity is None:
+                            continue
+                        color = colors.get(entity.label)
+                        if color is None:
+                            color = colors[entity.label] = QColor(schema.color_of(entity.label))
+                        item = Placed(mark, color)
+                        target = targets.get(mark.id)
+                        if target is not None:
+                            item.sentiment = QColor(sentiments.get(target, "#9E9E9E"))
+                    else:
+                        item = Placed(mark, claim_color)
+                    placed[key] = item
+                lane = lanes[key]
+                lo, hi = to_utf16(mark.start) - position, to_utf16(mark.end) - position
+                for rect, baseline in self._line_rects(info, lo, hi):
+                    if not item.rects:
+                        item.head = lo >= 0
+                    item.rects.append(rect)
+                    item.baselines.append(baseline)
+                    item.lanes.append(lane)
+                item.tail = hi <= length
+        return [item for item in placed.values() if item.rects]
 
     def spans_at(self, pos: QPoint | QPointF) -> list[Mark]:
         """Spans under a viewport point, shortest first (entities before equal claims)."""
@@ -417,7 +513,9 @@ class ArticleView(QPlainTextEdit):
 
     # -- painting ------------------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:
-        placed = self.placed_spans()
+        # Claim-speaker links can cross the whole screen: with a selection, place everything.
+        area = None if self._model.selection[0] else event.rect()
+        placed = self.placed_spans(area)
         entities = [p for p in placed if p.mark.kind == ENTITY]
         claims = [p for p in placed if p.mark.kind == CLAIM]
         dark = is_dark(self.palette())
@@ -433,67 +531,82 @@ class ArticleView(QPlainTextEdit):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         paint_underlines(painter, entities, dark)
         paint_claims(painter, claims)
-        paint_sentiment_markers(painter, entities, self.palette().color(QPalette.ColorRole.Base))
         self._paint_selection(painter, placed)
+        paint_sentiment_markers(painter, entities, self.palette().color(QPalette.ColorRole.Base))
         painter.end()
 
     def _paint_selection(self, painter: QPainter, placed: list[Placed]) -> None:
         kind, annotation_id = self._model.selection
-        annotations = self._annotations()
-        if not kind or annotations is None:
+        if not kind:
             return
         by_key = {p.mark.key: p for p in placed}
         selected = by_key.get((kind, annotation_id))
-        highlight = self.palette().color(QPalette.ColorRole.Highlight)
         if selected is not None:
-            paint_outline(painter, selected, highlight)
-        links: list[tuple[Claim, EntitySpan]] = []
+            paint_outline(painter, selected, self.palette().color(QPalette.ColorRole.Highlight))
+        color = QColor(self._model.schema.claim_color)
+        for link in self.speaker_links(placed):
+            speaker_placed = by_key.get((ENTITY, link.speaker_id))
+            if speaker_placed is not None:
+                paint_outline(painter, speaker_placed, color, dashed=kind == ENTITY)
+            paint_link(
+                painter,
+                link.start,
+                link.end,
+                color,
+                link.label,
+                self.palette().color(QPalette.ColorRole.Base),
+                QRectF(self.viewport().rect()),
+            )
+
+    def speaker_links(self, placed: list[Placed] | None = None) -> list[Link]:
+        """Claim-to-speaker arrows for the selected claim (or the selected speaker entity).
+
+        An end that is off screen is drawn to the viewport edge it lies beyond, labelled
+        with the speaker's text.
+        """
+        kind, annotation_id = self._model.selection
+        annotations = self._annotations()
+        if not kind or annotations is None:
+            return []
+        pairs: list[tuple[Claim, EntitySpan]] = []
         if kind == CLAIM:
             claim = annotations.claims.get(annotation_id)
             if claim is not None and claim.speaker_id:
                 speaker = annotations.entities.get(claim.speaker_id)
                 if speaker is not None:
-                    links.append((claim, speaker))
+                    pairs.append((claim, speaker))
         elif kind == ENTITY:
             entity = annotations.entities.get(annotation_id)
             if entity is not None:
                 spoken = annotations.claims.values()
-                links.extend((c, entity) for c in spoken if c.speaker_id == entity.id)
-        color = QColor(self._model.schema.claim_color)
-        for claim, speaker in links:
+                pairs.extend((c, entity) for c in spoken if c.speaker_id == entity.id)
+        if not pairs:
+            return []
+        placed = self.placed_spans() if placed is None else placed
+        by_key = {p.mark.key: p for p in placed}
+        height = float(self.viewport().height())
+        links = []
+        for claim, speaker in pairs:
             claim_placed = by_key.get((CLAIM, claim.id))
             speaker_placed = by_key.get((ENTITY, speaker.id))
-            if speaker_placed is not None:
-                paint_outline(painter, speaker_placed, color, dashed=kind == ENTITY)
-            if kind == CLAIM and claim_placed is None:
+            if claim_placed is None and speaker_placed is None:
                 continue
-            self._paint_link(painter, claim, claim_placed, speaker, speaker_placed, color)
-
-    def _paint_link(
-        self,
-        painter: QPainter,
-        claim: Claim,
-        claim_placed: Placed | None,
-        speaker: EntitySpan,
-        speaker_placed: Placed | None,
-        color: QColor,
-    ) -> None:
-        height = self.viewport().height()
-        speaker_text = _shorten(self._text[speaker.start : speaker.end], 40)
-        if claim_placed is not None:
-            first = claim_placed.rects[0]
-            start = QPointF(first.left() + 4.0, first.top())
-        else:  # the claim is off screen: point from the edge it lies beyond
-            start = QPointF(12.0, 0.0 if claim.start < speaker.start else float(height))
-        if speaker_placed is not None:
-            rect = speaker_placed.rects[0]
-            end = QPointF(rect.center().x(), rect.top())
-            paint_link(painter, start, end, color)
-        else:
-            above = speaker.start < claim.start
-            end = QPointF(start.x() + 40.0, 2.0 if above else float(height) - 2.0)
-            arrow = "↑" if above else "↓"
-            paint_link(painter, start, end, color, f"{arrow} said by: {speaker_text}")
+            label = ""
+            if claim_placed is not None:
+                first = claim_placed.rects[0]
+                start = QPointF(first.left() + 4.0, first.top())
+            else:  # the claim is off screen: start at the edge it lies beyond
+                start = QPointF(12.0, 0.0 if claim.start < speaker.start else height)
+            if speaker_placed is not None:
+                rect = speaker_placed.rects[0]
+                end = QPointF(rect.center().x(), rect.top())
+            else:
+                above = speaker.start < claim.start
+                end = QPointF(start.x() + 40.0, 2.0 if above else height - 2.0)
+                who = _shorten(self._text[speaker.start : speaker.end], 40)
+                label = f"{'↑' if above else '↓'} said by: {who}"
+            links.append(Link(claim.id, speaker.id, start, end, label))
+        return links
 
     # -- tooltips --------------------------------------------------------------------------
     def tooltip_text_at(self, pos: QPoint | QPointF) -> str:
@@ -552,24 +665,106 @@ class ArticleView(QPlainTextEdit):
         return super().viewportEvent(event)
 
     # -- mouse ------------------------------------------------------------------------------
+    def position_at(self, pos: QPoint | QPointF) -> int | None:
+        """The document (UTF-16) cursor position nearest to a viewport point.
+
+        Measured with QTextLine.cursorToX over the valid cursor positions of the line under
+        the point: Qt's own hit test (xToCursor) sends a point just after a combining mark
+        drawn in another font than its letter to the end of the line.
+        """
+        point = QPointF(pos)
+        found: tuple[QTextBlock, QRectF] | None = None
+        for block, geometry in self._visible_blocks(self.viewport().rect()):
+            found = (block, geometry)
+            if point.y() < geometry.bottom():
+                break
+        if found is None:
+            return None
+        block, geometry = found
+        layout = block.layout()
+        count = layout.lineCount()
+        if count == 0:
+            return block.position()
+        y = point.y() - geometry.top()
+        line = layout.lineAt(count - 1)
+        for i in range(count):
+            candidate = layout.lineAt(i)
+            if y < candidate.y() + candidate.height():
+                line = candidate
+                break
+        x = point.x() - geometry.left()
+        start = line.textStart()
+        best, best_distance = start, float("inf")
+        for i in range(start, start + line.textLength() + 1):
+            if not layout.isValidCursorPosition(i):
+                continue
+            distance = abs(_cursor_x(line, i) - x)
+            if distance < best_distance:
+                best, best_distance = i, distance
+        return block.position() + best
+
+    def _move_cursor_to(self, pos: QPointF, *, keep_anchor: bool) -> None:
+        target = self.position_at(pos)
+        cursor = self.textCursor()
+        if target is None or cursor.position() == target:
+            return
+        mode = QTextCursor.MoveMode.KeepAnchor if keep_anchor else QTextCursor.MoveMode.MoveAnchor
+        cursor.setPosition(target, mode)
+        self._set_cursor_quietly(cursor)
+
     def mousePressEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.LeftButton:
+        left = event.button() == Qt.MouseButton.LeftButton
+        shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+        if left:
             self._press_pos = event.position().toPoint()
             self._mouse_down = True
-            if not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            if not shift:
                 cursor = self.textCursor()
                 if cursor.hasSelection():  # no drag-and-drop of the old selection
                     cursor.clearSelection()
                     self.setTextCursor(cursor)
         super().mousePressEvent(event)
+        if left:
+            self._move_cursor_to(event.position(), keep_anchor=shift)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        super().mouseMoveEvent(event)
+        if event.buttons() & Qt.MouseButton.LeftButton and self._mouse_down:
+            self._move_cursor_to(event.position(), keep_anchor=True)
+        elif event.buttons() == Qt.MouseButton.NoButton:
+            over_span = bool(self.spans_at(event.position()))
+            shape = Qt.CursorShape.PointingHandCursor if over_span else Qt.CursorShape.IBeamCursor
+            if self.viewport().cursor().shape() != shape:
+                self.viewport().setCursor(shape)
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.LeftButton and self.spans_at(event.position()):
-            self._press_pos = event.position().toPoint()
-            self._mouse_down = True
-            event.accept()  # a fast second click on a span cycles instead of selecting a word
+        """A fast second click: cycles spans like a click, or selects the word under it."""
+        if event.button() != Qt.MouseButton.LeftButton:
+            super().mouseDoubleClickEvent(event)
             return
-        super().mouseDoubleClickEvent(event)
+        event.accept()
+        self._press_pos = None  # handled here; the release that follows has nothing to do
+        self._mouse_down = False
+        if self.spans_at(event.position()):
+            self._click(event.position())
+            self._emit_span_changed()
+            return
+        target = self.position_at(event.position())
+        if target is None:
+            return
+        cp = self.to_codepoint(min(target, self._offsets.utf16_length))
+        start = self._units.floor(cp, "word")
+        end = self._units.ceil(cp, "word")
+        if start == end:  # on a boundary: take the word to the right
+            end = self._units.ceil(min(cp + 1, len(self._text)), "word")
+        start, end = self._units.trim(start, end)
+        if start < end:
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(self.to_utf16(start))
+            cursor.setPosition(self.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
+            self._set_cursor_quietly(cursor)
+            self._model.select("", "")
+        self._emit_span_changed()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         super().mouseReleaseEvent(event)
@@ -614,6 +809,11 @@ class ArticleView(QPlainTextEdit):
             self.clear_span_selection()
             event.accept()
             return
+        alt = bool(mods & Qt.KeyboardModifier.AltModifier)
+        if alt and key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
+            self.select_adjacent(1 if key == Qt.Key.Key_Down else -1)
+            event.accept()
+            return
         shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
         if kind == ENTITY and shift and key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
             direction = 1 if key == Qt.Key.Key_Right else -1
@@ -622,6 +822,33 @@ class ArticleView(QPlainTextEdit):
             event.accept()
             return
         super().keyPressEvent(event)
+
+    def select_adjacent(self, direction: int) -> bool:
+        """Select the next (+1) or previous (-1) entity or claim in reading order.
+
+        Without a selection, starts from the top of the screen. Returns False at the end.
+        """
+
+        def order(mark: Mark) -> tuple[int, int, str, str]:
+            return (mark.start, -mark.end, mark.kind, mark.id)
+
+        kind, annotation_id = self._model.selection
+        current = self._index.get(kind, annotation_id) if kind else None
+        if current is not None:
+            pivot = order(current)
+        else:
+            top = self.to_codepoint(self.firstVisibleBlock().position())
+            pivot = (top, 1, "", "") if direction > 0 else (top, 1 << 62, "", "")
+        if direction > 0:
+            after = [m for m in self._index.marks() if order(m) > pivot]
+            found = min(after, key=order) if after else None
+        else:
+            before = [m for m in self._index.marks() if order(m) < pivot]
+            found = max(before, key=order) if before else None
+        if found is None:
+            return False
+        self._model.select(found.kind, found.id)
+        return True
 
     def remove_selected(self) -> bool:
         """Delete the selected entity or claim (undoable). False if nothing was removed."""
@@ -665,16 +892,31 @@ class ArticleView(QPlainTextEdit):
         return self._model.push(ResizeEntity(entity.id, start, end))
 
 
+class _BlockLines(NamedTuple):
+    layout: QTextLayout
+    lines: list[QTextLine]
+    starts: list[int]
+    left: float
+    top: float
+    rtl: bool
+
+
 def _cursor_x(line: QTextLine, pos: int, edge: QTextLine.Edge = QTextLine.Edge.Leading) -> float:
     """x of a cursor position in a line (PySide returns (x, adjusted position))."""
     result: Any = line.cursorToX(pos, edge)
     return float(result[0] if isinstance(result, tuple) else result)
 
 
-def _visual_runs(line: QTextLine, a: int, b: int) -> list[tuple[float, float]]:
-    """Visual x intervals of logical positions [a, b) in a line with mixed directions."""
+def _visual_runs(layout: QTextLayout, line: QTextLine, a: int, b: int) -> list[tuple[float, float]]:
+    """Visual x intervals of logical positions [a, b) in a line with mixed directions.
+
+    Each grapheme is measured at its first position (its leading and trailing edges cover
+    the whole cluster); positions inside a cluster or a surrogate pair are skipped.
+    """
     runs: list[tuple[float, float]] = []
     for i in range(a, b):
+        if not layout.isValidCursorPosition(i):
+            continue
         x1 = _cursor_x(line, i, QTextLine.Edge.Leading)
         x2 = _cursor_x(line, i, QTextLine.Edge.Trailing)
         lo, hi = min(x1, x2), max(x1, x2)

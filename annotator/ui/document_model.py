@@ -15,6 +15,7 @@ from annotator.core.model import Status
 from annotator.core.schema import LabelSchema
 from annotator.services.project import Project
 from annotator.services.session import Change, DocumentSession
+from annotator.ui.gc_pause import gc_paused
 
 
 class _QtCommand(QUndoCommand):
@@ -99,7 +100,8 @@ class DocumentModel(QObject):
             self.undo_group.setActiveStack(None)  # type: ignore[arg-type]
         else:
             if doc_id not in self._stacks:
-                session = DocumentSession(self.project, doc_id)
+                with gc_paused():  # thousands of spans: no collector passes while loading
+                    session = DocumentSession(self.project, doc_id)
                 session.subscribe(self._on_change)
                 stack = QUndoStack(self.undo_group)
                 self._stacks[doc_id] = (session, stack)

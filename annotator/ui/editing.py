@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -18,6 +17,7 @@ from annotator.core.commands import (
 )
 from annotator.core.ids import new_id
 from annotator.core.model import Claim, EntitySpan, SpanError, Status
+from annotator.ui.article_view import ArticleView
 from annotator.ui.document_model import DocumentModel
 
 
@@ -27,7 +27,9 @@ class AnnotationEditor(QObject):
 
     message = Signal(str)
 
-    def __init__(self, model: DocumentModel, view: Any, parent: QObject | None = None) -> None:
+    def __init__(
+        self, model: DocumentModel, view: ArticleView, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self.model = model
         self.view = view

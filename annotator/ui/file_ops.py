@@ -12,8 +12,10 @@ from PySide6.QtWidgets import QFileDialog
 from annotator.services.exporting import ExportReport, export_project
 from annotator.services.importing import IMPORTABLE, ImportReport, import_paths
 from annotator.services.project import PROJECT_SUFFIX, Project, ProjectError, open_project
+from annotator.ui.connect_dialog import ask_server_location
 from annotator.ui.dialogs.export_dialog import ExportChoice, ExportDialog
 from annotator.ui.dialogs.import_report import ImportReportDialog
+from annotator.ui.opening import open_with_recovery
 from annotator.ui.workers import Progress, ProgressRunner, Task
 
 if TYPE_CHECKING:
@@ -64,15 +66,31 @@ class ProjectFiles(QObject):
         if name:
             self.open_location(name)
 
+    def connect_server(self) -> None:
+        """Open a team project on a PostgreSQL server."""
+        url = ask_server_location(self.window)
+        if url:
+            self.open_location(url)
+
     def open_location(self, location: str, create: bool = False) -> None:
         """Open a project in a new window that replaces this one."""
+        current = self.window.project
+        if (
+            current.path is not None
+            and Path(location).expanduser().resolve() == current.path.resolve()
+        ):
+            self.window.statusBar().showMessage("That project is already open.", 6000)
+            return
         try:
-            project = open_project(location, self.window.project.annotator, create=create)
+            project = open_with_recovery(
+                lambda: open_project(location, current.annotator, create=create), self.window
+            )
         except ProjectError as exc:
             self.window.settings.remove_recent_project(location)
             self.window.show_error(str(exc))
             return
-        self.window.replace_with(project)
+        if project is not None:
+            self.window.replace_with(project)
 
     # -- import ----------------------------------------------------------------------------
     def import_files(self) -> None:

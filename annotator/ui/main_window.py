@@ -3,41 +3,41 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
-    QLabel,
     QMainWindow,
     QMessageBox,
-    QProgressBar,
     QScrollArea,
     QWidget,
 )
 
 from annotator import __version__
+from annotator.core.model import Status
 from annotator.core.schema import LabelSchema
 from annotator.services.documents import document_exists, next_unfinished
 from annotator.services.project import Project
 from annotator.services.statistics import project_stats
 from annotator.ui.actions import WorkbenchActions
 from annotator.ui.annotation_list import AnnotationList
+from annotator.ui.article_view import ArticleView
 from annotator.ui.backup_timer import BackupTimer
 from annotator.ui.claim_panel import ClaimPanel
 from annotator.ui.dialogs.schema_editor import SchemaEditor
 from annotator.ui.dialogs.shortcuts import ShortcutsDialog
-from annotator.ui.document_list import STATUS_TEXT, DocumentListPanel
+from annotator.ui.document_list import DocumentListPanel
 from annotator.ui.document_model import DocumentModel
 from annotator.ui.editing import AnnotationEditor
 from annotator.ui.file_ops import ProjectFiles
 from annotator.ui.label_palette import LabelPalette
+from annotator.ui.live_updates import LiveUpdates
 from annotator.ui.sentiment_panel import SentimentPanel
 from annotator.ui.settings import AppSettings
+from annotator.ui.status_bar import ProgressStatus
 from annotator.ui.theme import apply_theme
-from annotator.ui.views import make_article_view
 
 _open_windows: set[MainWindow] = set()
 
@@ -57,9 +57,7 @@ class MainWindow(QMainWindow):
         self.setDockNestingEnabled(True)
 
         self.model = DocumentModel(project, self)
-        self.backups = BackupTimer(project, self)  # rotating backups while the window is open
-        self.backups.failed.connect(lambda message: self.statusBar().showMessage(message, 15_000))
-        self.view: Any = make_article_view(self.model)  # QPlainTextEdit + the span API
+        self.view = ArticleView(self.model)
         self.view.setFrameShape(self.view.Shape.NoFrame)
         self.view.setMinimumWidth(320)
         self.setCentralWidget(self.view)
@@ -88,23 +86,8 @@ class MainWindow(QMainWindow):
         for dock in self.docks.values():
             self.commands.panels_menu.addAction(dock.toggleViewAction())
 
-        self.document_info = QLabel()
-        self.document_info.setTextFormat(Qt.TextFormat.PlainText)
-        self.document_info.setAccessibleName("Current document")
-        self.progress_label = QLabel()
-        self.progress_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.progress_label.setAccessibleName("Project progress")
-        self.progress_bar = QProgressBar()
-        self.progress_bar.setAccessibleName("Documents done")
-        self.progress_bar.setMaximumWidth(140)
-        self.progress_bar.setMaximumHeight(14)
-        self.progress_bar.setTextVisible(False)
         bar = self.statusBar()
-        bar.addPermanentWidget(self.document_info)
-        bar.addPermanentWidget(self.progress_bar)
-        bar.addPermanentWidget(self.progress_label)
-        self._stats_timer = QTimer(self, singleShot=True, interval=200)
-        self._stats_timer.timeout.connect(self.update_progress)
+        self.progress = ProgressStatus(self.model, bar)
 
         self.labels.labelChosen.connect(self._label_clicked)
         self.labels.claimChosen.connect(self._claim_clicked)
@@ -113,12 +96,11 @@ class MainWindow(QMainWindow):
         self.claims.showSpeaker.connect(self._show_speaker)
         self.editor.message.connect(lambda text: bar.showMessage(text, 6000))
         self.model.errorOccurred.connect(self.show_error)
-        self.model.documentsChanged.connect(self._stats_timer.start)
         self.model.documentChanged.connect(self._document_changed)
-        self.model.statusChanged.connect(self._show_document_info)
-        self.model.documentSentimentChanged.connect(self._show_document_info)
-        self.model.annotationChanged.connect(lambda *_: self._show_document_info())
 
+        self.live = LiveUpdates(self)
+        self.backups = BackupTimer(project, self)
+        self.backups.failed.connect(lambda message: self.statusBar().showMessage(message, 15_000))
         self._fit_to_screen()
         self.resizeDocks(
             [self.docks["documents"], self.docks["labels"]], [330, 360], Qt.Orientation.Horizontal
@@ -137,8 +119,9 @@ class MainWindow(QMainWindow):
             self._open_first()
         self.settings.add_recent_project(project.location)
         self.settings.set_last_project(project.location)
-        self.update_progress()
         self._document_changed()
+        if project.backup_error:
+            self.statusBar().showMessage(project.backup_error, 15_000)
         _open_windows.add(self)
 
     def _fit_to_screen(self) -> None:
@@ -202,14 +185,21 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.shut_down()
+        super().closeEvent(event)
+
+    def shut_down(self) -> None:
+        """Finish background work, remember the layout and release the project."""
+        if self not in _open_windows:
+            return
+        _open_windows.discard(self)
         self.files.wait()
-        self.save_state()
-        self.model.load(None)
+        self.live.stop()
         self.backups.timer.stop()
         self.backups.wait(60)
-        self.project.close()
-        _open_windows.discard(self)
-        super().closeEvent(event)
+        self.save_state()
+        self.model.load(None)
+        self.project.close()  # releases the project lock
 
     def replace_with(self, project: Project) -> MainWindow:
         """Open `project` in a new window and close this one."""
@@ -232,7 +222,7 @@ class MainWindow(QMainWindow):
         self.settings.set_last_document(self.project.location, doc_id)
 
     def documents_changed(self) -> None:
-        self.model.forget_sessions()
+        """Documents were added (imports never change stored ones, so undo stacks stay)."""
         self.model.documentsChanged.emit()
         self.documents.reload()
 
@@ -244,8 +234,6 @@ class MainWindow(QMainWindow):
             self.open_document(found)
 
     def done_and_next(self) -> None:
-        from annotator.core.model import Status
-
         if self.model.session is not None:
             self.editor.set_status(Status.DONE)
         self.go_next_unfinished()
@@ -263,33 +251,6 @@ class MainWindow(QMainWindow):
         session = self.model.session
         title = session.document.title if session else "No document"
         self.setWindowTitle(f"{title} — {self.project.display_name} — Annotator")
-        self._show_document_info()
-
-    def _show_document_info(self) -> None:
-        session = self.model.session
-        if session is None:
-            self.document_info.setText("No document open")
-            return
-        ann = session.annotations
-        status = STATUS_TEXT[session.document.status]
-        self.document_info.setText(
-            f"{status} · {_count(len(ann.entities), 'entity', 'entities')}"
-            f" · {_count(len(ann.claims), 'claim', 'claims')}"
-            f" · sentiment: {ann.document_sentiment or '—'}"
-        )
-
-    def update_progress(self) -> None:
-        try:
-            stats = project_stats(self.project)
-        except Exception as exc:
-            self.statusBar().showMessage(f"Cannot read project statistics: {exc}", 6000)
-            return
-        done = stats.by_status.get("done", 0)
-        self.progress_bar.setMaximum(max(stats.documents, 1))
-        self.progress_bar.setValue(done)
-        self.progress_label.setText(
-            f"{done} / {stats.documents} done · {stats.annotations_today} annotations today"
-        )
 
     # -- annotations ---------------------------------------------------------------------------
     def _label_clicked(self, name: str) -> None:
@@ -406,5 +367,7 @@ class MainWindow(QMainWindow):
         event.acceptProposedAction()
 
 
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
+def close_all_windows() -> None:
+    """Release every open project (used when the application quits)."""
+    for window in list(_open_windows):
+        window.shut_down()

@@ -11,11 +11,17 @@ MAX_RECENT = 8
 
 
 class AppSettings:
-    """Typed access to QSettings. ANNOTATOR_SETTINGS (an .ini path) overrides the location."""
+    """Typed access to QSettings.
+
+    ANNOTATOR_SETTINGS (an .ini path) overrides the location; with ANNOTATOR_HOME set, the
+    settings live in settings.ini there.
+    """
 
     def __init__(self, settings: QSettings | None = None) -> None:
         if settings is None:
             override = os.environ.get("ANNOTATOR_SETTINGS")
+            if not override and os.environ.get("ANNOTATOR_HOME"):  # a self-contained data dir
+                override = str(Path(os.environ["ANNOTATOR_HOME"]) / "settings.ini")
             settings = QSettings(override, QSettings.Format.IniFormat) if override else QSettings()
         self.qsettings = settings
 

@@ -14,20 +14,21 @@ from PySide6.QtGui import QColor, QPainter, QPainterPath, QPalette, QPen, QPolyg
 
 from annotator.ui.span_layers import Mark
 
-UNDERLINE_GAP = 3.0  # vertical distance between stacked underlines, in pixels
+UNDERLINE_GAP = 3.0
+SENTIMENT_RADIUS = 4.5  # vertical distance between stacked underlines, in pixels
 FILL_ALPHA_LIGHT = 80
 FILL_ALPHA_DARK = 110
 
 
 @dataclass(slots=True)
 class Placed:
-    """A visible span: its mark, nesting lane, colour and one rectangle per line it covers."""
+    """A visible span: its mark, colour and one rectangle (with lane) per line it covers."""
 
     mark: Mark
-    lane: int
     color: QColor
     rects: list[QRectF] = field(default_factory=list)
     baselines: list[float] = field(default_factory=list)  # y of the baseline for each rect
+    lanes: list[int] = field(default_factory=list)  # nesting lane of each rect's paragraph
     sentiment: QColor | None = None
     head: bool = False  # the first rectangle is where the span starts (not cut off above)
     tail: bool = False  # the last rectangle is where the span ends
@@ -42,6 +43,17 @@ class Placed:
         return out
 
 
+@dataclass(frozen=True, slots=True)
+class Link:
+    """An arrow from a claim to its speaker entity, in viewport coordinates."""
+
+    claim_id: str
+    speaker_id: str
+    start: QPointF
+    end: QPointF
+    label: str = ""
+
+
 def is_dark(palette: QPalette) -> bool:
     return palette.color(QPalette.ColorRole.Base).lightness() < 128
 
@@ -54,9 +66,9 @@ def paint_fills(painter: QPainter, entities: list[Placed], dark: bool) -> None:
         fill = QColor(placed.color)
         fill.setAlpha(alpha)
         painter.setBrush(fill)
-        inset = min(placed.lane, 3) * 2.0
-        for rect in placed.rects:
-            painter.drawRoundedRect(rect.adjusted(0, inset, 0, 0), 2.0, 2.0)
+        for rect, lane in zip(placed.rects, placed.lanes, strict=True):
+            inset = 1.0 + min(lane, 3) * 2.0  # 1px keeps neighbouring lines apart
+            painter.drawRoundedRect(rect.adjusted(0, inset, 0, -1.0), 2.0, 2.0)
 
 
 def paint_underlines(painter: QPainter, entities: list[Placed], dark: bool) -> None:
@@ -67,8 +79,9 @@ def paint_underlines(painter: QPainter, entities: list[Placed], dark: bool) -> N
         pen = QPen(color, 2.0)
         pen.setCapStyle(Qt.PenCapStyle.FlatCap)
         painter.setPen(pen)
-        for rect, baseline in zip(placed.rects, placed.baselines, strict=True):
-            y = baseline + 2.5 + placed.lane * UNDERLINE_GAP
+        rows = zip(placed.rects, placed.baselines, placed.lanes, strict=True)
+        for rect, baseline, lane in rows:
+            y = baseline + 2.5 + lane * UNDERLINE_GAP
             painter.drawLine(QPointF(rect.left() + 1, y), QPointF(rect.right() - 1, y))
 
 
@@ -104,10 +117,10 @@ def paint_sentiment_markers(painter: QPainter, entities: list[Placed], base: QCo
         if placed.sentiment is None or not placed.rects:
             continue
         rect = placed.rects[-1]
-        centre = QPointF(rect.right() - 1.0, rect.top() + 2.0)
-        painter.setPen(QPen(base, 1.2))
+        centre = QPointF(rect.right(), rect.top() + 2.0)
+        painter.setPen(QPen(base, 1.5))
         painter.setBrush(placed.sentiment)
-        painter.drawEllipse(centre, 3.6, 3.6)
+        painter.drawEllipse(centre, SENTIMENT_RADIUS, SENTIMENT_RADIUS)
 
 
 def paint_outline(
@@ -122,23 +135,59 @@ def paint_outline(
 
 
 def paint_link(
-    painter: QPainter, start: QPointF, end: QPointF, color: QColor, label: str = ""
+    painter: QPainter,
+    start: QPointF,
+    end: QPointF,
+    color: QColor,
+    label: str = "",
+    background: QColor | None = None,
+    bounds: QRectF | None = None,
 ) -> None:
-    """A curved arrow from a claim (start) to its speaker (end), with an optional label."""
-    path = QPainterPath(start)
-    lift = max(24.0, abs(end.x() - start.x()) * 0.15)
-    top = min(start.y(), end.y()) - lift
-    path.cubicTo(QPointF(start.x(), top), QPointF(end.x(), top), end)
+    """An arrow from a claim (start) to its speaker (end).
+
+    Between two visible spans the arrow arches above the text. With a `label` the speaker
+    is off screen: the arrow runs straight to the edge at `end` and the label is drawn in
+    a small box beside its tip, kept inside `bounds`.
+    """
     pen = QPen(color, 2.0)
     pen.setCapStyle(Qt.PenCapStyle.RoundCap)
     painter.setPen(pen)
     painter.setBrush(Qt.BrushStyle.NoBrush)
-    painter.drawPath(path)
-    angle_from = path.pointAtPercent(0.94)
-    _arrow_head(painter, angle_from, end, color)
     if label:
-        painter.setPen(color)
-        painter.drawText(QPointF(min(start.x(), end.x()) + 4.0, max(12.0, top + 12.0)), label)
+        painter.drawLine(start, end)
+        _arrow_head(painter, start, end, color)
+        _label_box(painter, end, label, color, background, bounds)
+        return
+    path = QPainterPath(start)
+    lift = max(14.0, min(40.0, abs(end.x() - start.x()) * 0.08))  # stay near the lines
+    top = min(start.y(), end.y()) - lift
+    path.cubicTo(QPointF(start.x(), top), QPointF(end.x(), top), end)
+    painter.drawPath(path)
+    _arrow_head(painter, path.pointAtPercent(0.94), end, color)
+
+
+def _label_box(
+    painter: QPainter,
+    tip: QPointF,
+    label: str,
+    color: QColor,
+    background: QColor | None,
+    bounds: QRectF | None,
+) -> None:
+    metrics = painter.fontMetrics()
+    width = metrics.horizontalAdvance(label) + 12.0
+    height = metrics.height() + 6.0
+    x = tip.x() + 10.0
+    below = bounds is None or tip.y() < bounds.center().y()
+    y = tip.y() + 2.0 if below else tip.y() - height - 2.0
+    if bounds is not None:
+        x = max(bounds.left() + 2.0, min(x, bounds.right() - width - 2.0))
+    box = QRectF(x, y, width, height)
+    painter.setPen(QPen(color, 1.2))
+    painter.setBrush(background if background is not None else Qt.BrushStyle.NoBrush)
+    painter.drawRoundedRect(box, 4.0, 4.0)
+    painter.setPen(color)
+    painter.drawText(box, int(Qt.AlignmentFlag.AlignCenter), label)
 
 
 def _arrow_head(painter: QPainter, tail: QPointF, tip: QPointF, color: QColor) -> None:

@@ -8,6 +8,7 @@ ideographs are one word each, an emoji (ZWJ sequences and flags included) is one
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
@@ -20,6 +21,7 @@ from annotator.core.offsets import OffsetMap
 from annotator.ui.span_layers import newline_positions
 
 Unit = Literal["word", "grapheme"]
+_REGIONAL = re.compile("[\U0001f1e6-\U0001f1ff]+")
 _TYPES = {
     "word": QTextBoundaryFinder.BoundaryType.Word,
     "grapheme": QTextBoundaryFinder.BoundaryType.Grapheme,
@@ -40,7 +42,24 @@ def segment_boundaries(text: str, unit: Unit) -> list[int]:
         pos = finder.toNextBoundary()
     if out[-1] != len(text):
         out.append(len(text))
-    return out
+    return _pair_regional_indicators(text, out)
+
+
+def _pair_regional_indicators(text: str, boundaries: list[int]) -> list[int]:
+    """Never split a flag: regional indicators pair up from the start of their run.
+
+    (Qt splits a flag that directly follows another emoji.)
+    """
+    runs = [(m.start(), m.end()) for m in _REGIONAL.finditer(text)]
+    if not runs:
+        return boundaries
+    inside: set[int] = set()
+    required: set[int] = set()
+    for start, end in runs:
+        inside.update(range(start + 1, end, 2))
+        required.update(range(start, end + 1, 2))
+        required.add(end)
+    return sorted((set(boundaries) - inside) | required)
 
 
 def is_wordlike(segment: str) -> bool:

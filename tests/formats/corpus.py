@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from annotator.core.model import (
     AnnotatedDocument,
     Claim,
@@ -12,6 +14,11 @@ from annotator.core.model import (
     TargetSentiment,
 )
 from annotator.core.text import content_hash
+
+# spaCy and datasets pull in urllib3, which opens an IPv6 socket at import time to probe
+# support (no traffic). Import it now, at collection, before the network guard is active.
+with contextlib.suppress(ImportError):
+    import urllib3  # noqa: F401
 
 TEXT_1 = (
     "Trade talks 👩‍👩‍👧 in 北京 and London 🇬🇧 resumed.\n"

@@ -133,3 +133,16 @@ def test_hf_integer_tags_without_names_are_refused_with_the_line(tmp_path: Path)
     out = list(read_hf(path))
     assert isinstance(out[0], ImportProblem) and out[0].line == 1 and "manifest" in out[0].message
     assert isinstance(out[1], AnnotatedDocument)
+
+
+def test_conll_with_crlf_line_endings_and_a_bom(tmp_path: Path) -> None:
+    path = tmp_path / "win.conll"
+    lines = ["\ufeff-DOCSTART- -X- -X- O", "", "北京 _ _ B-GPE", "👩‍👩‍👧 _ _ B-PER", "sagte _ _ O"]
+    path.write_bytes("\r\n".join(lines).encode() + b"\r\n")
+    (item,) = list(read_conll(path))
+    assert isinstance(item, AnnotatedDocument)
+    assert item.document.text == "北京 👩‍👩‍👧 sagte"
+    got = sorted(
+        (item.document.text[e.start : e.end], e.label) for e in item.annotations.entities.values()
+    )
+    assert got == [("北京", "GPE"), ("👩‍👩‍👧", "PER")]

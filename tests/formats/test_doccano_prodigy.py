@@ -94,12 +94,19 @@ def test_doccano_relations_link_claims_to_speakers(tmp_path: Path) -> None:
     assert all(r["type"] == "speaker" for r in record["relations"])
 
 
-def test_utf16_offsets_are_written_on_request_and_detected_on_import(tmp_path: Path) -> None:
+def test_utf16_offsets_are_written_on_request_and_read_back(tmp_path: Path) -> None:
     path = write(tmp_path, "doccano", offsets="utf16")
-    first = json.loads(path.read_text("utf-8").splitlines()[0])
+    records = [json.loads(x) for x in path.read_text("utf-8").splitlines()]
     omap = OffsetMap(TEXT_1)
     s, e = at(TEXT_1, "Liu He")
-    assert [omap.to_utf16(s), omap.to_utf16(e), "PERSON"] in first["label"]
+    assert [omap.to_utf16(s), omap.to_utf16(e), "PERSON"] in records[0]["label"]
+    assert records[0]["offset_unit"] == "utf16"
+    back = [b for b in read_doccano(path) if isinstance(b, AnnotatedDocument)]
+    assert [facts(b) for b in back] == [expected(i, "doccano") for i in corpus()]
+    # Without the declared unit (a file from doccano itself) the unit is detected.
+    for record in records:
+        del record["offset_unit"]
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
     back = [b for b in read_doccano(path) if isinstance(b, AnnotatedDocument)]
     assert [facts(b) for b in back] == [expected(i, "doccano") for i in corpus()]
     forced = list(read_doccano(path, offsets="codepoint"))
@@ -146,3 +153,15 @@ def test_prodigy_rejects_are_skipped_and_bad_spans_reported(tmp_path: Path) -> N
     out = list(read_prodigy(path))
     assert len(out) == 2 and isinstance(out[0], AnnotatedDocument)
     assert isinstance(out[1], ImportProblem) and out[1].line == 3 and "'zz'" in out[1].message
+
+
+def test_prodigy_crlf_source_and_crlf_line_endings(tmp_path: Path) -> None:
+    raw = crlf(TEXT_1)
+    s, e = at(raw, "北京")
+    record = {"text": raw, "spans": [{"start": s, "end": e, "label": "GPE", "text": "北京"}]}
+    path = tmp_path / "crlf.jsonl"
+    path.write_bytes((json.dumps(record, ensure_ascii=False) + "\r\n").encode("utf-8"))
+    (item,) = list(read_prodigy(path))
+    assert isinstance(item, AnnotatedDocument) and item.document.text == TEXT_1
+    (entity,) = item.annotations.entities.values()
+    assert TEXT_1[entity.start : entity.end] == "北京"

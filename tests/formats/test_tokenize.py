@@ -1,4 +1,11 @@
+import sys
+from pathlib import Path
+
+import pytest
+
+from annotator.formats.problems import ImportProblem
 from annotator.formats.tokenize import keep_graphemes, regex_tokens, split_at, tokenize, tokens_in
+from tests.formats.corpus import corpus, export_bytes
 
 
 def words(text: str, tokens: list[tuple[int, int]]) -> list[str]:
@@ -43,3 +50,50 @@ def test_tokens_in_finds_the_tokens_inside_a_span() -> None:
     tokens = [(0, 3), (4, 7), (8, 11)]
     assert tokens_in(tokens, 4, 11) == (1, 3)
     assert tokens_in(tokens, 3, 4) == (1, 1)
+
+
+def test_without_spacy_the_regex_tokenizer_is_used_and_named(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from annotator.formats import tokenize as module
+
+    module._spacy_tokenizer.cache_clear()
+    monkeypatch.setitem(sys.modules, "spacy", None)
+    try:
+        assert module.tokenizer_name() == "regex"
+        data, ctx = export_bytes("conll", corpus())
+        assert ctx.extra_manifest["tokenizer"] == "regex"  # type: ignore[attr-defined]
+        assert "👩‍👩‍👧 _ _ B-PERSON" in data.decode("utf-8").splitlines()
+    finally:
+        module._spacy_tokenizer.cache_clear()
+
+
+def test_importing_a_spacy_file_without_spacy_says_how_to_enable_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from annotator.formats.importers import import_format
+
+    monkeypatch.setitem(sys.modules, "spacy", None)
+    path = tmp_path / "x.spacy"
+    path.write_bytes(b"whatever")
+    (problem,) = list(import_format("spacy")(path, "auto"))
+    assert isinstance(problem, ImportProblem) and "annotator[spacy]" in problem.message
+
+
+def test_every_writer_survives_references_an_annotator_filter_left_dangling() -> None:
+    from dataclasses import replace
+
+    from annotator.formats.filters import filter_labels
+    from annotator.formats.registry import EXPORT_FORMATS
+
+    item = corpus()[0]
+    ann = item.annotations
+    del ann.entities["e6"]  # the speaker of c1 and the entity of target t1, by another annotator
+    dangling = replace(item, annotations=ann)
+    (fixed,) = list(filter_labels([dangling], None))
+    assert fixed.annotations.claims["c1"].speaker_id is None
+    assert "t1" not in fixed.annotations.targets
+    fixed.validate()
+    for name in EXPORT_FORMATS:
+        data, _ = export_bytes(name, [fixed])
+        assert data

@@ -127,3 +127,23 @@ def test_cancel_leaves_no_file_and_no_manifest(filled: Project, tmp_path: Path) 
         export_project(filled, out, "hf", cancelled=lambda: True)
     assert list(tmp_path.iterdir()) == [tmp_path / "test.annotator"] or not out.exists()
     assert not out.exists() and not Path(str(out) + ".manifest.json").exists()
+
+
+def test_spacy_into_a_folder_of_shards_that_spacy_train_reads(
+    filled: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spacy = pytest.importorskip("spacy")
+    from spacy.training import Corpus
+
+    from annotator.formats import spacy_docbin
+
+    monkeypatch.setattr(spacy_docbin, "SHARD_SIZE", 1)
+    folder = tmp_path / "corpus"
+    report = export_project(filled, folder, "spacy")
+    assert report.documents == 2
+    assert sorted(p.name for p in folder.iterdir()) == ["part-0000.spacy", "part-0001.spacy"]
+    nlp = spacy.blank("xx")
+    examples = list(Corpus(folder)(nlp))
+    assert sorted(len(e.reference.spans["entities"]) for e in examples) == [3, 11]
+    with open_project(tmp_path / "again.annotator") as again:
+        assert import_paths(again, [folder]).imported == 2

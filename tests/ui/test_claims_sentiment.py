@@ -109,7 +109,7 @@ def test_document_sentiment_by_hotkey_and_button(qtbot, make_project, open_windo
     assert session.get_document_sentiment() == "positive"
     buttons = window.sentiment.document_buttons
     assert buttons["positive"].isChecked()
-    assert "sentiment: positive" in window.document_info.text()
+    assert "sentiment: positive" in window.progress.document_info.text()
 
     qtbot.mouseClick(buttons["negative"], Qt.MouseButton.LeftButton)
     assert session.get_document_sentiment() == "negative"

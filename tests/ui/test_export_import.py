@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from annotator.ui.dialogs.export_dialog import ExportChoice, ExportDialog
@@ -74,9 +74,11 @@ def test_export_dialog_refuses_missing_folder(qtbot, make_project, open_window, 
 
 
 def drop(window, paths: list[Path]) -> None:
+    """Drag files over the article text and drop them (the events go where a mouse drop would)."""
+    target = window.view.viewport()
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    point = QPoint(window.width() // 2, window.height() // 2)
+    point = target.rect().center()
     args = (
         Qt.DropAction.CopyAction,
         mime,
@@ -84,9 +86,10 @@ def drop(window, paths: list[Path]) -> None:
         Qt.KeyboardModifier.NoModifier,
     )
     enter = QDragEnterEvent(point, *args)
-    QApplication.sendEvent(window, enter)
+    QApplication.sendEvent(target, enter)
     assert enter.isAccepted()
-    QApplication.sendEvent(window, QDropEvent(QPointF(point), *args))
+    QApplication.sendEvent(target, QDragMoveEvent(point, *args))
+    QApplication.sendEvent(target, QDropEvent(QPointF(point), *args))
 
 
 def test_drop_files_imports_and_reports_refusals(qtbot, make_project, open_window, tmp_path):

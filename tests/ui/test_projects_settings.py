@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from annotator.services.project import open_project
 from annotator.ui import main_window
 from annotator.ui.main_window import MainWindow
+from annotator.ui.recovery_dialog import RecoveryDialog
 from annotator.ui.theme import apply_theme, is_dark
 
 
@@ -32,13 +34,31 @@ def test_new_project_replaces_the_window_and_is_remembered(
     new_window.close()
 
 
-def test_opening_a_bad_project_keeps_the_window(qtbot, make_project, open_window, tmp_path):
+def test_a_damaged_project_offers_recovery_and_keeps_the_window(
+    qtbot, make_project, open_window, tmp_path
+):
     window = open_window(make_project("An article."))
     bogus = tmp_path / "notes.annotator"
     bogus.write_text("not a database", encoding="utf-8")
+    shown: list[str] = []
+
+    def decline() -> None:
+        (dialog,) = [w for w in QApplication.topLevelWidgets() if isinstance(w, RecoveryDialog)]
+        shown.append(dialog.windowTitle())
+        dialog.reject()
+
+    QTimer.singleShot(0, decline)
     window.files.open_location(str(bogus))
+    assert shown == ["Project cannot be opened — Annotator"]
+    assert window.isVisible() and window.project.path == tmp_path / "work.annotator"
+
+
+def test_a_project_open_elsewhere_is_refused_clearly(qtbot, make_project, open_window, tmp_path):
+    window = open_window(make_project("An article."))
+    with open_project(tmp_path / "busy.annotator", "colleague"):
+        window.files.open_location(str(tmp_path / "busy.annotator"))
     assert window.isVisible()
-    assert "not an Annotator project" in window.last_error.text()
+    assert "already open" in window.last_error.text()
     window.last_error.close()
 
 

@@ -30,7 +30,7 @@ def test_the_icon_is_found_and_renders(qapp: object) -> None:
 def test_main_window_is_shown_and_painted(qtbot: QtBot, tmp_path: Path) -> None:
     report = round_trip(tmp_path, SEEDS)
     summary = check_main_window(report.project, SMOKE_ANNOTATOR)
-    assert "'smoke — Annotator'" in summary and "'offscreen' platform" in summary
+    assert "smoke — Annotator'" in summary and "'offscreen' platform" in summary
 
 
 def test_a_window_that_never_appears_fails(

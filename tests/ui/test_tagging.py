@@ -26,7 +26,7 @@ def test_tag_entity_after_emoji_with_hotkey(qtbot, make_project, open_window, pr
     assert window.model.selection == ("entity", entities[0].id)
     assert window.annotations.items()[0].text(1) == "Acme Corp"
     # committed at once: a second connection sees it
-    with open_project(project_path, "other", create=False) as other:
+    with open_project(project_path, "other", create=False, lock=False) as other:
         doc_id = window.model.document_id
         stored = other.repo.load_annotations(doc_id).entities
         assert [(e.start, e.end, e.label) for e in stored.values()] == [(start, end, "ORG")]

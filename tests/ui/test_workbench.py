@@ -42,12 +42,12 @@ def test_document_list_filters_status_and_navigation(qtbot, make_project, open_w
     )
     ids = window.documents.visible_ids()
     assert len(ids) == 3 and window.model.document_id == ids[0]
-    assert window.progress_label.text().startswith("0 / 3 done")
+    assert window.progress.progress_label.text().startswith("0 / 3 done")
 
     qtbot.keyClick(window.view, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
     assert window.model.current_status() is Status.DONE
     assert window.commands.status[Status.DONE].isChecked()
-    qtbot.waitUntil(lambda: window.progress_label.text().startswith("1 / 3 done"))
+    qtbot.waitUntil(lambda: window.progress.progress_label.text().startswith("1 / 3 done"))
     assert window.documents.table_model.index(0, 1).data() == "Done"
 
     qtbot.keyClick(window.view, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
@@ -150,7 +150,7 @@ def test_widgets_have_accessible_names(qtbot, make_project, open_window):
         window.documents.status_filter,
         window.annotations.tree,
         window.claims.speaker,
-        window.progress_label,
+        window.progress.progress_label,
     ):
         assert widget.accessibleName(), widget
     buttons = window.findChildren(QAbstractButton)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from annotator.core.model import Status
 from annotator.formats.registry import EXPORT_FORMATS
 from annotator.ui.document_list import STATUS_TEXT
-from annotator.ui.plain import plain_label
+from annotator.ui.plain import plain_label, plain_tooltip
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class ExportDialog(QDialog):
             reason = fmt.unavailable_reason()
             if reason:  # e.g. an optional package is missing: say how to enable it
                 index = self.format.count() - 1
-                self.format.setItemData(index, reason, Qt.ItemDataRole.ToolTipRole)
+                self.format.setItemData(index, plain_tooltip(reason), Qt.ItemDataRole.ToolTipRole)
                 item = self.format.model().item(index)  # type: ignore[attr-defined]
                 item.setEnabled(False)
         self.status = QComboBox()
