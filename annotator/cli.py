@@ -112,6 +112,20 @@ def build_parser() -> argparse.ArgumentParser:
     p_res.add_argument("backup", nargs="?", help="backup file (default: the latest good one)")
     p_res.add_argument("--project", help=project_help, default=argparse.SUPPRESS)
 
+    p_grant = sub.add_parser(
+        "grant", help="give a database user a role on a server project (run as its owner)"
+    )
+    p_grant.add_argument("user", metavar="USER", help="database login name")
+    p_grant.add_argument("role", choices=["annotator", "reviewer", "admin"])
+    p_grant.add_argument("--revoke", action="store_true", help="take the role away instead")
+    p_grant.add_argument("--project", help=project_help, default=argparse.SUPPRESS)
+
+    p_assign = sub.add_parser("assign", help="assign documents to an analyst")
+    p_assign.add_argument("analyst", metavar="NAME", help="annotator name (database user)")
+    p_assign.add_argument("documents", nargs="+", metavar="DOC_ID")
+    p_assign.add_argument("--unassign", action="store_true", help="remove the assignment")
+    p_assign.add_argument("--project", help=project_help, default=argparse.SUPPRESS)
+
     p_stats = sub.add_parser("stats", help="counts of documents and annotations")
     p_stats.add_argument("--project", help=project_help, default=argparse.SUPPRESS)
     p_stats.add_argument("--json", action="store_true", help="machine-readable output")
@@ -239,6 +253,41 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_grant(args: argparse.Namespace) -> int:
+    from annotator.services.team import grant, revoke
+    from annotator.storage.errors import StorageError
+    from annotator.storage.roles import RolesUnsupported
+
+    with _open(args, create=False) as project:
+        try:
+            if args.revoke:
+                revoke(project, args.user, args.role)
+            else:
+                grant(project, args.user, args.role)
+        except (RolesUnsupported, StorageError) as exc:
+            raise UsageError(str(exc)) from None
+    done = "revoked from" if args.revoke else "granted to"
+    print(f"Role {args.role} {done} {args.user}", file=sys.stderr)
+    return 0
+
+
+def cmd_assign(args: argparse.Namespace) -> int:
+    from annotator.services.team import assign, unassign
+
+    with _open(args, create=False) as project:
+        known = set(project.repo.document_ids())
+        unknown = [d for d in args.documents if d not in known]
+        if unknown:
+            raise UsageError(f"no such document: {', '.join(unknown)}")
+        if args.unassign:
+            unassign(project, args.documents, args.analyst)
+            print(f"Unassigned {len(args.documents)} documents", file=sys.stderr)
+        else:
+            added = assign(project, args.documents, [args.analyst])
+            print(f"Assigned {added} documents to {args.analyst}", file=sys.stderr)
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from annotator.app import run_gui
 
@@ -258,6 +307,8 @@ COMMANDS = {
     "copy": cmd_copy,
     "backup": cmd_backup,
     "restore": cmd_restore,
+    "grant": cmd_grant,
+    "assign": cmd_assign,
     "gui": cmd_gui,
 }
 

@@ -18,8 +18,12 @@ def list_documents(
 
 
 def next_unfinished(project: Project, after: str | None) -> str | None:
-    """The next document (after `after`, wrapping around) whose status is not done."""
-    return project.repo.next_unfinished(after)
+    """The next document (after `after`, wrapping around) whose status is not done.
+
+    Documents assigned to this session's annotator come first; documents assigned only to
+    other analysts are skipped (without assignments: every document, in import order).
+    """
+    return project.repo.next_unfinished(after, annotator=project.annotator)
 
 
 def document_exists(project: Project, doc_id: str) -> bool:

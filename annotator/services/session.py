@@ -87,7 +87,7 @@ class DocumentSession:
         return self.annotations.entities.get(entity_id)
 
     def put_entity(self, span: EntitySpan) -> None:
-        self._editor.put_entity(span)
+        self._editor.put_entity(span, new=span.id not in self.annotations.entities)
         span = span if span.annotator else replace(span, annotator=self.project.annotator)
         self.annotations.entities[span.id] = span
         self._notify(Change("entity", span.id))

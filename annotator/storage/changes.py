@@ -17,7 +17,15 @@ from typing import Any, Protocol
 from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import DBAPIError
 
-from annotator.storage.models import AssignmentRow, DocumentRow, MetaRow
+from annotator.storage.models import (
+    AssignmentRow,
+    ClaimRow,
+    DocumentRow,
+    DocumentSentimentRow,
+    EntityRow,
+    MetaRow,
+    TargetSentimentRow,
+)
 from annotator.storage.postgres import CHANNEL
 
 CLOCK_SKEW = timedelta(seconds=30)  # other clients stamp rows with their own clocks
@@ -43,6 +51,10 @@ class PollingFeed:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        # Edits refresh documents.updated_at only now and then (DocumentEditor._touch),
+        # so the annotation tables themselves are compared too.
+        self._deep = True
+        self._annotations: dict[str, tuple[Any, ...]] = {}
         self._docs: dict[str, tuple[int, Any]] = {}
         self._meta: dict[str, int] = {}
         self._counts: tuple[int, int] = (-1, -1)
@@ -72,6 +84,14 @@ class PollingFeed:
                     newest = stamp
             self._since = newest or datetime.now(timezone.utc)
             meta = {k: int(v or 0) for k, v in conn.execute(select(MetaRow.key, MetaRow.version))}
+            if self._deep:
+                annotations = _annotation_fingerprints(conn)
+                for doc_id in annotations.keys() | self._annotations.keys():
+                    if annotations.get(doc_id) != self._annotations.get(doc_id) and not first:
+                        change = StoredChange("documents", doc_id)
+                        if change not in changes:
+                            changes.append(change)
+                self._annotations = annotations
         for key, version in meta.items():
             if self._meta.get(key) != version and not first:
                 changes.append(StoredChange("project_meta", key))
@@ -84,6 +104,22 @@ class PollingFeed:
 
     def close(self) -> None:
         pass
+
+
+def _annotation_fingerprints(conn: Any) -> dict[str, tuple[Any, ...]]:
+    """document id -> (count, newest stamp) of each annotation table."""
+    out: dict[str, list[Any]] = {}
+    tables: tuple[tuple[Any, Any], ...] = (
+        (EntityRow, EntityRow.updated_at),
+        (ClaimRow, ClaimRow.updated_at),
+        (TargetSentimentRow, TargetSentimentRow.created_at),
+        (DocumentSentimentRow, DocumentSentimentRow.created_at),
+    )
+    for i, (table, stamp) in enumerate(tables):
+        query = select(table.document_id, func.count(), func.max(stamp)).group_by(table.document_id)
+        for doc_id, count, newest in conn.execute(query):
+            out.setdefault(doc_id, [None] * (2 * len(tables)))[2 * i : 2 * i + 2] = [count, newest]
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def _aware(stamp: datetime) -> datetime:

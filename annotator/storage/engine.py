@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
-from annotator.storage.postgres import check_driver, normalise_url
+from annotator.storage.postgres import check_driver, install_idle_ping, normalise_url
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -34,7 +34,9 @@ def make_engine(location: str | Path, **kwargs: Any) -> Engine:
     url = normalise_url(str(location)) if is_url(location) else f"sqlite:///{Path(location)}"
     if make_url(url).get_backend_name() != "sqlite":
         check_driver(url)
-        return create_engine(url, pool_pre_ping=True, **kwargs)
+        engine = create_engine(url, **kwargs)
+        install_idle_ping(engine)  # pool_pre_ping, but only for connections that sat idle
+        return engine
     engine = create_engine(url, **kwargs)
     event.listen(engine, "connect", _sqlite_on_connect)
     return engine

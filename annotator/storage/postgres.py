@@ -5,11 +5,17 @@ Everything here is a no-op (or a plain answer) on other back ends, so callers ne
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
-from typing import Final
+import json
+import queue
+import threading
+import time
+from typing import Any, Final
 
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, event, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DisconnectionError
 
 DRIVER: Final = "psycopg"
 ENABLE_HINT: Final = (
@@ -109,3 +115,100 @@ def remove_change_notifications(conn: Connection) -> None:
     for table in NOTIFYING_TABLES:
         conn.execute(text(f"DROP TRIGGER IF EXISTS annotator_notify ON {table}"))
     conn.execute(text("DROP FUNCTION IF EXISTS annotator_notify()"))
+
+
+class Announcer:
+    """NOTIFYs listeners of committed edits from a background thread, on its own connection.
+
+    A NOTIFY inside an edit's transaction would hold PostgreSQL's notification lock across
+    the commit's WAL flush and so serialise all analysts' commits; sending it afterwards
+    from the editing thread would add a round trip to every edit. Here it costs neither:
+    edits are queued, repeated document ids coalesced, and failures ignored (the edit is
+    committed; watchers also poll).
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._queue: queue.SimpleQueue[str | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def announce(self, doc_id: str) -> None:
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="annotator-notify", daemon=True
+                )
+                self._thread.start()
+        self._queue.put(doc_id)
+
+    def close(self, timeout: float = 2.0) -> None:
+        """Send what is queued, then stop."""
+        with self._lock:
+            thread, self._thread = self._thread, None
+        if thread is not None:
+            self._queue.put(None)
+            thread.join(timeout)
+
+    def _run(self) -> None:
+        conn: Any = None
+        while True:
+            first = self._queue.get()
+            batch = [first]
+            while True:
+                try:
+                    batch.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            ids = list(dict.fromkeys(d for d in batch if d is not None))
+            if ids:
+                conn = self._send(conn, ids)
+            if None in batch:
+                if conn is not None:
+                    with contextlib.suppress(Exception):
+                        conn.close()
+                return
+
+    def _send(self, conn: Any, ids: list[str]) -> Any:
+        payloads = [json.dumps({"table": "documents", "op": "EDIT", "id": i}) for i in ids]
+        for _attempt in range(2):
+            try:
+                if conn is None:
+                    raw = self.engine.raw_connection()
+                    conn = raw.driver_connection
+                    raw.detach()  # ours alone, never back to the pool
+                    conn.autocommit = True
+                calls = ", ".join("pg_notify(%s, %s)" for _ in payloads)
+                params = [x for p in payloads for x in (CHANNEL, p)]
+                conn.execute(f"SELECT {calls}", params)
+                return conn
+            except Exception:
+                with contextlib.suppress(Exception):
+                    conn.close()
+                conn = None
+        return None
+
+
+def install_idle_ping(engine: Engine, idle_seconds: float = 2.0) -> None:
+    """Ping pooled connections that sat idle before handing them out (not every checkout).
+
+    A connection the server dropped (restart, failover) is replaced transparently; busy
+    editing does not pay a round trip per edit for it.
+    """
+
+    @event.listens_for(engine, "checkout")
+    def _ping(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        if time.monotonic() - record.info.get("annotator_used", 0.0) <= idle_seconds:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except Exception as exc:
+            if engine.dialect.is_disconnect(exc, dbapi_conn, None) or getattr(  # type: ignore[arg-type]
+                dbapi_conn, "closed", False
+            ):
+                raise DisconnectionError() from exc
+            raise
+
+    @event.listens_for(engine, "checkin")
+    def _used(_dbapi_conn: Any, record: Any) -> None:
+        record.info["annotator_used"] = time.monotonic()

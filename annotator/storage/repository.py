@@ -5,13 +5,14 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from annotator.core.ids import new_id
@@ -41,9 +42,11 @@ from annotator.storage.models import (
     MetaRow,
     TargetSentimentRow,
 )
+from annotator.storage.postgres import Announcer
 
 SCHEMA_KEY = "label_schema"
 TOUCH_INTERVAL_S = 60.0
+_INSERT_ENTITY = insert(EntityRow)  # built once: the most frequent edit, adding a span
 
 
 class NotFound(KeyError):
@@ -69,8 +72,10 @@ class ProjectRepository:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._annotator_ids: dict[str, str] = {}
+        self.announcer = Announcer(engine)  # tells other clients of edits (PostgreSQL)
 
     def dispose(self) -> None:
+        self.announcer.close()
         self.engine.dispose()
 
     # -- project metadata -----------------------------------------------------
@@ -670,6 +675,7 @@ class DocumentEditor:
         if length is None:
             raise NotFound(f"no document {doc_id}")
         self.text_length = int(length)
+        self._shared = repo.engine.dialect.name == "postgresql"
         self._touched_at: float | None = None
 
     @property
@@ -688,10 +694,31 @@ class DocumentEditor:
             .join(table, table.annotator_id == AnnotatorRow.id)
             .where(table.id == row_id, table.document_id == self.doc_id)
         )
-        if owner is not None:
+        if owner is not None and owner != self.annotator:
             raise NotPermitted(
                 f"this {kind} belongs to {owner}; only they or a reviewer may change it"
             )
+
+    @contextmanager
+    def _edit(self, guard: tuple[Any, str, str] | None = None) -> Iterator[Connection]:
+        """One edit: a committed transaction that also marks the document as changed.
+
+        On a server, other clients hear of the edit by a NOTIFY sent after the commit.
+        `guard` (table, row id, kind): when the database refuses the write, say whose row
+        it is (row-level security hides others' rows from an annotator's writes).
+        """
+        with self.engine.connect() as conn:
+            try:
+                with conn.begin():
+                    yield conn
+                    self._touch(conn)
+            except DBAPIError:
+                if guard is not None:
+                    with self.engine.connect() as again:
+                        self._owner_check(again, *guard)
+                raise
+        if self._shared:
+            self.repo.announcer.announce(self.doc_id)
 
     def _touch(self, conn: Connection) -> None:
         """Refresh the document's updated_at, at most once per TOUCH_INTERVAL_S per editor.
@@ -699,13 +726,19 @@ class DocumentEditor:
         The documents row holds the whole article text, and SQLite rewrites a row (overflow
         pages included) to change any column of it: for a 3 MB article that write cost more
         than all the rest of an edit, so it is not repeated for every keystroke-sized edit.
+        On a server the row is shared by every analyst editing the document: it is only
+        written when its stamp is that old, so commits do not queue behind its row lock.
         """
         now = time.monotonic()
         if self._touched_at is not None and now - self._touched_at < TOUCH_INTERVAL_S:
             return
-        conn.execute(
-            update(DocumentRow).where(DocumentRow.id == self.doc_id).values(updated_at=utc_now())
-        )
+        stamp = utc_now()
+        query = update(DocumentRow).where(DocumentRow.id == self.doc_id)
+        if self._shared:
+            query = query.where(
+                DocumentRow.updated_at < stamp - timedelta(seconds=TOUCH_INTERVAL_S)
+            )
+        conn.execute(query.values(updated_at=stamp))
         self._touched_at = now
 
     # entities
@@ -720,7 +753,9 @@ class DocumentEditor:
             ).first()
         return None if row is None else EntitySpan(entity_id, row[0], row[1], row[2], row[3])
 
-    def put_entity(self, span: EntitySpan) -> None:
+    def put_entity(self, span: EntitySpan, new: bool = False) -> None:
+        """Store a span (insert or update). `new`: the caller believes it is not stored yet,
+        which saves a round trip (it is still updated if it turns out to exist)."""
         check_span(span.start, span.end, self.text_length)
         now = utc_now()
         values = dict(
@@ -730,22 +765,30 @@ class DocumentEditor:
             annotator_id=self._aid(span.annotator),
             updated_at=now,
         )
-        with self.engine.begin() as conn:
+        if new:
+            try:
+                with self._edit((EntityRow, span.id, "span")) as conn:
+                    conn.execute(
+                        _INSERT_ENTITY,
+                        dict(id=span.id, document_id=self.doc_id, created_at=now, **values),
+                    )
+                return
+            except IntegrityError:
+                pass  # stored after all: update it below
+        with self._edit((EntityRow, span.id, "span")) as conn:
             done = conn.execute(
                 update(EntityRow)
                 .where(EntityRow.id == span.id, EntityRow.document_id == self.doc_id)
                 .values(**values)
             )
             if done.rowcount == 0:
-                self._owner_check(conn, EntityRow, span.id, "span")
                 conn.execute(  # parameters, not .values(): the compiled insert is reused
                     insert(EntityRow),
                     dict(id=span.id, document_id=self.doc_id, created_at=now, **values),
                 )
-            self._touch(conn)
 
     def delete_entity(self, entity_id: str) -> None:
-        with self.engine.begin() as conn:
+        with self._edit() as conn:
             done = conn.execute(
                 delete(EntityRow).where(
                     EntityRow.id == entity_id, EntityRow.document_id == self.doc_id
@@ -753,7 +796,6 @@ class DocumentEditor:
             )
             if done.rowcount == 0:
                 self._owner_check(conn, EntityRow, entity_id, "span")
-            self._touch(conn)
 
     # claims
     def get_claim(self, claim_id: str) -> Claim | None:
@@ -793,29 +835,26 @@ class DocumentEditor:
             annotator_id=self._aid(claim.annotator),
             updated_at=now,
         )
-        with self.engine.begin() as conn:
+        with self._edit((ClaimRow, claim.id, "claim")) as conn:
             done = conn.execute(
                 update(ClaimRow)
                 .where(ClaimRow.id == claim.id, ClaimRow.document_id == self.doc_id)
                 .values(**values)
             )
             if done.rowcount == 0:
-                self._owner_check(conn, ClaimRow, claim.id, "claim")
                 conn.execute(
                     insert(ClaimRow).values(
                         id=claim.id, document_id=self.doc_id, created_at=now, **values
                     )
                 )
-            self._touch(conn)
 
     def delete_claim(self, claim_id: str) -> None:
-        with self.engine.begin() as conn:
+        with self._edit() as conn:
             done = conn.execute(
                 delete(ClaimRow).where(ClaimRow.id == claim_id, ClaimRow.document_id == self.doc_id)
             )
             if done.rowcount == 0:
                 self._owner_check(conn, ClaimRow, claim_id, "claim")
-            self._touch(conn)
 
     # target sentiment
     def get_target(self, entity_id: str) -> TargetSentiment | None:
@@ -831,7 +870,7 @@ class DocumentEditor:
         return None if row is None else TargetSentiment(row[0], entity_id, row[1], row[2])
 
     def put_target(self, target: TargetSentiment) -> None:
-        with self.engine.begin() as conn:
+        with self._edit() as conn:
             conn.execute(delete(TargetSentimentRow).where(TargetSentimentRow.id == target.id))
             conn.execute(
                 insert(TargetSentimentRow).values(
@@ -843,16 +882,14 @@ class DocumentEditor:
                     created_at=utc_now(),
                 )
             )
-            self._touch(conn)
 
     def delete_target(self, target_id: str) -> None:
-        with self.engine.begin() as conn:
+        with self._edit() as conn:
             done = conn.execute(
                 delete(TargetSentimentRow).where(TargetSentimentRow.id == target_id)
             )
             if done.rowcount == 0:
                 self._owner_check(conn, TargetSentimentRow, target_id, "sentiment")
-            self._touch(conn)
 
     # document-level
     def get_document_sentiment(self) -> str | None:
@@ -865,7 +902,7 @@ class DocumentEditor:
             )
 
     def set_document_sentiment(self, label: str | None) -> None:
-        with self.engine.begin() as conn:
+        with self._edit() as conn:
             conn.execute(
                 delete(DocumentSentimentRow).where(
                     DocumentSentimentRow.document_id == self.doc_id,
@@ -881,7 +918,6 @@ class DocumentEditor:
                         created_at=utc_now(),
                     )
                 )
-            self._touch(conn)
 
     def get_status(self) -> Status:
         with self.engine.connect() as conn:

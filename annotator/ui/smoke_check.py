@@ -12,7 +12,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, QLibraryInfo, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import (
+    QEventLoop,
+    QLibraryInfo,
+    QSettings,
+    QtMsgType,
+    qInstallMessageHandler,
+)
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -20,6 +26,7 @@ from annotator.services.project import open_project
 from annotator.services.smoke import SmokeTestFailed
 from annotator.ui.app_icon import app_icon
 from annotator.ui.main_window import MainWindow
+from annotator.ui.settings import AppSettings
 
 EXPOSE_TIMEOUT = 10.0
 # Said by Qt's offscreen platform for every top-level window it shows; it means nothing here.
@@ -40,7 +47,9 @@ def check_main_window(project_path: Path, annotator: str) -> str:
     if icon.pixmap(64, 64).isNull():
         raise WindowCheckFailed("the application icon did not load (SVG support missing?)")
     with open_project(project_path, annotator, create=False) as project, _without_noise():
-        window = MainWindow(project)
+        # settings of its own, beside the temporary project: the user's stay untouched
+        ini = str(project_path.parent / "smoke-settings.ini")
+        window = MainWindow(project, AppSettings(QSettings(ini, QSettings.Format.IniFormat)))
         try:
             window.setWindowIcon(icon)
             window.show()

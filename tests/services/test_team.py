@@ -88,3 +88,26 @@ def test_reload_reports_other_analysts_edits(project_location: str) -> None:
         theirs.delete_entity(span_id)
         assert mine.reload() == [Change("entity", span_id, removed=True)]
         assert mine.reload() == []
+
+
+def test_cli_assign_and_grant(project_location: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from annotator.cli import main as cli_main
+
+    with open_project(project_location, "alice") as project:
+        doc_id, _ = project.repo.add_document(NewDocument(title="t", text="Some text"))
+    assert cli_main(["assign", "--project", project_location, "bob", doc_id]) == 0
+    assert "Assigned 1 documents to bob" in capsys.readouterr().err
+    assert cli_main(["assign", "--project", project_location, "bob", "nope"]) == 2
+    assert "no such document: nope" in capsys.readouterr().err
+    with open_project(project_location, "alice") as project:
+        assert assignments(project) == {doc_id: ["bob"]}
+        assert next_document(project) is None
+    code = cli_main(["grant", "--project", project_location, "postgres", "reviewer"])
+    if project_location.startswith("postgresql"):
+        assert code == 0
+        with open_project(project_location) as project:
+            from annotator.services.team import my_roles
+
+            assert "reviewer" in my_roles(project)
+    else:
+        assert code == 2 and "PostgreSQL server" in capsys.readouterr().err
