@@ -15,6 +15,7 @@ from annotator.core.model import Status
 from annotator.core.schema import LabelSchema
 from annotator.services.project import Project
 from annotator.services.session import Change, DocumentSession
+from annotator.storage.errors import StorageError
 from annotator.ui.gc_pause import gc_paused
 
 
@@ -144,12 +145,23 @@ class DocumentModel(QObject):
             self._selection = (kind, annotation_id)
             self.selectionChanged.emit(kind, annotation_id)
 
-    def set_schema(self, schema: LabelSchema, renames: dict[str, str] | None = None) -> None:
-        self.project.save_schema(schema, renames)
+    def set_schema(self, schema: LabelSchema, renames: dict[str, str] | None = None) -> bool:
+        """Save a new label schema; False (with errorOccurred) when the store refused it.
+
+        On a server another analyst may have saved the schema first (ConflictError) or this
+        analyst may lack the right (NotPermitted): the view then shows the stored schema.
+        """
+        try:
+            self.project.save_schema(schema, renames)
+        except StorageError as exc:
+            self.errorOccurred.emit(f"The label schema was not saved: {exc}")
+            self.schemaChanged.emit()  # the project re-read the stored schema
+            return False
         for session, _ in self._stacks.values():
             session.annotations = self.project.repo.load_annotations(session.document.id)
         self.schemaChanged.emit()
         self.documentChanged.emit()
+        return True
 
     # -- change fan-out ----------------------------------------------------------------
     def _on_change(self, change: Change) -> None:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFileDialog
 from annotator.services.exporting import ExportReport, export_project
 from annotator.services.importing import IMPORTABLE, ImportReport, import_paths
 from annotator.services.project import PROJECT_SUFFIX, Project, ProjectError, open_project
+from annotator.storage import is_url
 from annotator.ui.connect_dialog import ask_server_location
 from annotator.ui.dialogs.export_dialog import ExportChoice, ExportDialog
 from annotator.ui.dialogs.import_report import ImportReportDialog
@@ -82,8 +83,10 @@ class ProjectFiles(QObject):
             self.window.statusBar().showMessage("That project is already open.", 6000)
             return
         try:
+            # a server project's annotator is its database user; a file keeps this analyst
+            who = None if is_url(location) else current.annotator
             project = open_with_recovery(
-                lambda: open_project(location, current.annotator, create=create), self.window
+                lambda: open_project(location, who, create=create), self.window
             )
         except ProjectError as exc:
             self.window.settings.remove_recent_project(location)
