@@ -8,8 +8,6 @@ from PySide6.QtCore import QObject, Signal
 
 from annotator.core.commands import (
     ChangeEntityLabel,
-    RemoveClaim,
-    RemoveEntity,
     SetDocumentSentiment,
     SetStatus,
     SetTargetSentiment,
@@ -84,13 +82,10 @@ class AnnotationEditor(QObject):
         return False
 
     def delete_selected(self) -> bool:
-        kind, annotation_id = self.model.selection
-        if kind == "entity":
-            return self.model.push(RemoveEntity(annotation_id))
-        if kind == "claim":
-            return self.model.push(RemoveClaim(annotation_id))
-        self.message.emit("Click an entity or claim to select it, then delete it.")
-        return False
+        if self.model.selection[0] not in ("entity", "claim"):
+            self.message.emit("Click an entity or claim to select it, then delete it.")
+            return False
+        return self.view.remove_selected()
 
     # -- claims --------------------------------------------------------------------------
     def mark_claim(self) -> bool:

@@ -31,7 +31,6 @@ def apply_theme(app: QApplication, theme: str = "system") -> None:
 
 
 def light_palette() -> QPalette:
-    p = QPalette()
     roles = {
         QPalette.ColorRole.Window: "#f3f4f6",
         QPalette.ColorRole.WindowText: "#1f2328",
@@ -48,15 +47,10 @@ def light_palette() -> QPalette:
         QPalette.ColorRole.Link: "#0969da",
         QPalette.ColorRole.Mid: "#c8ccd1",
     }
-    for role, colour in roles.items():
-        p.setColor(role, QColor(colour))
-    p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor("#8c959f"))
-    p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor("#8c959f"))
-    return p
+    return _palette(roles, disabled="#8c959f")
 
 
 def dark_palette() -> QPalette:
-    p = QPalette()
     roles = {
         QPalette.ColorRole.Window: "#22262c",
         QPalette.ColorRole.WindowText: "#e6e8eb",
@@ -73,10 +67,16 @@ def dark_palette() -> QPalette:
         QPalette.ColorRole.Link: "#58a6ff",
         QPalette.ColorRole.Mid: "#3b4149",
     }
+    return _palette(roles, disabled="#6e7681")
+
+
+def _palette(roles: dict[QPalette.ColorRole, str], disabled: str) -> QPalette:
+    """A palette from role colours, with `disabled` for disabled text and button text."""
+    p = QPalette()
     for role, colour in roles.items():
         p.setColor(role, QColor(colour))
-    p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor("#6e7681"))
-    p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor("#6e7681"))
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
+        p.setColor(QPalette.ColorGroup.Disabled, role, QColor(disabled))
     return p
 
 
