@@ -24,6 +24,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from annotator.services.project import Project, open_project
 from tests.pg_cluster import Cluster, ClusterUnavailable
 
+pytest_plugins = ["tests.memory_keyring"]  # the memory_keyring fixture
+
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "us-china-trade-talks-london.txt"
 
 # Text that trips up offset handling: astral emoji, a ZWJ family, a flag (two regional
