@@ -24,6 +24,8 @@ ENABLE_HINT: Final = (
 )
 # pg_advisory_xact_lock key: any constant bigint shared by every Annotator client.
 MIGRATION_LOCK_KEY: Final = 0x616E6E6F74617465  # "annotate"
+# a connection unused for longer is pinged before its next use
+IDLE_PING_S: Final = 2.0
 
 
 class DriverMissing(RuntimeError):
@@ -124,8 +126,11 @@ class Announcer:
     the commit's WAL flush and so serialise all analysts' commits; sending it afterwards
     from the editing thread would add a round trip to every edit. Here it costs neither:
     edits are queued, repeated document ids coalesced, and failures ignored (the edit is
-    committed; watchers also poll).
+    committed; watchers also poll). After each NOTIFY it waits `interval` seconds, so a
+    burst of edits costs the server a few NOTIFYs a second, not one per edit.
     """
+
+    interval: float = 0.1
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -163,11 +168,13 @@ class Announcer:
             ids = list(dict.fromkeys(d for d in batch if d is not None))
             if ids:
                 conn = self._send(conn, ids)
-            if None in batch:
-                if conn is not None:
-                    with contextlib.suppress(Exception):
-                        conn.close()
-                return
+            if None not in batch:
+                time.sleep(self.interval)
+                continue
+            if conn is not None:
+                with contextlib.suppress(Exception):
+                    conn.close()
+            return
 
     def _send(self, conn: Any, ids: list[str]) -> Any:
         payloads = [json.dumps({"table": "documents", "op": "EDIT", "id": i}) for i in ids]
@@ -189,7 +196,7 @@ class Announcer:
         return None
 
 
-def install_idle_ping(engine: Engine, idle_seconds: float = 2.0) -> None:
+def install_idle_ping(engine: Engine, idle_seconds: float = IDLE_PING_S) -> None:
     """Ping pooled connections that sat idle before handing them out (not every checkout).
 
     A connection the server dropped (restart, failover) is replaced transparently; busy
@@ -200,15 +207,22 @@ def install_idle_ping(engine: Engine, idle_seconds: float = 2.0) -> None:
     def _ping(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
         if time.monotonic() - record.info.get("annotator_used", 0.0) <= idle_seconds:
             return
-        try:
-            engine.dialect.do_ping(dbapi_conn)
-        except Exception as exc:
-            if engine.dialect.is_disconnect(exc, dbapi_conn, None) or getattr(  # type: ignore[arg-type]
-                dbapi_conn, "closed", False
-            ):
-                raise DisconnectionError() from exc
-            raise
+        if not is_alive(engine, dbapi_conn):
+            raise DisconnectionError()
 
     @event.listens_for(engine, "checkin")
     def _used(_dbapi_conn: Any, record: Any) -> None:
         record.info["annotator_used"] = time.monotonic()
+
+
+def is_alive(engine: Engine, dbapi_conn: Any) -> bool:
+    """Ping a driver connection: False when the server dropped it; other errors raise."""
+    try:
+        engine.dialect.do_ping(dbapi_conn)
+    except Exception as exc:
+        if engine.dialect.is_disconnect(exc, dbapi_conn, None) or getattr(  # type: ignore[arg-type]
+            dbapi_conn, "closed", False
+        ):
+            return False
+        raise
+    return True

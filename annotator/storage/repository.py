@@ -32,6 +32,7 @@ from annotator.core.model import (
 from annotator.core.schema import LabelSchema, default_schema
 from annotator.core.text import content_hash
 from annotator.storage.assignments import next_assigned
+from annotator.storage.edit_connection import EditConnection
 from annotator.storage.errors import ConflictError, NotPermitted, translating
 from annotator.storage.models import (
     AnnotatorRow,
@@ -73,8 +74,10 @@ class ProjectRepository:
         self.engine = engine
         self._annotator_ids: dict[str, str] = {}
         self.announcer = Announcer(engine)  # tells other clients of edits (PostgreSQL)
+        self.edits = EditConnection(engine)  # single-statement edits, one round trip each
 
     def dispose(self) -> None:
+        self.edits.close()
         self.announcer.close()
         self.engine.dispose()
 
@@ -687,12 +690,22 @@ class DocumentEditor:
             self.repo.annotator_id(name) if name and name != self.annotator else self.annotator_id
         )
 
+    def _row(self, table: Any, row_id: str) -> tuple[Any, Any]:
+        """WHERE conditions for one row of this document, found by its primary key.
+
+        The document is checked, not searched: `document_id || ''` keeps the planner off the
+        (document_id, start_offset) index. On a PostgreSQL table not yet analysed that index
+        looks as cheap as the key, and a plan using it (prepared statements keep theirs)
+        reads every span of the document on each edit: 7 ms instead of 0.1 ms at 10,000 spans.
+        """
+        return table.id == row_id, table.document_id.concat("") == self.doc_id
+
     def _owner_check(self, conn: Connection, table: Any, row_id: str, kind: str) -> None:
         """Raise NotPermitted when `row_id` exists but row-level security hid it from a write."""
         owner = conn.scalar(
             select(AnnotatorRow.name)
             .join(table, table.annotator_id == AnnotatorRow.id)
-            .where(table.id == row_id, table.document_id == self.doc_id)
+            .where(*self._row(table, row_id))
         )
         if owner is not None and owner != self.annotator:
             raise NotPermitted(
@@ -720,6 +733,29 @@ class DocumentEditor:
         if self._shared:
             self.repo.announcer.announce(self.doc_id)
 
+    def _edit_one(
+        self, statement: Any, params: Any = None, guard: tuple[Any, str, str] | None = None
+    ) -> int:
+        """An edit of one statement, committed on its own (see `EditConnection`); returns
+        the rows it changed. When the document's stamp is due (see `_touch`) it goes
+        through `_edit`, in one transaction with the stamp."""
+        if self._touch_due():
+            with self._edit(guard) as conn:
+                return int(conn.execute(statement, params).rowcount)
+        try:
+            count = self.repo.edits.execute(statement, params)
+        except DBAPIError:
+            if guard is not None:
+                with self.engine.connect() as conn:
+                    self._owner_check(conn, *guard)
+            raise
+        if self._shared:
+            self.repo.announcer.announce(self.doc_id)
+        return count
+
+    def _touch_due(self) -> bool:
+        return self._touched_at is None or time.monotonic() - self._touched_at >= TOUCH_INTERVAL_S
+
     def _touch(self, conn: Connection) -> None:
         """Refresh the document's updated_at, at most once per TOUCH_INTERVAL_S per editor.
 
@@ -729,9 +765,9 @@ class DocumentEditor:
         On a server the row is shared by every analyst editing the document: it is only
         written when its stamp is that old, so commits do not queue behind its row lock.
         """
-        now = time.monotonic()
-        if self._touched_at is not None and now - self._touched_at < TOUCH_INTERVAL_S:
+        if not self._touch_due():
             return
+        now = time.monotonic()
         stamp = utc_now()
         query = update(DocumentRow).where(DocumentRow.id == self.doc_id)
         if self._shared:
@@ -749,7 +785,7 @@ class DocumentEditor:
                     EntityRow.start_offset, EntityRow.end_offset, EntityRow.label, AnnotatorRow.name
                 )
                 .join(AnnotatorRow, AnnotatorRow.id == EntityRow.annotator_id)
-                .where(EntityRow.id == entity_id, EntityRow.document_id == self.doc_id)
+                .where(*self._row(EntityRow, entity_id))
             ).first()
         return None if row is None else EntitySpan(entity_id, row[0], row[1], row[2], row[3])
 
@@ -765,36 +801,25 @@ class DocumentEditor:
             annotator_id=self._aid(span.annotator),
             updated_at=now,
         )
+        guard = (EntityRow, span.id, "span")
+        row = dict(id=span.id, document_id=self.doc_id, created_at=now, **values)
         if new:
             try:
-                with self._edit((EntityRow, span.id, "span")) as conn:
-                    conn.execute(
-                        _INSERT_ENTITY,
-                        dict(id=span.id, document_id=self.doc_id, created_at=now, **values),
-                    )
+                self._edit_one(_INSERT_ENTITY, row, guard)
                 return
             except IntegrityError:
                 pass  # stored after all: update it below
-        with self._edit((EntityRow, span.id, "span")) as conn:
-            done = conn.execute(
-                update(EntityRow)
-                .where(EntityRow.id == span.id, EntityRow.document_id == self.doc_id)
-                .values(**values)
-            )
-            if done.rowcount == 0:
-                conn.execute(  # parameters, not .values(): the compiled insert is reused
-                    insert(EntityRow),
-                    dict(id=span.id, document_id=self.doc_id, created_at=now, **values),
-                )
+        done = self._edit_one(
+            update(EntityRow).where(*self._row(EntityRow, span.id)).values(**values),
+            guard=guard,
+        )
+        if done == 0:  # parameters, not .values(): the compiled insert is reused
+            self._edit_one(_INSERT_ENTITY, row, guard)
 
     def delete_entity(self, entity_id: str) -> None:
-        with self._edit() as conn:
-            done = conn.execute(
-                delete(EntityRow).where(
-                    EntityRow.id == entity_id, EntityRow.document_id == self.doc_id
-                )
-            )
-            if done.rowcount == 0:
+        done = self._edit_one(delete(EntityRow).where(*self._row(EntityRow, entity_id)))
+        if done == 0:
+            with self.engine.connect() as conn:
                 self._owner_check(conn, EntityRow, entity_id, "span")
 
     # claims
@@ -810,7 +835,7 @@ class DocumentEditor:
                     AnnotatorRow.name,
                 )
                 .join(AnnotatorRow, AnnotatorRow.id == ClaimRow.annotator_id)
-                .where(ClaimRow.id == claim_id, ClaimRow.document_id == self.doc_id)
+                .where(*self._row(ClaimRow, claim_id))
             ).first()
         if row is None:
             return None
@@ -837,9 +862,7 @@ class DocumentEditor:
         )
         with self._edit((ClaimRow, claim.id, "claim")) as conn:
             done = conn.execute(
-                update(ClaimRow)
-                .where(ClaimRow.id == claim.id, ClaimRow.document_id == self.doc_id)
-                .values(**values)
+                update(ClaimRow).where(*self._row(ClaimRow, claim.id)).values(**values)
             )
             if done.rowcount == 0:
                 conn.execute(
@@ -849,11 +872,9 @@ class DocumentEditor:
                 )
 
     def delete_claim(self, claim_id: str) -> None:
-        with self._edit() as conn:
-            done = conn.execute(
-                delete(ClaimRow).where(ClaimRow.id == claim_id, ClaimRow.document_id == self.doc_id)
-            )
-            if done.rowcount == 0:
+        done = self._edit_one(delete(ClaimRow).where(*self._row(ClaimRow, claim_id)))
+        if done == 0:
+            with self.engine.connect() as conn:
                 self._owner_check(conn, ClaimRow, claim_id, "claim")
 
     # target sentiment
@@ -884,11 +905,9 @@ class DocumentEditor:
             )
 
     def delete_target(self, target_id: str) -> None:
-        with self._edit() as conn:
-            done = conn.execute(
-                delete(TargetSentimentRow).where(TargetSentimentRow.id == target_id)
-            )
-            if done.rowcount == 0:
+        done = self._edit_one(delete(TargetSentimentRow).where(TargetSentimentRow.id == target_id))
+        if done == 0:
+            with self.engine.connect() as conn:
                 self._owner_check(conn, TargetSentimentRow, target_id, "sentiment")
 
     # document-level

@@ -167,9 +167,7 @@ class SpanIndex:
         first = bisect_left(starts, lo - LONG_SPAN)
         last = bisect_left(starts, hi, first)
         out = [
-            Mark(kinds[i], ids[i], starts[i], ends[i])
-            for i in range(first, last)
-            if ends[i] > lo
+            Mark(kinds[i], ids[i], starts[i], ends[i]) for i in range(first, last) if ends[i] > lo
         ]
         out.extend(m for m in self._long.values() if m.start < hi and m.end > lo)
         out.sort(key=lambda m: (m.start, -m.end, m.kind, m.id))

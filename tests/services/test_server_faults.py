@@ -10,7 +10,7 @@ from annotator.core.model import Status
 from annotator.services.project import open_project
 from annotator.services.session import DocumentSession
 from annotator.services.watch import ProjectWatcher
-from annotator.storage import NewDocument
+from annotator.storage import NewDocument, edit_connection
 from annotator.storage.changes import NotifyFeed
 from annotator.storage.errors import ServerUnavailable
 from tests.pg_cluster import Cluster, ClusterUnavailable
@@ -65,3 +65,23 @@ def test_edits_survive_a_server_restart(cluster: Cluster, mode: str) -> None:
         stored = again.repo.load_annotations(doc_id).entities
         assert sorted(stored) == sorted(acknowledged)
         assert again.repo.get_document(doc_id).status is Status.DONE
+
+
+@pytest.mark.slow
+def test_a_kept_edit_connection_dropped_by_a_restart_is_replaced(
+    cluster: Cluster, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server restarts between two edits: the next edit pings, reconnects and commits."""
+    monkeypatch.setattr(edit_connection, "IDLE_PING_S", 0.0)  # every reuse counts as idle
+    url = cluster.url()
+    with open_project(url, "alice") as project:
+        doc_id, _ = project.repo.add_document(NewDocument(title="t", text="Zoë 🎉 met 习近平 " * 5))
+        session = DocumentSession(project, doc_id)
+        for i in range(3):  # past the first edit, which also stamps the document
+            session.apply(session.new_entity(i, i + 2, "PERSON"))
+        cluster.stop("immediate")
+        cluster.start()
+        command = session.new_entity(30, 32, "ORG")
+        session.apply(command)  # no error: the dead kept connection was noticed and replaced
+    with open_project(url, "bob", create=False) as again:
+        assert command.span.id in again.repo.load_annotations(doc_id).entities

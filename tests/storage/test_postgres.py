@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -56,3 +57,44 @@ def test_newer_schema_is_refused(project_location: str) -> None:
     engine.dispose()
     with pytest.raises(ProjectError, match="newer version of Annotator"):
         open_project(project_location, "a")
+
+
+def test_edits_by_id_search_the_primary_key_before_any_analyze(pg_database: str) -> None:
+    """A never-analysed table made the (document, start) index look as cheap as the key:
+    a prepared relabel or delete then read every span of the document (7 ms at 10,000)."""
+    from sqlalchemy import delete, update
+
+    from annotator.core.model import EntitySpan
+    from annotator.storage import NewDocument
+    from annotator.storage.models import ClaimRow, EntityRow
+
+    with open_project(pg_database, "alice") as project:
+        doc_id, _ = project.repo.add_document(NewDocument("t", "Zoë met 习近平. " * 200))
+        editor = project.repo.editor(doc_id, "alice")
+        editor.add_many(EntitySpan(f"e{i}", i, i + 2, "PERSON", "alice") for i in range(500))
+        statements = [
+            delete(EntityRow).where(*editor._row(EntityRow, "e1")),
+            update(EntityRow).where(*editor._row(EntityRow, "e1")).values(label="ORG"),
+            delete(ClaimRow).where(*editor._row(ClaimRow, "c1")),
+        ]
+        with project.repo.engine.connect() as conn:
+            conn.exec_driver_sql("SET plan_cache_mode = force_generic_plan")
+            for statement in statements:
+                compiled = statement.compile(dialect=conn.dialect)
+                conn.exec_driver_sql("PREPARE edit AS " + _numbered(compiled))
+                plan = "\n".join(conn.exec_driver_sql(_explain(compiled)).scalars())
+                conn.exec_driver_sql("DEALLOCATE edit")
+                assert "Index Scan using pk_" in plan, plan
+
+
+def _numbered(compiled: Any) -> str:
+    """The statement with $1, $2, ... for its parameters, as PREPARE wants it."""
+    names = list(compiled.params)
+    return str(compiled) % {name: f"${i}" for i, name in enumerate(names, 1)}
+
+
+def _explain(compiled: Any) -> str:
+    values = ", ".join(
+        "'" + str(value).replace("'", "''") + "'" for value in compiled.params.values()
+    )
+    return f"EXPLAIN EXECUTE edit({values})"
