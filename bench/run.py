@@ -95,7 +95,8 @@ def _fmt(value: Any, unit: str) -> str:
 
 
 def _target(r: dict[str, Any]) -> str:
-    """ "< 16 ms" for lower-is-better figures, "≥ 1,854 docs/s" for higher-is-better ones.
+    """ "< 16 ms" for lower-is-better figures, "≥ 1,854 docs/s" for higher-is-better ones,
+    "= 0 mismatches" for exact counts.
 
     Figures carry no direction; it follows from the verdict the module gave."""
     target, value, passed = r.get("target"), r.get("median"), r.get("pass")
@@ -104,6 +105,8 @@ def _target(r: dict[str, Any]) -> str:
     sign = "<"
     if isinstance(value, (int, float)) and isinstance(passed, bool):
         sign = "<" if (value < target) == passed else "≥"
+        if value == target and passed:
+            sign = "="  # an exact count, such as 0 mismatches
     return f"{sign} {_fmt(target, r.get('unit', ''))}"
 
 
