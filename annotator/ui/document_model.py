@@ -166,14 +166,18 @@ class DocumentModel(QObject):
             self.errorOccurred.emit(f"The label schema was not saved: {exc}")
             self.schemaChanged.emit()  # the project re-read the stored schema
             return False
-        forget_history = names_dropped(old, schema, changes)
-        for session, stack in self._stacks.values():
+        for session, _ in self._stacks.values():
             session.reread_annotations()
-            if forget_history:
-                stack.clear()
+        if names_dropped(old, schema, changes):
+            self.forget_undo_history()
         self.schemaChanged.emit()
         self.documentChanged.emit()
         return True
+
+    def forget_undo_history(self) -> None:
+        """Clear every document's undo stack (its steps name labels that no longer exist)."""
+        for _, stack in self._stacks.values():
+            stack.clear()
 
     # -- change fan-out ----------------------------------------------------------------
     def _on_change(self, change: Change) -> None:
