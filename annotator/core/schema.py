@@ -95,22 +95,50 @@ class LabelSchema:
         ]:
             if not _NAME.match(name):
                 raise SchemaError(f"label name {name!r} is empty or has control characters")
-        for colour in [lab.color for lab in self.entity_labels] + [self.claim_color]:
+        colours = [lab.color for lab in self.entity_labels] + [self.claim_color]
+        for colour in colours + [s.color for s in self.sentiment_labels]:
             if not _COLOUR.match(colour):
                 raise SchemaError(f"colour {colour!r} is not of the form #RRGGBB")
         keys = [lab.hotkey.upper() for lab in self.entity_labels if lab.hotkey]
         if self.claim_hotkey:
             keys.append(self.claim_hotkey.upper())
         _unique("hotkey", keys)
-        for key in keys:
+        sentiment_keys = [s.hotkey.upper() for s in self.sentiment_labels if s.hotkey]
+        _unique("sentiment hotkey", sentiment_keys)
+        for key in keys + sentiment_keys:
             if len(key) != 1 or not key.isalnum():
                 raise SchemaError(f"hotkey {key!r} must be one letter or digit")
         for attr in self.claim_attributes:
+            if not _NAME.match(attr.name):
+                raise SchemaError(
+                    f"claim attribute name {attr.name!r} is empty or has control characters"
+                )
             if not attr.choices:
                 raise SchemaError(f"claim attribute {attr.name!r} has no choices")
+            for choice in attr.choices:
+                if not _NAME.match(choice):
+                    raise SchemaError(
+                        f"a choice of {attr.name!r} ({choice!r}) is empty or has control characters"
+                    )
             _unique(f"choice of {attr.name!r}", list(attr.choices))
             if attr.default is not None and attr.default not in attr.choices:
                 raise SchemaError(f"default {attr.default!r} is not a choice of {attr.name!r}")
+
+    def validate_hotkeys_apart(self) -> None:
+        """Stricter than `validate` (which stored schemas must pass): each sentiment hotkey
+        differs from every entity label hotkey and the claim hotkey, so that one letter means
+        one thing to the analyst (sentiments are typed with Alt, labels without).
+        Checked when a schema is edited, not when a stored one is read."""
+        taken = {lab.hotkey.upper(): f"entity label {lab.name!r}" for lab in self.entity_labels}
+        if self.claim_hotkey:
+            taken[self.claim_hotkey.upper()] = "claims"
+        for s in self.sentiment_labels:
+            owner = taken.get(s.hotkey.upper()) if s.hotkey else None
+            if owner is not None:
+                raise SchemaError(
+                    f"hotkey {s.hotkey.upper()!r} of sentiment label {s.name!r} "
+                    f"is already the hotkey of {owner}"
+                )
 
     # -- serialisation ---------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:

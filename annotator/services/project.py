@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import os
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from platformdirs import user_data_dir
 
 from annotator import APP_NAME
 from annotator.core.schema import LabelSchema
+from annotator.core.schema_changes import SchemaRenames, SchemaUsage
 from annotator.services.backups import BackupFailed, backup_if_due, create_backup
 from annotator.services.backups import latest_good_backup as _latest_good_backup
 from annotator.services.credentials import with_password
@@ -104,8 +106,12 @@ class Project:
             self._schema, self._schema_version = self.repo.load_schema_versioned()
         return self._schema
 
-    def save_schema(self, schema: LabelSchema, renames: dict[str, str] | None = None) -> None:
-        """Refused with ConflictError when someone else saved the schema since it was read."""
+    def save_schema(
+        self, schema: LabelSchema, renames: SchemaRenames | Mapping[str, str] | None = None
+    ) -> None:
+        """Store `schema`; `renames` also rewrites the stored annotations (see
+        `ProjectRepository.save_schema`). Refused with ConflictError when someone else saved
+        the schema since it was read, with SchemaInUse when it drops names still in use."""
         if self._schema is None:
             self._schema, self._schema_version = self.repo.load_schema_versioned()
         try:
@@ -114,6 +120,10 @@ class Project:
             self.reload_schema()
             raise
         self._schema = schema
+
+    def schema_usage(self) -> SchemaUsage:
+        """How many stored annotations use each name of the schema."""
+        return self.repo.schema_usage()
 
     def reload_schema(self) -> LabelSchema:
         """Forget the cached schema (another analyst saved one) and read it again."""

@@ -164,6 +164,13 @@ class DocumentSession:
         self.document = replace(self.document, status=status)
         self._notify(Change("status"))
 
+    def reread_annotations(self) -> None:
+        """Re-read the annotations (a schema edit rewrote their labels) without notifying
+        listeners: the caller refreshes whole views."""
+        fresh = self.project.repo.load_annotations(self.document.id)
+        fresh.document_sentiment = self._editor.get_document_sentiment()
+        self.annotations = fresh
+
     # -- other analysts' changes -------------------------------------------------
     def reload(self) -> list[Change]:
         """Re-read the document from storage; listeners hear of every difference.

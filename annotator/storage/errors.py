@@ -30,6 +30,10 @@ class ConflictError(StorageError):
     """A shared row (document status, label schema) was changed by someone else meanwhile."""
 
 
+class SchemaInUse(StorageError):
+    """A label schema edit would remove names that stored annotations still use."""
+
+
 class ServerUnavailable(StorageError):
     """The database server cannot be reached; the edit was not saved."""
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, insert, or_, select, update
+from sqlalchemy import Engine, bindparam, case, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
@@ -30,10 +30,11 @@ from annotator.core.model import (
     utc_now,
 )
 from annotator.core.schema import LabelSchema, default_schema
+from annotator.core.schema_changes import SchemaRenames, SchemaUsage, removals_in_use
 from annotator.core.text import content_hash
 from annotator.storage.assignments import next_assigned
 from annotator.storage.edit_connection import EditConnection
-from annotator.storage.errors import ConflictError, NotPermitted, translating
+from annotator.storage.errors import ConflictError, NotPermitted, SchemaInUse, translating
 from annotator.storage.models import (
     AnnotatorRow,
     ClaimRow,
@@ -107,24 +108,38 @@ class ProjectRepository:
     def save_schema(
         self,
         schema: LabelSchema,
-        renames: Mapping[str, str] | None = None,
+        renames: SchemaRenames | Mapping[str, str] | None = None,
         expected_version: int | None = None,
     ) -> int:
-        """Store a new schema; `renames` (old -> new label) also relabels existing spans.
+        """Store a new schema; `renames` (a `SchemaRenames`, or a mapping of entity label
+        renames) also rewrites the stored annotations that use the old names.
 
-        With `expected_version` (from `load_schema_versioned`) the save is refused with
-        ConflictError when someone else saved the schema meanwhile. Returns the new version.
+        Refused with SchemaInUse when the new schema drops a name that stored annotations
+        still use (nothing is changed). With `expected_version` (from
+        `load_schema_versioned`) the save is refused with ConflictError when someone else
+        saved the schema meanwhile. Returns the new version.
         """
+        changes = SchemaRenames.of(renames)
         with self.engine.begin() as conn:
-            current = conn.scalar(select(MetaRow.version).where(MetaRow.key == SCHEMA_KEY))
+            row = conn.execute(
+                select(MetaRow.value, MetaRow.version).where(MetaRow.key == SCHEMA_KEY)
+            ).first()
+            current = None if row is None else row[1]
             version = 0 if current is None else int(current)
             if expected_version is not None and expected_version != version:
                 raise ConflictError(
                     "the label schema was changed by someone else meanwhile "
                     f"(version {version}, yours {expected_version}); reload it and edit again"
                 )
-            for old, new in (renames or {}).items():
-                conn.execute(update(EntityRow).where(EntityRow.label == old).values(label=new))
+            old = (
+                default_schema() if row is None or row[0] is None else LabelSchema.from_dict(row[0])
+            )
+            problems = removals_in_use(old, schema, changes, self._schema_usage(conn))
+            if problems:
+                raise SchemaInUse(
+                    "stored annotations would lose their labels: " + "; ".join(problems)
+                )
+            self._apply_renames(conn, changes)
             if current is None:
                 conn.execute(
                     insert(MetaRow).values(key=SCHEMA_KEY, value=schema.to_dict(), version=1)
@@ -141,6 +156,57 @@ class ProjectRepository:
                     "reload it and edit again"
                 )
             return version + 1
+
+    def schema_usage(self) -> SchemaUsage:
+        """How many stored annotations use each entity label, sentiment, attribute, choice."""
+        with self.engine.connect() as conn:
+            return self._schema_usage(conn)
+
+    @staticmethod
+    def _schema_usage(conn: Connection) -> SchemaUsage:
+        def counts(column: Any) -> dict[str, int]:
+            rows = conn.execute(select(column, func.count()).group_by(column))
+            return {str(name): int(n) for name, n in rows}
+
+        sentiments = Counter(counts(DocumentSentimentRow.label))
+        sentiments.update(counts(TargetSentimentRow.label))
+        return SchemaUsage.counting(
+            counts(EntityRow.label),
+            dict(sentiments),
+            conn.scalars(select(ClaimRow.attributes)),
+        )
+
+    @staticmethod
+    def _apply_renames(conn: Connection, changes: SchemaRenames) -> None:
+        """Rewrite stored annotations for `changes` (one statement per table, so that
+        swapping two names works; claims' JSON is rewritten row by row, portably)."""
+        for column, renames in (
+            (EntityRow.label, changes.entity_labels),
+            (DocumentSentimentRow.label, changes.sentiment_labels),
+            (TargetSentimentRow.label, changes.sentiment_labels),
+        ):
+            moved = {old: new for old, new in renames.items() if old != new}
+            if moved:
+                conn.execute(
+                    update(column.class_)
+                    .where(column.in_(list(moved)))
+                    .values({column.key: case(moved, value=column)})
+                )
+        if not changes.renames_claims:
+            return
+        rewritten = []
+        for claim_id, attributes in conn.execute(select(ClaimRow.id, ClaimRow.attributes)):
+            before = dict(attributes or {})
+            after = changes.claim_attributes_renamed(before)
+            if after != before:
+                rewritten.append({"claim_id": claim_id, "new_attributes": after})
+        if rewritten:
+            conn.execute(
+                update(ClaimRow)
+                .where(ClaimRow.id == bindparam("claim_id"))
+                .values(attributes=bindparam("new_attributes")),
+                rewritten,
+            )
 
     # -- annotators -------------------------------------------------------------
     def annotator_id(self, name: str) -> str:

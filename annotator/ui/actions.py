@@ -274,6 +274,25 @@ class WorkbenchActions(QObject):
         self.annotate_menu.addSeparator()
         self.annotate_menu.addActions([self.next_annotation, self.previous_annotation, self.delete])
 
+    def reserved_alt_keys(self) -> dict[str, str]:
+        """Letters and digits whose Alt (or Alt+Shift) shortcut is taken by a menu or by a
+        command not made from the schema: letter -> what uses it."""
+        taken: dict[str, str] = {}
+        for menu_action in self.window.menuBar().actions():
+            text = menu_action.text().replace("&&", "")
+            at = text.find("&")
+            if 0 <= at < len(text) - 1:
+                taken[text[at + 1].upper()] = f"the {text.replace('&', '')} menu"
+        schema_actions = set(map(id, self._schema_actions))
+        for action in self.all:
+            if id(action) in schema_actions:
+                continue
+            for key in action.shortcuts():
+                parts = key.toString().split("+")
+                if parts[:-1] in (["Alt"], ["Alt", "Shift"]) and len(parts[-1]) == 1:
+                    taken.setdefault(parts[-1].upper(), f"“{action.text().replace('&', '')}”")
+        return taken
+
     def _toolbar_history(self) -> list[QAction]:
         """Short Undo/Redo buttons (the menu items carry the shortcuts and full texts)."""
         group = self.model.undo_group

@@ -7,12 +7,15 @@ committed transaction) and records them on the document's QUndoStack.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoGroup, QUndoStack
 
 from annotator.core.commands import EditCommand
 from annotator.core.model import Status
 from annotator.core.schema import LabelSchema
+from annotator.core.schema_changes import SchemaRenames, names_dropped
 from annotator.services.project import Project
 from annotator.services.session import Change, DocumentSession
 from annotator.storage.errors import StorageError
@@ -145,23 +148,36 @@ class DocumentModel(QObject):
             self._selection = (kind, annotation_id)
             self.selectionChanged.emit(kind, annotation_id)
 
-    def set_schema(self, schema: LabelSchema, renames: dict[str, str] | None = None) -> bool:
+    def set_schema(
+        self, schema: LabelSchema, renames: SchemaRenames | Mapping[str, str] | None = None
+    ) -> bool:
         """Save a new label schema; False (with errorOccurred) when the store refused it.
 
         On a server another analyst may have saved the schema first (ConflictError) or this
-        analyst may lack the right (NotPermitted): the view then shows the stored schema.
+        analyst may lack the right (NotPermitted); a schema dropping names still in use is
+        refused (SchemaInUse): the view then shows the stored schema. When names were
+        renamed or removed, undo histories are cleared: their steps name the old labels.
         """
+        changes = SchemaRenames.of(renames)
+        old = self.project.schema
         try:
-            self.project.save_schema(schema, renames)
+            self.project.save_schema(schema, changes)
         except StorageError as exc:
             self.errorOccurred.emit(f"The label schema was not saved: {exc}")
             self.schemaChanged.emit()  # the project re-read the stored schema
             return False
         for session, _ in self._stacks.values():
-            session.annotations = self.project.repo.load_annotations(session.document.id)
+            session.reread_annotations()
+        if names_dropped(old, schema, changes):
+            self.forget_undo_history()
         self.schemaChanged.emit()
         self.documentChanged.emit()
         return True
+
+    def forget_undo_history(self) -> None:
+        """Clear every document's undo stack (its steps name labels that no longer exist)."""
+        for _, stack in self._stacks.values():
+            stack.clear()
 
     # -- change fan-out ----------------------------------------------------------------
     def _on_change(self, change: Change) -> None:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 
+from annotator.core.schema_changes import SchemaRenames, names_dropped
 from annotator.services.watch import ProjectChange, ProjectWatcher
 
 if TYPE_CHECKING:
@@ -38,16 +39,19 @@ class LiveUpdates(QObject):
     def poll(self) -> list[ProjectChange]:
         if self.watcher is None:
             return []
+        model = self.window.model
+        before = model.schema
         try:
             changes = self.watcher.poll()
         except Exception as exc:  # the server went away: say so, try again on the next tick
             self.window.statusBar().showMessage(f"Cannot check for changes: {exc}", 10_000)
             return []
-        model = self.window.model
         list_changed = False
         for change in changes:
             if change.kind == "schema":  # the watcher has re-read it; renames relabel spans
                 self._reload_current()
+                if names_dropped(before, model.schema, SchemaRenames()):
+                    model.forget_undo_history()  # undo must not bring back old names
                 model.schemaChanged.emit()
             elif change.kind == "documents":
                 list_changed = True

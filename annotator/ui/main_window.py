@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
 from annotator import __version__
 from annotator.core.model import Status
 from annotator.core.schema import LabelSchema
+from annotator.core.schema_changes import SchemaRenames
 from annotator.services.documents import document_exists, next_unfinished
 from annotator.services.project import Project
-from annotator.services.statistics import project_stats
 from annotator.ui.actions import WorkbenchActions
 from annotator.ui.annotation_list import AnnotationList
 from annotator.ui.article_view import ArticleView
@@ -300,12 +300,13 @@ class MainWindow(QMainWindow):
 
     # -- dialogs -----------------------------------------------------------------------------
     def edit_schema(self) -> None:
-        usage = project_stats(self.project).labels
-        dialog = SchemaEditor(self.model.schema, usage, self)
+        usage = self.project.schema_usage()
+        reserved = self.commands.reserved_alt_keys()
+        dialog = SchemaEditor(self.model.schema, usage, self, reserved)
         if dialog.exec() == SchemaEditor.DialogCode.Accepted and dialog.result_schema is not None:
             self.apply_schema(dialog.result_schema, dialog.renames)
 
-    def apply_schema(self, schema: LabelSchema, renames: dict[str, str]) -> None:
+    def apply_schema(self, schema: LabelSchema, renames: SchemaRenames) -> None:
         try:
             self.model.set_schema(schema, renames)
         except Exception as exc:

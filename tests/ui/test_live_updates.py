@@ -24,8 +24,12 @@ def test_another_clients_edits_reach_the_window(qtbot, make_project, open_window
         assert window.model.current_status() is Status.IN_PROGRESS
         assert window.documents.table_model.index(0, 2).data() == 1
 
+        window.view.select_span(0, len("Christine"))
+        window.editor.apply_label("ORG")
+        assert window.model.undo_group.canUndo()
         schema = other.schema.with_label_renamed("PERSON", "PER")
         other.save_schema(schema, {"PERSON": "PER"})
         window.live.poll()
+        assert not window.model.undo_group.canUndo()  # its steps named PERSON
         assert "PER" in window.labels.buttons and "PERSON" not in window.labels.buttons
         assert window.model.session.annotations.entities["e-colleague"].label == "PER"

@@ -79,9 +79,9 @@ def test_schema_editor_renames_keep_spans_and_errors_are_explained(
     window = open_window(make_project("Angela Merkel visited Paris."))
     drag_select(qtbot, window.view, 0, len("Angela Merkel"))
     qtbot.keyClick(window.view, Qt.Key.Key_1)
-    dialog = SchemaEditor(window.model.schema, {"PERSON": 1}, window)
+    dialog = SchemaEditor(window.model.schema, window.project.schema_usage(), window)
     qtbot.addWidget(dialog)
-    table = dialog.table
+    table = dialog.entities.table
     table.item(0, 0).setText("PER")
     table.item(1, 2).setText("1")  # ORG gets PERSON's hotkey: refused
     dialog.validate_and_accept()
@@ -89,16 +89,16 @@ def test_schema_editor_renames_keep_spans_and_errors_are_explained(
     assert "duplicate hotkey '1'" in dialog.problem.text()
     table.item(1, 2).setText("2")
     table.setCurrentCell(0, 0)
-    dialog.remove_label()
+    dialog.entities.remove()
     assert "used by 1 span" in dialog.problem.text()
-    dialog.add_label()
+    dialog.entities.add()
     new_row = table.rowCount() - 1
     table.item(new_row, 0).setText("WEAPON")
     table.item(new_row, 1).setText("#123456")
     table.item(new_row, 2).setText("w")
     dialog.validate_and_accept()
     assert dialog.result() == QDialog.DialogCode.Accepted
-    assert dialog.renames == {"PERSON": "PER"}
+    assert dialog.renames.entity_labels == {"PERSON": "PER"}
 
     window.apply_schema(dialog.result_schema, dialog.renames)
     (entity,) = window.model.session.annotations.entities.values()
