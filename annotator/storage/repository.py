@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, insert, or_, select, update
+from sqlalchemy import Engine, delete, exists, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
@@ -36,6 +36,7 @@ from annotator.storage.edit_connection import EditConnection
 from annotator.storage.errors import ConflictError, NotPermitted, translating
 from annotator.storage.models import (
     AnnotatorRow,
+    AssignmentRow,
     ClaimRow,
     DocumentRow,
     DocumentSentimentRow,
@@ -350,9 +351,15 @@ class ProjectRepository:
             return int(conn.scalar(query) or 0)
 
     def list_documents(
-        self, status: Status | None = None, search: str | None = None
+        self,
+        status: Status | None = None,
+        search: str | None = None,
+        assigned_to: str | None = None,
     ) -> list[DocumentSummary]:
-        """The document list in import order, with annotation counts."""
+        """The document list in import order, with annotation counts.
+
+        With `assigned_to` (an annotator name), only documents assigned to them.
+        """
         ents = (
             select(EntityRow.document_id, func.count().label("n"))
             .group_by(EntityRow.document_id)
@@ -385,6 +392,13 @@ class ProjectRepository:
                     func.lower(DocumentRow.title).contains(needle, autoescape=True),
                     func.lower(DocumentRow.text).contains(needle, autoescape=True),
                 )
+            )
+        if assigned_to is not None:
+            query = query.where(
+                exists()
+                .where(AssignmentRow.document_id == DocumentRow.id)
+                .where(AssignmentRow.annotator_id == AnnotatorRow.id)
+                .where(AnnotatorRow.name == assigned_to)
             )
         with self.engine.connect() as conn:
             return [
