@@ -18,7 +18,8 @@ class LiveUpdates(QObject):
     """Keeps the window in step with changes committed by other clients.
 
     The current document is re-read (only differences reach the panels), the document list
-    is refreshed, and a changed label schema rebuilds the palette and actions.
+    is refreshed (also when assignments change), and a changed label schema rebuilds the
+    palette and actions.
     """
 
     def __init__(self, window: MainWindow, interval_ms: int = POLL_MS) -> None:
@@ -49,7 +50,7 @@ class LiveUpdates(QObject):
             if change.kind == "schema":  # the watcher has re-read it; renames relabel spans
                 self._reload_current()
                 model.schemaChanged.emit()
-            elif change.kind == "documents":
+            elif change.kind in ("documents", "assignments"):
                 list_changed = True
             elif change.kind == "document":
                 list_changed = True
