@@ -50,8 +50,11 @@ class LiveUpdates(QObject):
             if change.kind == "schema":  # the watcher has re-read it; renames relabel spans
                 self._reload_current()
                 model.schemaChanged.emit()
-            elif change.kind in ("documents", "assignments"):
+            elif change.kind == "documents":
                 list_changed = True
+            elif change.kind == "assignments":
+                list_changed = True
+                self.window.team.assignments_changed()
             elif change.kind == "document":
                 list_changed = True
                 if change.id == model.document_id:

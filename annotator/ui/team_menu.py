@@ -70,6 +70,11 @@ class TeamMenu(QObject):
         self.dialog.show()
         return self.dialog
 
+    def assignments_changed(self) -> None:
+        """Someone else changed assignments: an open dialog shows the new state."""
+        if self.dialog is not None:
+            self.dialog.reload()
+
     def _closed(self) -> None:
         if self.dialog is not None:
             self.dialog.deleteLater()

@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMenu
 
+from annotator.core.model import Status
 from annotator.services.project import open_project
 from annotator.services.team import assign, assignments, grant, revoke, setup_roles
 from annotator.storage import NewDocument
@@ -88,6 +89,7 @@ def test_admin_assigns_two_documents_then_unassigns_one(qtbot, open_window, team
     ids, urls = team
     window = open_window(open_project(urls["dora"]))
     window.live.timer.stop()  # this client's own change must show without the feed
+    window.project.repo.set_status(ids[1], Status.DONE)
     assert window.documents.table_model.headers[-1] == "Assigned to"
     assert assigned_column(window) == ["", "", ""]
 
@@ -122,6 +124,23 @@ def test_admin_assigns_two_documents_then_unassigns_one(qtbot, open_window, team
     assert dialog.message.text() == "Unassigned 1 document from bob (1 assignment removed)."
     assert assigned_column(window) == ["bob", "", ""]
     assert assignments(window.project) == {ids[0]: ["bob"]}
+
+    dialog.status_filter.setFocus()
+    for _ in range(3):  # All statuses -> To do -> In progress -> Done
+        qtbot.keyClick(dialog.status_filter, Qt.Key.Key_Down)
+    assert dialog.status_filter.currentText() == "Done"
+    assert dialog.visible_ids() == [ids[1]]
+    qtbot.keyClick(dialog.status_filter, Qt.Key.Key_Up)
+    assert dialog.visible_ids() == []  # nothing is in progress
+
+    window.live.poll()  # baseline
+    with open_project(urls["owner"], lock=False) as owner:  # another client assigns
+        assign(owner, [ids[1]], ["alice"])
+    kinds = {c.kind for c in window.live.poll()}
+    assert "assignments" in kinds
+    qtbot.keyClick(dialog.status_filter, Qt.Key.Key_Home)
+    assert [dialog.documents.item(r, 2).text() for r in range(3)] == ["bob", "alice", "—"]
+    assert assigned_column(window) == ["bob", "alice", ""]
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: window.team.dialog is None)
 
