@@ -18,7 +18,7 @@ def _annotator_id(conn: Connection, name: str) -> str | None:
 @translated
 def assign(engine: Engine, doc_ids: Iterable[str], annotator_ids: Iterable[str]) -> int:
     """Assign every document to every annotator (ids); returns how many were new."""
-    docs, people = list(doc_ids), list(annotator_ids)
+    docs, people = list(dict.fromkeys(doc_ids)), list(dict.fromkeys(annotator_ids))
     added = 0
     with engine.begin() as conn:
         taken = set(

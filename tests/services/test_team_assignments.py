@@ -119,7 +119,7 @@ def test_unassign_by_name_on_both_back_ends(project_location: str) -> None:
         ids = [
             project.repo.add_document(NewDocument(title="t", text=f"T {i}"))[0] for i in range(2)
         ]
-        assign(project, ids, ["alice", "bob", "carol"])
+        assert assign(project, [*ids, ids[0]], ["alice", "bob", "carol", "bob"]) == 6
         assert unassign(project, ids, ["alice", "carol"]) == 4
         assert unassign(project, ids, "ghost") == 0
         assert assignments(project) == {ids[0]: ["bob"], ids[1]: ["bob"]}
