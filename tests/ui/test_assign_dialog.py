@@ -80,6 +80,17 @@ def click_analyst(qtbot, dialog: AssignDialog, name: str) -> None:  # type: igno
     qtbot.mouseClick(dialog.analysts.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
 
 
+def wait_for_assignment_news(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    """Poll the change feed by hand until it reports an assignment change (NOTIFY is async)."""
+    heard: set[str] = set()
+
+    def poll() -> bool:
+        heard.update(c.kind for c in window.live.poll())
+        return "assignments" in heard
+
+    qtbot.waitUntil(poll)
+
+
 def assigned_column(window: MainWindow) -> list[str]:
     model = window.documents.table_model
     return [model.index(r, 4).data() for r in range(model.rowCount())]
@@ -136,8 +147,7 @@ def test_admin_assigns_two_documents_then_unassigns_one(qtbot, open_window, team
     window.live.poll()  # baseline
     with open_project(urls["owner"], lock=False) as owner:  # another client assigns
         assign(owner, [ids[1]], ["alice"])
-    kinds = {c.kind for c in window.live.poll()}
-    assert "assignments" in kinds
+    wait_for_assignment_news(qtbot, window)
     qtbot.keyClick(dialog.status_filter, Qt.Key.Key_Home)
     assert [dialog.documents.item(r, 2).text() for r in range(3)] == ["bob", "alice", "—"]
     assert assigned_column(window) == ["bob", "alice", ""]
@@ -182,8 +192,7 @@ def test_annotator_sees_action_disabled_and_filters_to_own(qtbot, open_window, t
     with open_project(urls["dora"], lock=False) as dora:  # another client assigns
         assign(dora, [ids[1]], ["alice"])
         assign(dora, [ids[2]], ["bob"])
-    kinds = {c.kind for c in window.live.poll()}
-    assert "assignments" in kinds
+    wait_for_assignment_news(qtbot, window)
     assert assigned_column(window) == ["", "alice", "bob"]
     tip = window.documents.table_model.index(1, 4).data(Qt.ItemDataRole.ToolTipRole)
     assert "Assigned to alice" in tip
