@@ -273,18 +273,23 @@ def cmd_grant(args: argparse.Namespace) -> int:
 
 def cmd_assign(args: argparse.Namespace) -> int:
     from annotator.services.team import assign, unassign
+    from annotator.storage.errors import StorageError
 
     with _open(args, create=False) as project:
         known = set(project.repo.document_ids())
         unknown = [d for d in args.documents if d not in known]
         if unknown:
             raise UsageError(f"no such document: {', '.join(unknown)}")
-        if args.unassign:
-            unassign(project, args.documents, args.analyst)
-            print(f"Unassigned {len(args.documents)} documents", file=sys.stderr)
-        else:
-            added = assign(project, args.documents, [args.analyst])
-            print(f"Assigned {added} documents to {args.analyst}", file=sys.stderr)
+        try:
+            if args.unassign:
+                removed = unassign(project, args.documents, args.analyst)
+                print(f"Removed {removed} assignments from {args.analyst}", file=sys.stderr)
+            else:
+                added = assign(project, args.documents, [args.analyst])
+                print(f"Assigned {added} documents to {args.analyst}", file=sys.stderr)
+        except StorageError as exc:  # refused (no permission) or the server went away
+            print(f"annotator: {exc}", file=sys.stderr)
+            return 1
     return 0
 
 

@@ -7,14 +7,17 @@ from annotator.services.project import Project
 
 
 def list_documents(
-    project: Project, status: Status | None = None, search: str = ""
+    project: Project, status: Status | None = None, search: str = "", mine_only: bool = False
 ) -> list[DocumentSummary]:
     """Documents in import order with entity/claim counts, optionally filtered.
 
     `search` matches title or text, case-insensitively; blank means no text filter.
+    `mine_only` keeps the documents assigned to this session's annotator.
     """
     needle = search.strip()
-    return project.repo.list_documents(status=status, search=needle or None)
+    return project.repo.list_documents(
+        status=status, search=needle or None, assigned_to=project.annotator if mine_only else None
+    )
 
 
 def next_unfinished(project: Project, after: str | None) -> str | None:

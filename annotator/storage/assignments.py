@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from sqlalchemy import Connection, Engine, delete, exists, insert, select
 
 from annotator.core.model import Status, utc_now
+from annotator.storage.errors import translated
 from annotator.storage.models import AnnotatorRow, AssignmentRow, DocumentRow
 
 
@@ -14,9 +15,10 @@ def _annotator_id(conn: Connection, name: str) -> str | None:
     return conn.scalar(select(AnnotatorRow.id).where(AnnotatorRow.name == name))
 
 
+@translated
 def assign(engine: Engine, doc_ids: Iterable[str], annotator_ids: Iterable[str]) -> int:
     """Assign every document to every annotator (ids); returns how many were new."""
-    docs, people = list(doc_ids), list(annotator_ids)
+    docs, people = list(dict.fromkeys(doc_ids)), list(dict.fromkeys(annotator_ids))
     added = 0
     with engine.begin() as conn:
         taken = set(
@@ -38,15 +40,22 @@ def assign(engine: Engine, doc_ids: Iterable[str], annotator_ids: Iterable[str])
     return added
 
 
-def unassign(engine: Engine, doc_ids: Iterable[str], annotator_id: str | None = None) -> None:
-    """Remove the documents' assignments (to one annotator, or to everyone)."""
+@translated
+def unassign(
+    engine: Engine, doc_ids: Iterable[str], annotator_ids: Iterable[str] | None = None
+) -> int:
+    """Remove the documents' assignments (to the given annotators, or to everyone).
+
+    Returns how many assignments were removed.
+    """
     query = delete(AssignmentRow).where(AssignmentRow.document_id.in_(list(doc_ids)))
-    if annotator_id is not None:
-        query = query.where(AssignmentRow.annotator_id == annotator_id)
+    if annotator_ids is not None:
+        query = query.where(AssignmentRow.annotator_id.in_(list(annotator_ids)))
     with engine.begin() as conn:
-        conn.execute(query)
+        return conn.execute(query).rowcount or 0
 
 
+@translated
 def assignments(engine: Engine) -> dict[str, list[str]]:
     """Document id -> names of the annotators it is assigned to (sorted)."""
     query = (

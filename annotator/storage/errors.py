@@ -72,6 +72,11 @@ def translating(cls: type[T]) -> type[T]:
     return cls
 
 
+def translated(function: Callable[..., T]) -> Callable[..., T]:
+    """Function decorator: raise `StorageError`s instead of translatable driver errors."""
+    return _wrap(function)
+
+
 def _wrap(method: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(method)
     def wrapper(*args: Any, **kwargs: Any) -> Any:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, case, delete, func, insert, or_, select, update
+from sqlalchemy import Engine, bindparam, case, delete, exists, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
@@ -37,6 +37,7 @@ from annotator.storage.edit_connection import EditConnection
 from annotator.storage.errors import ConflictError, NotPermitted, SchemaInUse, translating
 from annotator.storage.models import (
     AnnotatorRow,
+    AssignmentRow,
     ClaimRow,
     DocumentRow,
     DocumentSentimentRow,
@@ -416,9 +417,15 @@ class ProjectRepository:
             return int(conn.scalar(query) or 0)
 
     def list_documents(
-        self, status: Status | None = None, search: str | None = None
+        self,
+        status: Status | None = None,
+        search: str | None = None,
+        assigned_to: str | None = None,
     ) -> list[DocumentSummary]:
-        """The document list in import order, with annotation counts."""
+        """The document list in import order, with annotation counts.
+
+        With `assigned_to` (an annotator name), only documents assigned to them.
+        """
         ents = (
             select(EntityRow.document_id, func.count().label("n"))
             .group_by(EntityRow.document_id)
@@ -451,6 +458,13 @@ class ProjectRepository:
                     func.lower(DocumentRow.title).contains(needle, autoescape=True),
                     func.lower(DocumentRow.text).contains(needle, autoescape=True),
                 )
+            )
+        if assigned_to is not None:
+            query = query.where(
+                exists()
+                .where(AssignmentRow.document_id == DocumentRow.id)
+                .where(AssignmentRow.annotator_id == AnnotatorRow.id)
+                .where(AnnotatorRow.name == assigned_to)
             )
         with self.engine.connect() as conn:
             return [

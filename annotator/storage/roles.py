@@ -17,6 +17,7 @@ from typing import Final
 
 from sqlalchemy import Connection, Engine, text
 
+from annotator.storage.errors import translated
 from annotator.storage.models import Base
 
 ROLES: Final = ("annotator", "reviewer", "admin")
@@ -115,6 +116,7 @@ def revoke_role(engine: Engine, user: str, role: str) -> None:
         conn.execute(text(f"REVOKE {_quote(group_role(conn, role))} FROM {_quote(user)}"))
 
 
+@translated
 def roles_of(engine: Engine, user: str | None = None) -> list[str]:
     """The project roles `user` (default: this session's user) holds; [] on SQLite."""
     if engine.dialect.name != "postgresql":
@@ -134,3 +136,40 @@ def roles_of(engine: Engine, user: str | None = None) -> list[str]:
             if member:
                 held.append(role)
         return held
+
+
+@translated
+def project_members(engine: Engine) -> dict[str, list[str]]:
+    """Login users holding a project role (directly) -> their roles; {} on SQLite."""
+    if engine.dialect.name != "postgresql":
+        return {}
+    members: dict[str, list[str]] = {}
+    with engine.connect() as conn:
+        groups = {group_role(conn, role): role for role in ROLES}
+        rows = conn.execute(
+            text(
+                "SELECT u.rolname, g.rolname FROM pg_auth_members m "
+                "JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member "
+                "WHERE g.rolname = ANY(:groups) AND u.rolcanlogin ORDER BY u.rolname"
+            ),
+            {"groups": list(groups)},
+        )
+        for user, group in rows:
+            members.setdefault(user, []).append(groups[group])
+    return {user: [r for r in ROLES if r in held] for user, held in members.items()}
+
+
+@translated
+def is_owner(engine: Engine) -> bool:
+    """Whether this session's user owns the project's tables (or is a superuser)."""
+    if engine.dialect.name != "postgresql":
+        return False
+    with engine.connect() as conn:
+        return bool(
+            conn.scalar(
+                text(
+                    "SELECT pg_has_role(current_user, c.relowner, 'MEMBER') "
+                    "FROM pg_class c WHERE c.oid = to_regclass('documents')"
+                )
+            )
+        )

@@ -1,4 +1,8 @@
-"""The document list: title, status and annotation counts, filtered by status and text."""
+"""The document list: title, status and annotation counts, filtered by status and text.
+
+On server projects it also shows whom each document is assigned to, and can keep only the
+documents assigned to this analyst.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -29,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.model import DocumentSummary, Status
 from annotator.services.documents import list_documents
+from annotator.services.team import assignments, is_team_project
 from annotator.ui.document_model import DocumentModel
 from annotator.ui.plain import plain_label, plain_tooltip
 
@@ -43,19 +49,28 @@ class DocumentTableModel(QAbstractTableModel):
     """Rows of `DocumentSummary` from the services layer."""
 
     HEADERS = ("Title", "Status", "Entities", "Claims")
+    TEAM_HEADERS = (*HEADERS, "Assigned to")
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, team: bool = False) -> None:
         super().__init__(parent)
+        self.headers = self.TEAM_HEADERS if team else self.HEADERS
         self.rows: list[DocumentSummary] = []
+        self.assignees: dict[str, list[str]] = {}
 
-    def set_rows(self, rows: list[DocumentSummary]) -> None:
+    def set_rows(
+        self, rows: list[DocumentSummary], assignees: dict[str, list[str]] | None = None
+    ) -> None:
         self.beginResetModel()
         self.rows = rows
+        self.assignees = assignees or {}
         self.endResetModel()
 
     def update_row(self, row: int, summary: DocumentSummary) -> None:
         self.rows[row] = summary
-        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.headers) - 1))
+
+    def assigned_text(self, doc_id: str) -> str:
+        return ", ".join(self.assignees.get(doc_id, []))
 
     def row_of(self, doc_id: str | None) -> int:
         for i, row in enumerate(self.rows):
@@ -67,11 +82,11 @@ class DocumentTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
+        return 0 if parent.isValid() else len(self.headers)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
+            return self.headers[section]
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -82,12 +97,17 @@ class DocumentTableModel(QAbstractTableModel):
         if role == ID_ROLE:
             return row.id
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            if column == 4:
+                return self.assigned_text(row.id)
             return (row.title, STATUS_TEXT[row.status], row.entity_count, row.claim_count)[column]
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
             return plain_tooltip(row.title)
+        if role == Qt.ItemDataRole.ToolTipRole and column == 4:
+            names = self.assigned_text(row.id)
+            return plain_tooltip(f"Assigned to {names}" if names else "Not assigned")
         if role == Qt.ItemDataRole.ForegroundRole and column == 1:
             return QColor(STATUS_COLOUR[row.status])
-        if role == Qt.ItemDataRole.TextAlignmentRole and column >= 2:
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (2, 3):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
@@ -101,7 +121,8 @@ class DocumentListPanel(QWidget):
     def __init__(self, model: DocumentModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = model
-        self.table_model = DocumentTableModel(self)
+        self.team = is_team_project(model.project)
+        self.table_model = DocumentTableModel(self, team=self.team)
         self.search = QLineEdit(placeholderText="Search title and text…")
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Search documents")
@@ -110,6 +131,9 @@ class DocumentListPanel(QWidget):
         self.status_filter.addItem("All", None)
         for status, text in STATUS_TEXT.items():
             self.status_filter.addItem(text, status.value)
+        self.mine_only = QCheckBox("Assigned to &me")
+        self.mine_only.setAccessibleName("Show only documents assigned to me")
+        self.mine_only.setVisible(self.team)
         self.table = QTableView()
         self.table.setAccessibleName("Documents")
         self.table.setModel(self.table_model)
@@ -122,7 +146,7 @@ class DocumentListPanel(QWidget):
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2, 3):
+        for column in range(1, len(self.table_model.headers)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         # Size those columns from a sample of rows: by default Qt asks the model about 1,000
         # rows per column on every reset and scroll (72,000 data() calls, ~1 s, at start-up).
@@ -133,6 +157,8 @@ class DocumentListPanel(QWidget):
         filters = QHBoxLayout()
         filters.addWidget(self.search, 1)
         filters.addWidget(self.status_filter)
+        if self.team:
+            filters.addWidget(self.mine_only)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(filters)
@@ -150,6 +176,7 @@ class DocumentListPanel(QWidget):
         self._debounce.timeout.connect(self.reload)
         self.search.textChanged.connect(self._debounce.start)
         self.status_filter.currentIndexChanged.connect(self.reload)
+        self.mine_only.toggled.connect(self.reload)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         # Counts and status of the current row change at once; the full query (which
         # sees other documents too) runs at most every 400 ms while edits keep coming.
@@ -164,8 +191,10 @@ class DocumentListPanel(QWidget):
         """Query the documents again, keeping the current document selected."""
         value = self.status_filter.currentData()
         status = Status(value) if value else None
-        rows = list_documents(self.model.project, status, self.search.text())
-        self.table_model.set_rows(rows)
+        project = self.model.project
+        mine = self.team and self.mine_only.isChecked()
+        rows = list_documents(project, status, self.search.text(), mine_only=mine)
+        self.table_model.set_rows(rows, assignments(project) if self.team else None)
         self.empty_hint.setVisible(not rows)
         self._show_current()
 

@@ -19,7 +19,8 @@ class LiveUpdates(QObject):
     """Keeps the window in step with changes committed by other clients.
 
     The current document is re-read (only differences reach the panels), the document list
-    is refreshed, and a changed label schema rebuilds the palette and actions.
+    is refreshed (also when assignments change), and a changed label schema rebuilds the
+    palette and actions.
     """
 
     def __init__(self, window: MainWindow, interval_ms: int = POLL_MS) -> None:
@@ -55,6 +56,9 @@ class LiveUpdates(QObject):
                 model.schemaChanged.emit()
             elif change.kind == "documents":
                 list_changed = True
+            elif change.kind == "assignments":
+                list_changed = True
+                self.window.team.assignments_changed()
             elif change.kind == "document":
                 list_changed = True
                 if change.id == model.document_id:

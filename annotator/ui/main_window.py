@@ -37,6 +37,7 @@ from annotator.ui.live_updates import LiveUpdates
 from annotator.ui.sentiment_panel import SentimentPanel
 from annotator.ui.settings import AppSettings
 from annotator.ui.status_bar import ProgressStatus
+from annotator.ui.team_menu import TeamMenu
 from annotator.ui.theme import apply_theme
 
 _open_windows: set[MainWindow] = set()
@@ -85,6 +86,7 @@ class MainWindow(QMainWindow):
         self.commands = WorkbenchActions(self)
         for dock in self.docks.values():
             self.commands.panels_menu.addAction(dock.toggleViewAction())
+        self.team = TeamMenu(self)
 
         bar = self.statusBar()
         self.progress = ProgressStatus(self.model, bar)

@@ -18,10 +18,13 @@ from annotator.ui.settings import AppSettings
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # The offscreen platform plugin says this of every window with dock widgets.
+    # The offscreen platform plugin says this of every window with dock widgets. (Only the
+    # closest qt_log_ignore marker counts, so a module's own patterns are kept alongside.)
     for item in items:
         if "tests/ui/" in str(item.path).replace("\\", "/"):
-            item.add_marker(pytest.mark.qt_log_ignore("does not support propagateSizeHints"))
+            own = item.get_closest_marker("qt_log_ignore")
+            patterns = (*(own.args if own else ()), "does not support propagateSizeHints")
+            item.add_marker(pytest.mark.qt_log_ignore(*patterns))
 
 
 @pytest.fixture(autouse=True)
