@@ -342,10 +342,41 @@ class ProjectRepository:
             raise NotFound(f"no document {doc_id}")
         return _document_from_row(row._mapping)
 
-    def count_documents(self, status: Status | None = None) -> int:
+    def count_documents(
+        self, status: Status | None = None, ids: Sequence[str] | None = None
+    ) -> int:
+        """Documents with `status` (any if None) among `ids` (all if None)."""
         query = select(func.count()).select_from(DocumentRow)
         if status is not None:
             query = query.where(DocumentRow.status == status.value)
+        if ids is not None:
+            query = query.where(DocumentRow.id.in_(list(ids)))
+        with self.engine.connect() as conn:
+            return int(conn.scalar(query) or 0)
+
+    def count_entities(
+        self,
+        status: Status | None = None,
+        annotator: str | None = None,
+        ids: Sequence[str] | None = None,
+        labels: Sequence[str] | None = None,
+    ) -> int:
+        """Entity spans an export with these filters would read (one aggregate query)."""
+        query = (
+            select(func.count())
+            .select_from(EntityRow)
+            .join(DocumentRow, DocumentRow.id == EntityRow.document_id)
+        )
+        if status is not None:
+            query = query.where(DocumentRow.status == status.value)
+        if ids is not None:
+            query = query.where(DocumentRow.id.in_(list(ids)))
+        if labels is not None:
+            query = query.where(EntityRow.label.in_(list(labels)))
+        if annotator is not None:
+            query = query.join(AnnotatorRow, AnnotatorRow.id == EntityRow.annotator_id).where(
+                AnnotatorRow.name == annotator
+            )
         with self.engine.connect() as conn:
             return int(conn.scalar(query) or 0)
 
