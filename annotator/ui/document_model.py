@@ -7,6 +7,8 @@ committed transaction) and records them on the document's QUndoStack.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoGroup, QUndoStack
 
@@ -48,6 +50,7 @@ class DocumentModel(QObject):
     - selectionChanged(kind, id): the selected annotation ("" and "" for none).
     - schemaChanged(): the label schema was edited.
     - documentsChanged(): documents were added or their list entries (status, counts) changed.
+    - selectedDocumentsChanged(): the documents selected in the document list changed.
     - errorOccurred(message): an edit could not be saved (nothing was changed).
     """
 
@@ -58,6 +61,7 @@ class DocumentModel(QObject):
     selectionChanged = Signal(str, str)
     schemaChanged = Signal()
     documentsChanged = Signal()
+    selectedDocumentsChanged = Signal()
     errorOccurred = Signal(str)
 
     def __init__(self, project: Project, parent: QObject | None = None) -> None:
@@ -67,6 +71,7 @@ class DocumentModel(QObject):
         self.undo_group = QUndoGroup(self)
         self._stacks: dict[str, tuple[DocumentSession, QUndoStack]] = {}
         self._selection: tuple[str, str] = ("", "")
+        self._selected_documents: tuple[str, ...] = ()
 
     # -- queries -------------------------------------------------------------------
     @property
@@ -88,6 +93,16 @@ class DocumentModel(QObject):
     @property
     def selection(self) -> tuple[str, str]:
         return self._selection
+
+    @property
+    def selected_documents(self) -> list[str]:
+        """Ids of the documents selected in the document list, in list order."""
+        return list(self._selected_documents)
+
+    def set_selected_documents(self, ids: Sequence[str]) -> None:
+        if tuple(ids) != self._selected_documents:
+            self._selected_documents = tuple(ids)
+            self.selectedDocumentsChanged.emit()
 
     def is_modified(self) -> bool:
         """Unsaved work never exists (edits commit at once); this means 'edited this session'."""
