@@ -129,7 +129,9 @@ class ExportDialog(QDialog):
             item.setCheckState(Qt.CheckState.Unchecked if unchecked else Qt.CheckState.Checked)
             self.labels.addItem(item)
         rows = max(3, min(self.labels.count(), 6))
-        self.labels.setFixedHeight(rows * self.labels.sizeHintForRow(0) + 6)
+        self.labels.setFixedHeight(
+            rows * self.labels.sizeHintForRow(0) + 2 * self.labels.frameWidth()
+        )
         self.check_all = QPushButton("All")
         self.check_all.setAccessibleName("Check every label")
         self.check_none = QPushButton("None")
