@@ -70,7 +70,9 @@ def test_unchecked_label_is_left_out(qtbot, make_project, open_window, tmp_path)
     tag(qtbot, window, TEXT, "Nokia", Qt.Key.Key_2)
     tag(qtbot, window, TEXT, "北京", Qt.Key.Key_3)
     dialog = open_dialog(window)
-    assert dialog.summary.text() == "2 documents with 3 entities will be exported."
+    qtbot.waitUntil(
+        lambda: dialog.summary.text() == "2 documents with 3 entities will be exported."
+    )
     assert all(
         dialog.labels.item(i).checkState() == Qt.CheckState.Checked
         for i in range(dialog.labels.count())
@@ -154,7 +156,10 @@ def test_export_only_the_selected_documents(qtbot, make_project, open_window, tm
     assert window.model.document_id == ids[3]
 
     dialog = open_dialog(window)
-    assert dialog.summary.text() == "4 documents with 0 entities will be exported."
+    qtbot.waitUntil(
+        lambda: dialog.summary.text() == "4 documents with 0 entities will be exported."
+    )
+    assert dialog.scope.itemText(1) == "Only the 2 selected documents"
     pick(qtbot, dialog.scope, "Only", True)
     qtbot.waitUntil(
         lambda: dialog.summary.text() == "2 documents with 0 entities will be exported."

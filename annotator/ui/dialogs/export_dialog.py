@@ -31,7 +31,8 @@ from PySide6.QtWidgets import (
 from annotator.core.model import Status
 from annotator.formats.export_context import OffsetUnit
 from annotator.formats.registry import EXPORT_FORMATS
-from annotator.services.export_options import annotator_names, preview_export
+from annotator.services.export_options import ExportPreview, annotator_names, preview_export
+from annotator.ui.dialogs.export_preview import PreviewCounter
 from annotator.ui.document_list import STATUS_TEXT
 from annotator.ui.document_model import DocumentModel
 from annotator.ui.plain import plain_label, plain_tooltip
@@ -92,7 +93,8 @@ class ExportDialog(QDialog):
         self.scope.setAccessibleName("Which documents")
         self.scope.addItem("All documents", False)
         n = len(self._selected)
-        self.scope.addItem(f"Only the {n} selected in the document list", True)
+        which = "the selected document" if n == 1 else f"the {n} selected documents"
+        self.scope.addItem(f"Only {which}" if n else "Only selected documents (none)", True)
         if not self._selected:
             self.scope.model().item(1).setEnabled(False)  # type: ignore[attr-defined]
             self.scope.setItemData(
@@ -180,6 +182,9 @@ class ExportDialog(QDialog):
         form.addRow(self.buttons)
 
         self._restore(last)
+        self.counter = PreviewCounter(self)
+        self.counter.ready.connect(self._show_preview)
+        self.counter.failed.connect(lambda msg: self.summary.setText(f"Cannot count: {msg}"))
         # Several changes at once (e.g. "All" checks every label) cost one count.
         self._preview_timer = QTimer(self, singleShot=True, interval=50)
         self._preview_timer.timeout.connect(self.update_summary)
@@ -252,20 +257,32 @@ class ExportDialog(QDialog):
         return Status(value) if value else None
 
     def update_summary(self) -> None:
-        """Count (through the services) what the current filters would export."""
+        """Count (through the services, on a worker thread) what the filters would export."""
         self._preview_timer.stop()
         labels = self.checked_labels()
         if labels == ():
             self.summary.setText("No labels are checked: check at least one.")
             return
-        preview = preview_export(
+        project, status, annotator, ids = (
             self.model.project,
-            status=self._status(),
-            annotator=self.annotator.currentData(),
-            ids=self._ids(),
-            labels=labels,
+            self._status(),
+            self.annotator.currentData(),
+            self._ids(),
         )
-        self.summary.setText(preview.summary())
+        self.summary.setText("Counting…")
+        self.counter.request(
+            lambda: preview_export(
+                project, status=status, annotator=annotator, ids=ids, labels=labels
+            )
+        )
+
+    def _show_preview(self, preview: ExportPreview) -> None:
+        if self.checked_labels() != ():
+            self.summary.setText(preview.summary())
+
+    def done(self, result: int) -> None:
+        self.counter.stop()  # no count may outlive the dialog
+        super().done(result)
 
     # -- format and file -----------------------------------------------------------------------
     def _suffix(self) -> str:
