@@ -28,7 +28,8 @@ def run_gui(
         open_project,
     )
     from annotator.ui.app_icon import app_icon
-    from annotator.ui.main_window import MainWindow, close_all_windows
+    from annotator.ui.file_open_events import FileOpenRequests
+    from annotator.ui.main_window import MainWindow, close_all_windows, current_window
     from annotator.ui.opening import open_with_recovery
     from annotator.ui.settings import AppSettings
     from annotator.ui.theme import apply_theme
@@ -75,10 +76,19 @@ def run_gui(
         return 2
     window = MainWindow(opened, settings)
     window.show()
+    requests = FileOpenRequests(app)  # macOS: a project double-clicked in Finder
+
+    def open_requested(path: str) -> None:
+        target = current_window()
+        if target is not None:
+            target.open_paths([path])
+
+    requests.requested.connect(open_requested)
     QTimer.singleShot(0, window.backups.check)  # back up on open, off the GUI thread
     try:
         return app.exec()
     finally:
+        app.removeEventFilter(requests)
         close_all_windows()  # stops backups and live updates, releases the project locks
         opened.close()  # idempotent; normally closeEvent already released the lock
 

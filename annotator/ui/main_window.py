@@ -358,13 +358,23 @@ class MainWindow(QMainWindow):
             event.ignore()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        self.open_paths([u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()])
+        event.acceptProposedAction()
+
+    def open_paths(self, paths: list[str]) -> None:
+        """One project file opens that project; anything else is imported into this one."""
         projects = [p for p in paths if p.endswith(".annotator") and Path(p).is_file()]
         if len(paths) == 1 and projects:
             self.files.open_location(projects[0])
         elif paths:
             self.files.import_paths(paths)
-        event.acceptProposedAction()
+
+
+def current_window() -> MainWindow | None:
+    """The window that file-open requests go to: the active one, else any open one."""
+    active = [w for w in _open_windows if w.isActiveWindow()]
+    candidates = active or list(_open_windows)
+    return candidates[0] if candidates else None
 
 
 def close_all_windows() -> None:
