@@ -7,6 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QItemSelection,
     QItemSelectionModel,
     QModelIndex,
     QObject,
@@ -203,10 +204,17 @@ class DocumentListPanel(QWidget):
         selection = self.table.selectionModel()
         flags = QItemSelectionModel.SelectionFlag
         selection.blockSignals(True)
-        selection.clear()
-        for i, summary in enumerate(self.table_model.rows):
-            if summary.id in wanted:
-                selection.select(self.table_model.index(i, 0), flags.Select | flags.Rows)
+        runs = QItemSelection()  # contiguous runs: Ctrl+A on 100,000 rows is one range
+        start = -1
+        rows = self.table_model.rows
+        for i in range(len(rows) + 1):
+            inside = i < len(rows) and rows[i].id in wanted
+            if inside and start < 0:
+                start = i
+            elif not inside and start >= 0:
+                runs.select(self.table_model.index(start, 0), self.table_model.index(i - 1, 0))
+                start = -1
+        selection.select(runs, flags.ClearAndSelect | flags.Rows)
         row = self.table_model.row_of(current)
         if row >= 0:
             index = self.table_model.index(row, 0)

@@ -190,6 +190,11 @@ def test_selection_survives_list_refreshes(qtbot, make_project, open_window):
     assert window.model.selected_documents == ids[:2]
     window.open_document(ids[2])  # elsewhere (e.g. "next unfinished"): only that one
     assert window.model.selected_documents == [ids[2]]
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    assert window.model.selected_documents == ids
+    window.documents.reload()
+    assert window.model.selected_documents == ids
 
 
 def test_choices_are_remembered_per_project(qtbot, make_project, open_window, tmp_path):
