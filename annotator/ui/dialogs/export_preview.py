@@ -1,7 +1,7 @@
 """Counting what an export would write, off the GUI thread, latest request wins.
 
-On a project of 100,000 documents and a million spans a filtered count takes up to about a
-second; the dialog stays responsive and shows only the count for its current filters.
+On a project of 100,000 documents and a million spans a count by status and label takes
+about 0.4 s; the dialog stays responsive and shows only the count for its current filters.
 """
 
 from __future__ import annotations
