@@ -48,6 +48,28 @@ class ExportReport:
             text += " (" + ", ".join(f"{n} {k}" for k, n in sorted(self.note_counts.items())) + ")"
         return text
 
+    def written(self) -> str:
+        """What was written, for the user: documents, spans, file, manifest, notes."""
+        c = self.counts
+        what = _counted(self.documents, "document", "documents")
+        spans = [
+            _counted(c.get("entities", 0), "entity", "entities"),
+            _counted(c.get("claims", 0), "claim", "claims"),
+        ]
+        where = "standard output" if self.path == "-" else self.path
+        text = f"Exported {what} ({', '.join(spans)}) as {self.format} to {where}"
+        if self.manifest:
+            text += f"; manifest {self.manifest}"
+        if self.note_counts:
+            notes = _counted(sum(self.note_counts.values()), "note", "notes")
+            text += f"; {notes} on what {self.format} cannot express"
+            text += " (counted in the manifest)" if self.manifest else ""
+        return text + "."
+
+
+def _counted(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
 
 def export_project(
     project: Project,
@@ -76,7 +98,7 @@ def export_project(
         raise FormatUnavailable(f"{fmt}: {reason}")
     if offsets != "codepoint" and not writer.utf16_option:
         raise ValueError(f"the {fmt} format always counts offsets in code points")
-    total = len(ids) if ids is not None else project.repo.count_documents(status)
+    total = project.repo.count_documents(status, ids)
 
     def on_item(n: int) -> None:
         if cancelled is not None and cancelled():

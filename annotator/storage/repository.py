@@ -409,10 +409,42 @@ class ProjectRepository:
             raise NotFound(f"no document {doc_id}")
         return _document_from_row(row._mapping)
 
-    def count_documents(self, status: Status | None = None) -> int:
+    def count_documents(
+        self, status: Status | None = None, ids: Sequence[str] | None = None
+    ) -> int:
+        """Documents with `status` (any if None) among `ids` (all if None)."""
         query = select(func.count()).select_from(DocumentRow)
         if status is not None:
             query = query.where(DocumentRow.status == status.value)
+        if ids is not None:
+            query = query.where(DocumentRow.id.in_(list(ids)))
+        with self.engine.connect() as conn:
+            return int(conn.scalar(query) or 0)
+
+    def count_entities(
+        self,
+        status: Status | None = None,
+        annotator: str | None = None,
+        ids: Sequence[str] | None = None,
+        labels: Sequence[str] | None = None,
+    ) -> int:
+        """Entity spans an export with these filters would read (one aggregate query).
+
+        Documents and annotators are matched in subqueries: joining them costs 5-10x.
+        """
+        query = select(func.count()).select_from(EntityRow)
+        if status is not None or ids is not None:
+            docs = select(DocumentRow.id)
+            if status is not None:
+                docs = docs.where(DocumentRow.status == status.value)
+            if ids is not None:
+                docs = docs.where(DocumentRow.id.in_(list(ids)))
+            query = query.where(EntityRow.document_id.in_(docs))
+        if labels is not None:
+            query = query.where(EntityRow.label.in_(list(labels)))
+        if annotator is not None:
+            who = select(AnnotatorRow.id).where(AnnotatorRow.name == annotator)
+            query = query.where(EntityRow.annotator_id == who.scalar_subquery())
         with self.engine.connect() as conn:
             return int(conn.scalar(query) or 0)
 

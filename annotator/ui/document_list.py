@@ -11,6 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QItemSelection,
     QItemSelectionModel,
     QModelIndex,
     QObject,
@@ -114,7 +115,8 @@ class DocumentTableModel(QAbstractTableModel):
 
 class DocumentListPanel(QWidget):
     """Filter controls over a table of documents. `documentActivated(id)` when the user
-    picks a document."""
+    picks a document. Ctrl/Shift-click selects several (e.g. to export only those); the
+    selection is published to the model as `selected_documents`."""
 
     documentActivated = Signal(str)
 
@@ -138,7 +140,7 @@ class DocumentListPanel(QWidget):
         self.table.setAccessibleName("Documents")
         self.table.setModel(self.table_model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)
@@ -178,6 +180,7 @@ class DocumentListPanel(QWidget):
         self.status_filter.currentIndexChanged.connect(self.reload)
         self.mine_only.toggled.connect(self.reload)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.table.selectionModel().selectionChanged.connect(self._publish_selection)
         # Counts and status of the current row change at once; the full query (which
         # sees other documents too) runs at most every 400 ms while edits keep coming.
         self._refresh = QTimer(self, singleShot=True, interval=400)
@@ -191,12 +194,13 @@ class DocumentListPanel(QWidget):
         """Query the documents again, keeping the current document selected."""
         value = self.status_filter.currentData()
         status = Status(value) if value else None
+        keep = set(self.model.selected_documents)
         project = self.model.project
         mine = self.team and self.mine_only.isChecked()
         rows = list_documents(project, status, self.search.text(), mine_only=mine)
         self.table_model.set_rows(rows, assignments(project) if self.team else None)
         self.empty_hint.setVisible(not rows)
-        self._show_current()
+        self._restore_selection(keep)
 
     def _current_row_changed(self) -> None:
         session = self.model.session
@@ -215,21 +219,43 @@ class DocumentListPanel(QWidget):
         )
 
     def _show_current(self) -> None:
+        """Select the current document's row (already done when the user clicked it)."""
         row = self.table_model.row_of(self.model.document_id)
+        if row >= 0 and self.table.currentIndex().row() == row:
+            self.table.viewport().update()
+            return
+        self._restore_selection(set(self.model.selected_documents))
+
+    def _restore_selection(self, keep: set[str]) -> None:
+        """Select the current document's row, and the rows of `keep` if it is among them."""
+        current = self.model.document_id
+        wanted = keep if current in keep else {current}
         selection = self.table.selectionModel()
+        flags = QItemSelectionModel.SelectionFlag
         selection.blockSignals(True)
+        runs = QItemSelection()  # contiguous runs: Ctrl+A on 100,000 rows is one range
+        start = -1
+        rows = self.table_model.rows
+        for i in range(len(rows) + 1):
+            inside = i < len(rows) and rows[i].id in wanted
+            if inside and start < 0:
+                start = i
+            elif not inside and start >= 0:
+                runs.select(self.table_model.index(start, 0), self.table_model.index(i - 1, 0))
+                start = -1
+        selection.select(runs, flags.ClearAndSelect | flags.Rows)
+        row = self.table_model.row_of(current)
         if row >= 0:
             index = self.table_model.index(row, 0)
-            selection.setCurrentIndex(
-                index,
-                QItemSelectionModel.SelectionFlag.ClearAndSelect
-                | QItemSelectionModel.SelectionFlag.Rows,
-            )
+            selection.setCurrentIndex(index, flags.NoUpdate)
             self.table.scrollTo(index)
-        else:
-            selection.clear()
         selection.blockSignals(False)
         self.table.viewport().update()
+        self._publish_selection()
+
+    def _publish_selection(self) -> None:
+        rows = sorted(index.row() for index in self.table.selectionModel().selectedRows(0))
+        self.model.set_selected_documents([self.table_model.rows[r].id for r in rows])
 
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():

@@ -7,7 +7,7 @@ committed transaction) and records them on the document's QUndoStack.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoGroup, QUndoStack
@@ -51,6 +51,7 @@ class DocumentModel(QObject):
     - selectionChanged(kind, id): the selected annotation ("" and "" for none).
     - schemaChanged(): the label schema was edited.
     - documentsChanged(): documents were added or their list entries (status, counts) changed.
+    - selectedDocumentsChanged(): the documents selected in the document list changed.
     - errorOccurred(message): an edit could not be saved (nothing was changed).
     """
 
@@ -61,6 +62,7 @@ class DocumentModel(QObject):
     selectionChanged = Signal(str, str)
     schemaChanged = Signal()
     documentsChanged = Signal()
+    selectedDocumentsChanged = Signal()
     errorOccurred = Signal(str)
 
     def __init__(self, project: Project, parent: QObject | None = None) -> None:
@@ -70,6 +72,7 @@ class DocumentModel(QObject):
         self.undo_group = QUndoGroup(self)
         self._stacks: dict[str, tuple[DocumentSession, QUndoStack]] = {}
         self._selection: tuple[str, str] = ("", "")
+        self._selected_documents: tuple[str, ...] = ()
 
     # -- queries -------------------------------------------------------------------
     @property
@@ -91,6 +94,16 @@ class DocumentModel(QObject):
     @property
     def selection(self) -> tuple[str, str]:
         return self._selection
+
+    @property
+    def selected_documents(self) -> list[str]:
+        """Ids of the documents selected in the document list, in list order."""
+        return list(self._selected_documents)
+
+    def set_selected_documents(self, ids: Sequence[str]) -> None:
+        if tuple(ids) != self._selected_documents:
+            self._selected_documents = tuple(ids)
+            self.selectedDocumentsChanged.emit()
 
     def is_modified(self) -> bool:
         """Unsaved work never exists (edits commit at once); this means 'edited this session'."""

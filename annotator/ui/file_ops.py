@@ -147,12 +147,26 @@ class ProjectFiles(QObject):
 
     # -- export ----------------------------------------------------------------------------
     def export(self) -> None:
-        """Ask what to export (a non-blocking dialog); exporting starts when it is accepted."""
+        """Ask what to export (a non-blocking dialog); exporting starts when it is accepted.
+
+        The dialog starts from this project's last choices and remembers the new ones.
+        """
+        window = self.window
+        location = window.project.location
         dialog = ExportDialog(
-            Path(self._start_dir()), self.window.project.display_name, self.window
+            window.model,
+            Path(self._start_dir()),
+            window.project.display_name,
+            window.settings.export_settings(location),
+            window,
         )
         dialog.setModal(True)
-        dialog.accepted.connect(lambda: self.export_to(dialog.choice()))
+
+        def accepted() -> None:
+            window.settings.set_export_settings(location, dialog.remembered())
+            self.export_to(dialog.choice())
+
+        dialog.accepted.connect(accepted)
         dialog.finished.connect(dialog.deleteLater)
         self.export_dialog = dialog
         dialog.open()
@@ -174,6 +188,11 @@ class ProjectFiles(QObject):
                 choice.path,
                 choice.format,
                 status=choice.status,
+                annotator=choice.annotator,
+                ids=choice.ids,
+                labels=choice.labels,
+                offsets=choice.offsets,
+                manifest=choice.manifest,
                 progress=progress,
                 cancelled=cancelled,
             )
@@ -185,10 +204,7 @@ class ProjectFiles(QObject):
         return task
 
     def _exported(self, report: ExportReport) -> None:
-        n = report.documents
-        self.window.statusBar().showMessage(
-            f"Exported {n} document{'s' if n != 1 else ''} to {report.path}", 10_000
-        )
+        self.window.statusBar().showMessage(report.written(), 15_000)
         self.exportFinished.emit(report)
 
     def _export_failed(self, message: str) -> None:

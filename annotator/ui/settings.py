@@ -3,11 +3,26 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
 MAX_RECENT = 8
+
+
+@dataclass(frozen=True)
+class ExportSettings:
+    """The export dialog's last choices for one project ("" means "all")."""
+
+    format: str = "jsonl"
+    status: str = ""
+    annotator: str = ""
+    unchecked_labels: tuple[str, ...] = ()  # new labels start checked
+    selected_only: bool = False
+    offsets: str = "codepoint"
+    manifest: bool = True
+    folder: str = ""
 
 
 class AppSettings:
@@ -79,6 +94,37 @@ class AppSettings:
     def set_last_document(self, location: str, doc_id: str | None) -> None:
         self.qsettings.setValue(f"documents/{_key(location)}", doc_id or "")
 
+    # -- export ----------------------------------------------------------------------------
+    def export_settings(self, location: str) -> ExportSettings:
+        """The export choices last made for the project at `location` (defaults if none)."""
+        group = f"export/{_key(location)}"
+        value = self.qsettings.value
+        default = ExportSettings()
+        return ExportSettings(
+            format=str(value(f"{group}/format", default.format) or default.format),
+            status=str(value(f"{group}/status", "") or ""),
+            annotator=str(value(f"{group}/annotator", "") or ""),
+            unchecked_labels=tuple(_strings(value(f"{group}/unchecked_labels", []))),
+            selected_only=_flag(value(f"{group}/selected_only", False)),
+            offsets=str(value(f"{group}/offsets", default.offsets) or default.offsets),
+            manifest=_flag(value(f"{group}/manifest", True)),
+            folder=str(value(f"{group}/folder", "") or ""),
+        )
+
+    def set_export_settings(self, location: str, chosen: ExportSettings) -> None:
+        group = f"export/{_key(location)}"
+        for name, value in (
+            ("format", chosen.format),
+            ("status", chosen.status),
+            ("annotator", chosen.annotator),
+            ("unchecked_labels", list(chosen.unchecked_labels)),
+            ("selected_only", chosen.selected_only),
+            ("offsets", chosen.offsets),
+            ("manifest", chosen.manifest),
+            ("folder", chosen.folder),
+        ):
+            self.qsettings.setValue(f"{group}/{name}", value)
+
     def sync(self) -> None:
         self.qsettings.sync()
 
@@ -87,6 +133,22 @@ def _normal(location: str) -> str:
     if "://" in location:
         return location
     return str(Path(location).expanduser().resolve())
+
+
+def _strings(value: object) -> list[str]:
+    """A stored list (an .ini file gives back a bare string for one item, None for none)."""
+    if isinstance(value, str):
+        return [value] if value else []
+    if isinstance(value, list):
+        return [str(v) for v in value if v]
+    return []
+
+
+def _flag(value: object) -> bool:
+    """A stored boolean (an .ini file gives back "true"/"false")."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "1", "yes")
+    return bool(value)
 
 
 def _key(location: str) -> str:

@@ -147,3 +147,29 @@ def test_spacy_into_a_folder_of_shards_that_spacy_train_reads(
     assert sorted(len(e.reference.spans["entities"]) for e in examples) == [3, 11]
     with open_project(tmp_path / "again.annotator") as again:
         assert import_paths(again, [folder]).imported == 2
+
+
+def test_progress_total_counts_documents_matching_both_filters(
+    filled: Project, tmp_path: Path
+) -> None:
+    totals: list[int] = []
+    report = export_project(
+        filled,
+        tmp_path / "p.jsonl",
+        status=Status.DONE,
+        ids=["doc-1", "doc-2", "missing"],
+        progress=lambda _n, total: totals.append(total),
+    )
+    assert report.documents == 1 and totals == [1]  # not 3: the ids asked for
+
+
+def test_written_says_what_was_written(filled: Project, tmp_path: Path) -> None:
+    out = tmp_path / "w.conll"
+    report = export_project(filled, out, "conll", ids=["doc-2"])
+    n = report.counts["entities"]
+    text = report.written()
+    assert text.startswith(f"Exported 1 document ({n} entities, ") and " as conll to " in text
+    assert f"{out}; manifest {out}.manifest.json" in text
+    assert text.endswith(".")
+    quiet = export_project(filled, tmp_path / "q.jsonl", manifest=False, labels=["PERSON"])
+    assert "manifest" not in quiet.written() and "2 documents" in quiet.written()
