@@ -185,6 +185,20 @@ def pg_database(pg_server: PgServer) -> Iterator[str]:
         pg_server.drop_database(name)
 
 
+@pytest.fixture
+def own_cluster(pg_server: PgServer) -> Iterator[Cluster]:
+    """A cluster of the test's own, to stop and start (skips when only an external server
+    (ANNOTATOR_TEST_PG_URL) is available: that one cannot be stopped)."""
+    if pg_server.cluster is None:
+        pytest.skip("needs a throw-away cluster (ANNOTATOR_TEST_PG_URL server cannot be stopped)")
+    try:
+        own = Cluster().start()
+    except ClusterUnavailable as exc:
+        pytest.skip(str(exc))
+    yield own
+    own.destroy()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def project_location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """Where a new, empty project lives: a SQLite file or a PostgreSQL database URL."""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from annotator.core.model import Status
@@ -13,20 +11,12 @@ from annotator.services.watch import ProjectWatcher
 from annotator.storage import NewDocument, edit_connection
 from annotator.storage.changes import NotifyFeed
 from annotator.storage.errors import ServerUnavailable
-from tests.pg_cluster import Cluster, ClusterUnavailable
+from tests.pg_cluster import Cluster
 
 
 @pytest.fixture
-def cluster(pg_server) -> Iterator[Cluster]:  # type: ignore[no-untyped-def]
-    """A cluster of this test's own, to stop and start (pg_server: skip without a server)."""
-    if pg_server.cluster is None:
-        pytest.skip("needs a throw-away cluster (ANNOTATOR_TEST_PG_URL server cannot be stopped)")
-    try:
-        own = Cluster().start()
-    except ClusterUnavailable as exc:
-        pytest.skip(str(exc))
-    yield own
-    own.destroy()
+def cluster(own_cluster: Cluster) -> Cluster:
+    return own_cluster
 
 
 @pytest.mark.slow

@@ -21,7 +21,7 @@ from annotator.services.team import (
 )
 from annotator.storage import NewDocument
 from annotator.storage.errors import NotPermitted, ServerUnavailable
-from tests.pg_cluster import Cluster, ClusterUnavailable
+from tests.pg_cluster import Cluster
 
 Team = tuple[list[str], dict[str, str], str]
 
@@ -130,23 +130,14 @@ def test_unassign_by_name_on_both_back_ends(project_location: str) -> None:
 
 
 @pytest.mark.slow
-def test_assigning_without_a_server_says_so(pg_server) -> None:  # type: ignore[no-untyped-def]
-    if pg_server.cluster is None:
-        pytest.skip("needs a throw-away cluster (ANNOTATOR_TEST_PG_URL server cannot be stopped)")
-    try:
-        cluster = Cluster().start()
-    except ClusterUnavailable as exc:
-        pytest.skip(str(exc))
-    try:
-        with open_project(cluster.url(), "alice") as project:
-            doc_id, _ = project.repo.add_document(NewDocument(title="t", text="Text"))
-            project.repo.annotator_id("bob")
-            cluster.stop("fast")
-            with pytest.raises(ServerUnavailable, match="not reachable"):
-                assign(project, [doc_id], ["bob"])
-            with pytest.raises(ServerUnavailable, match="not reachable"):
-                assignments(project)
-            with pytest.raises(ServerUnavailable, match="not reachable"):
-                assignment_refusal(project)
-    finally:
-        cluster.destroy()
+def test_assigning_without_a_server_says_so(own_cluster: Cluster) -> None:
+    with open_project(own_cluster.url(), "alice") as project:
+        doc_id, _ = project.repo.add_document(NewDocument(title="t", text="Text"))
+        project.repo.annotator_id("bob")
+        own_cluster.stop("fast")
+        with pytest.raises(ServerUnavailable, match="not reachable"):
+            assign(project, [doc_id], ["bob"])
+        with pytest.raises(ServerUnavailable, match="not reachable"):
+            assignments(project)
+        with pytest.raises(ServerUnavailable, match="not reachable"):
+            assignment_refusal(project)
