@@ -11,7 +11,9 @@ from annotator.storage import NewDocument
 
 
 def test_assign_and_unassign_and_a_refusal(
-    pg_server, pg_database: str, capsys: pytest.CaptureFixture[str]  # type: ignore[no-untyped-def]
+    pg_server,
+    pg_database: str,
+    capsys: pytest.CaptureFixture[str],  # type: ignore[no-untyped-def]
 ) -> None:
     pg_server.create_role("alice")
     with open_project(pg_database) as owner:

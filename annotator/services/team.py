@@ -78,8 +78,7 @@ def assignment_refusal(project: Project) -> str | None:
         return None
     held = ", ".join(roles) if roles else "none"
     return (
-        "Only the project's owner or an admin can assign documents "
-        f"(your project roles: {held})."
+        f"Only the project's owner or an admin can assign documents (your project roles: {held})."
     )
 
 

@@ -57,8 +57,7 @@ def test_owner_and_admin_may_assign_others_may_not(team: Team) -> None:
             refusals[who] = assignment_refusal(project)
     assert refusals["owner"] is None and refusals["dora"] is None
     assert refusals["carol"] == (
-        "Only the project's owner or an admin can assign documents "
-        "(your project roles: reviewer)."
+        "Only the project's owner or an admin can assign documents (your project roles: reviewer)."
     )
     assert refusals["alice"] is not None and "roles: annotator" in refusals["alice"]
 
