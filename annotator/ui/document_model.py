@@ -164,7 +164,16 @@ class DocumentModel(QObject):
     def set_schema(
         self, schema: LabelSchema, renames: SchemaRenames | Mapping[str, str] | None = None
     ) -> bool:
-        """Save a new label schema; False (with errorOccurred) when the store refused it.
+        """Save a new label schema; False (with errorOccurred) when the store refused it."""
+        refusal = self.save_schema(schema, renames)
+        if refusal is not None:
+            self.errorOccurred.emit(refusal)
+        return refusal is None
+
+    def save_schema(
+        self, schema: LabelSchema, renames: SchemaRenames | Mapping[str, str] | None = None
+    ) -> str | None:
+        """Save a new label schema; returns why the store refused it (None when saved).
 
         On a server another analyst may have saved the schema first (ConflictError) or this
         analyst may lack the right (NotPermitted); a schema dropping names still in use is
@@ -176,16 +185,15 @@ class DocumentModel(QObject):
         try:
             self.project.save_schema(schema, changes)
         except StorageError as exc:
-            self.errorOccurred.emit(f"The label schema was not saved: {exc}")
             self.schemaChanged.emit()  # the project re-read the stored schema
-            return False
+            return f"The label schema was not saved: {exc}"
         for session, _ in self._stacks.values():
             session.reread_annotations()
         if names_dropped(old, schema, changes):
             self.forget_undo_history()
         self.schemaChanged.emit()
         self.documentChanged.emit()
-        return True
+        return None
 
     def forget_undo_history(self) -> None:
         """Clear every document's undo stack (its steps name labels that no longer exist)."""

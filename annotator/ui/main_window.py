@@ -304,9 +304,9 @@ class MainWindow(QMainWindow):
     def edit_schema(self) -> None:
         usage = self.project.schema_usage()
         reserved = self.commands.reserved_alt_keys()
-        dialog = SchemaEditor(self.model.schema, usage, self, reserved)
-        if dialog.exec() == SchemaEditor.DialogCode.Accepted and dialog.result_schema is not None:
-            self.apply_schema(dialog.result_schema, dialog.renames)
+        dialog = SchemaEditor(self.model.schema, usage, self, reserved, self.model.save_schema)
+        if dialog.exec() == SchemaEditor.DialogCode.Accepted:
+            self.statusBar().showMessage("Label schema saved.", 6000)
 
     def apply_schema(self, schema: LabelSchema, renames: SchemaRenames) -> None:
         try:

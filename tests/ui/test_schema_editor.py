@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from annotator.core.model import EntitySpan
 from annotator.core.schema import ClaimAttribute
 from annotator.core.schema_changes import SchemaRenames
 from annotator.ui.dialogs.schema_editor import SchemaEditor
@@ -298,3 +299,33 @@ def test_a_store_refusal_is_shown_and_the_stored_schema_kept(qtbot, make_project
     ]
     assert window.model.schema.entity_label("LAW") is not None
     assert "LAW" in window.labels.buttons
+
+
+def test_a_store_refusal_keeps_the_dialog_open_with_the_edits(qtbot, make_project, open_window):
+    """Another analyst starts using a label while this dialog removes it: the save is
+    refused inside the dialog, nothing typed is lost, and a later save goes through."""
+    window = open_window(make_project(TEXT))
+    doc_id = window.model.document_id
+    other = window.project.repo.editor(doc_id, "colleague")
+    span = EntitySpan("their-span", 0, 5, "LAW", "colleague")
+
+    def drive(dialog: SchemaEditor) -> None:
+        table = dialog.entities.table
+        row = dialog.entities.row_of("LAW")
+        rect = table.visualItemRect(table.item(row, 0))
+        qtbot.mouseClick(table.viewport(), LEFT, pos=rect.center())
+        click(qtbot, dialog.entities.remove_button)
+        assert dialog.entities.row_of("LAW") == -1
+        other.put_entity(span, new=True)  # meanwhile, on another machine
+        save(qtbot, dialog)
+        assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
+        assert "'LAW' is used by 1 span" in dialog.problem.text()
+        assert "Your edits are kept" in dialog.problem.text()
+        assert dialog.entities.row_of("LAW") == -1  # still removed in the dialog
+        other.delete_entity(span.id)  # the colleague takes it back
+        save(qtbot, dialog)
+
+    edit_schema(qtbot, window, drive)
+    assert window.model.schema.entity_label("LAW") is None
+    assert "LAW" not in window.labels.buttons
+    assert "Label schema saved." in window.statusBar().currentMessage()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from PySide6.QtWidgets import (
@@ -28,7 +28,10 @@ class SchemaEditor(QDialog):
     """Edits a copy of `schema`; after `exec()` returns Accepted, read `result_schema` and
     `renames`. `usage` counts the stored annotations per name: removing a name in use is
     refused (rename it instead). `reserved_keys` maps letters whose Alt shortcut the window
-    already uses (menus, other commands) to what uses them; sentiment hotkeys avoid them."""
+    already uses (menus, other commands) to what uses them; sentiment hotkeys avoid them.
+    With `save`, Save stores the schema at once and the dialog closes only when the store
+    took it: a refusal (someone else saved first, a removed label came into use) is shown in
+    the dialog with the edits kept, to adjust and save again or cancel."""
 
     def __init__(
         self,
@@ -36,6 +39,7 @@ class SchemaEditor(QDialog):
         usage: SchemaUsage,
         parent: QWidget | None = None,
         reserved_keys: Mapping[str, str] | None = None,
+        save: Callable[[LabelSchema, SchemaRenames], str | None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Label schema")
@@ -45,6 +49,7 @@ class SchemaEditor(QDialog):
         self.reserved_keys = {k.upper(): v for k, v in (reserved_keys or {}).items()}
         self.result_schema: LabelSchema | None = None
         self.renames = SchemaRenames()
+        self._save = save
 
         self.problem = plain_label()
         self.problem.setWordWrap(True)
@@ -153,5 +158,12 @@ class SchemaEditor(QDialog):
         except SchemaError as exc:
             self.problem.setText(f"Cannot save: {exc}")
             return
+        if self._save is not None:
+            refusal = self._save(schema, renames)
+            if refusal is not None:
+                self.problem.setText(
+                    f"{refusal}\nYour edits are kept: change them and save again, or cancel."
+                )
+                return
         self.result_schema, self.renames = schema, renames
         self.accept()
