@@ -17,8 +17,6 @@ from PySide6.QtWidgets import (
 
 from annotator import __version__
 from annotator.core.model import Status
-from annotator.core.schema import LabelSchema
-from annotator.core.schema_changes import SchemaRenames
 from annotator.services.documents import document_exists, next_unfinished
 from annotator.services.project import Project
 from annotator.ui.actions import WorkbenchActions
@@ -307,14 +305,6 @@ class MainWindow(QMainWindow):
         dialog = SchemaEditor(self.model.schema, usage, self, reserved, self.model.save_schema)
         if dialog.exec() == SchemaEditor.DialogCode.Accepted:
             self.statusBar().showMessage("Label schema saved.", 6000)
-
-    def apply_schema(self, schema: LabelSchema, renames: SchemaRenames) -> None:
-        try:
-            self.model.set_schema(schema, renames)
-        except Exception as exc:
-            self.show_error(f"The label schema was not saved: {exc}")
-            return
-        self.statusBar().showMessage("Label schema saved.", 6000)
 
     def show_shortcuts(self) -> ShortcutsDialog:
         dialog = ShortcutsDialog(self.commands.all, self)

@@ -100,7 +100,7 @@ def test_schema_editor_renames_keep_spans_and_errors_are_explained(
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert dialog.renames.entity_labels == {"PERSON": "PER"}
 
-    window.apply_schema(dialog.result_schema, dialog.renames)
+    assert window.model.set_schema(dialog.result_schema, dialog.renames)
     (entity,) = window.model.session.annotations.entities.values()
     assert entity.label == "PER"
     assert "WEAPON" in window.labels.buttons and "PER" in window.labels.buttons
