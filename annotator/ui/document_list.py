@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from annotator.core.model import DocumentSummary, Status
 from annotator.services.documents import list_documents
 from annotator.services.team import assignments, is_team_project
+from annotator.storage.errors import StorageError
 from annotator.ui.document_model import DocumentModel
 from annotator.ui.plain import plain_label, plain_tooltip
 
@@ -173,6 +174,12 @@ class DocumentListPanel(QWidget):
         self.empty_hint.setAccessibleName("Document list hint")
         self.empty_hint.setStyleSheet("color: palette(placeholder-text); padding: 6px;")
         layout.addWidget(self.empty_hint)
+        self.problem = plain_label("")
+        self.problem.setWordWrap(True)
+        self.problem.setAccessibleName("Document list problem")
+        self.problem.setStyleSheet("color: #cf222e; padding: 6px;")
+        self.problem.hide()
+        layout.addWidget(self.problem)
 
         self._debounce = QTimer(self, singleShot=True, interval=150)
         self._debounce.timeout.connect(self.reload)
@@ -191,14 +198,25 @@ class DocumentListPanel(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        """Query the documents again, keeping the current document selected."""
+        """Query the documents again, keeping the current document selected.
+
+        When the database cannot answer (a server gone away), the list keeps what it shows
+        and says why; the next change or filter tries again.
+        """
         value = self.status_filter.currentData()
         status = Status(value) if value else None
         keep = set(self.model.selected_documents)
         project = self.model.project
         mine = self.team and self.mine_only.isChecked()
-        rows = list_documents(project, status, self.search.text(), mine_only=mine)
-        self.table_model.set_rows(rows, assignments(project) if self.team else None)
+        try:
+            rows = list_documents(project, status, self.search.text(), mine_only=mine)
+            assigned = assignments(project) if self.team else None
+        except StorageError as exc:
+            self.problem.setText(f"The list was not refreshed: {exc}")
+            self.problem.show()
+            return
+        self.problem.hide()
+        self.table_model.set_rows(rows, assigned)
         self.empty_hint.setVisible(not rows)
         self._restore_selection(keep)
 
