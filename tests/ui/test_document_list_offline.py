@@ -17,9 +17,7 @@ def choose(qtbot, combo, text: str) -> None:
         assert combo.currentIndex() != before, f"no {text!r} in the list"
 
 
-def test_list_refresh_without_the_server_keeps_rows_and_says_why(
-    qtbot, own_cluster, open_window
-):
+def test_list_refresh_without_the_server_keeps_rows_and_says_why(qtbot, own_cluster, open_window):
     project = open_project(own_cluster.url(), "tester")
     for title in ("Zoë in 北京", "Second"):
         project.repo.add_document(NewDocument(title, f"{title}: 👩🏽‍🚀 text."))
