@@ -100,15 +100,21 @@ def _report_unexpected(
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication, QMessageBox
 
+    from annotator.storage.errors import StorageError
+
     traceback.print_exception(kind, value, tb, file=sys.stderr)
     if QApplication.instance() is None:
         return
     box = QMessageBox(QMessageBox.Icon.Critical, "Annotator", "")
     box.setTextFormat(Qt.TextFormat.PlainText)
-    box.setText(
-        f"Something went wrong: {value or kind.__name__}\n\n"
-        "Your annotations up to the last edit are saved."
-    )
+    if isinstance(value, StorageError):  # the database refused or is out of reach: say so
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setText(f"{value}\n\nYour annotations up to the last edit are saved.")
+    else:
+        box.setText(
+            f"Something went wrong: {value or kind.__name__}\n\n"
+            "Your annotations up to the last edit are saved."
+        )
     box.exec()
 
 

@@ -13,6 +13,7 @@ from annotator.services.exporting import ExportReport, export_project
 from annotator.services.importing import IMPORTABLE, ImportReport, import_paths
 from annotator.services.project import PROJECT_SUFFIX, Project, ProjectError, open_project
 from annotator.storage import is_url
+from annotator.storage.errors import StorageError
 from annotator.ui.connect_dialog import ask_server_location
 from annotator.ui.dialogs.export_dialog import ExportChoice, ExportDialog
 from annotator.ui.dialogs.import_report import ImportReportDialog
@@ -153,13 +154,17 @@ class ProjectFiles(QObject):
         """
         window = self.window
         location = window.project.location
-        dialog = ExportDialog(
-            window.model,
-            Path(self._start_dir()),
-            window.project.display_name,
-            window.settings.export_settings(location),
-            window,
-        )
+        try:
+            dialog = ExportDialog(
+                window.model,
+                Path(self._start_dir()),
+                window.project.display_name,
+                window.settings.export_settings(location),
+                window,
+            )
+        except StorageError as exc:  # it lists the project's annotators: a server gone away
+            window.show_error(f"Cannot export now: {exc}")
+            return
         dialog.setModal(True)
 
         def accepted() -> None:

@@ -19,6 +19,7 @@ from annotator import __version__
 from annotator.core.model import Status
 from annotator.services.documents import document_exists, next_unfinished
 from annotator.services.project import Project
+from annotator.storage.errors import StorageError
 from annotator.ui.actions import WorkbenchActions
 from annotator.ui.annotation_list import AnnotationList
 from annotator.ui.article_view import ArticleView
@@ -227,7 +228,11 @@ class MainWindow(QMainWindow):
         self.documents.reload()
 
     def go_next_unfinished(self) -> None:
-        found = next_unfinished(self.project, self.model.document_id)
+        try:
+            found = next_unfinished(self.project, self.model.document_id)
+        except StorageError as exc:  # a server gone away: say so, stay on this document
+            self.show_error(f"Cannot find the next unfinished document: {exc}")
+            return
         if found is None:
             self.statusBar().showMessage("Every document is done.", 6000)
         else:
@@ -300,7 +305,11 @@ class MainWindow(QMainWindow):
 
     # -- dialogs -----------------------------------------------------------------------------
     def edit_schema(self) -> None:
-        usage = self.project.schema_usage()
+        try:
+            usage = self.project.schema_usage()  # what stored annotations use, per name
+        except StorageError as exc:
+            self.show_error(f"Cannot edit the label schema now: {exc}")
+            return
         reserved = self.commands.reserved_alt_keys()
         dialog = SchemaEditor(self.model.schema, usage, self, reserved, self.model.save_schema)
         if dialog.exec() == SchemaEditor.DialogCode.Accepted:
