@@ -69,3 +69,25 @@ def test_stop_waits_and_reports_nothing(qtbot) -> None:
     counter.request(lambda: ExportPreview(6, 6))
     qtbot.waitUntil(lambda: not counter.busy())
     assert seen == [ExportPreview(6, 6)]
+
+
+def test_a_counter_deleted_mid_count_leaves_its_thread_to_finish(qtbot) -> None:
+    """A dialog deleted with its window while counting: a QThread destroyed while it runs
+    would abort the whole app (seen as a crash in the test suite)."""
+    from PySide6.QtWidgets import QWidget
+    from shiboken6 import delete
+
+    from annotator.ui.dialogs import export_preview
+
+    parent = QWidget()
+    counter = PreviewCounter(parent)
+    seen: list[ExportPreview] = []
+    counter.ready.connect(seen.append)
+    release = threading.Event()
+    counter.request(lambda: ExportPreview(1, 1) if release.wait(10) else ExportPreview(0, 0))
+    delete(parent)  # the counter goes with it, at once, mid-count
+    release.set()
+    reaper = export_preview._reaper
+    assert reaper is not None
+    qtbot.waitUntil(lambda: not reaper.running)
+    assert seen == []  # nobody left to tell

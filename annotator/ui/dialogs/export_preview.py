@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
 from annotator.services.export_options import ExportPreview
 
@@ -18,8 +18,8 @@ Count = Callable[[], ExportPreview]
 class _CountThread(QThread):
     counted = Signal(int, object)  # generation, ExportPreview or an error message
 
-    def __init__(self, generation: int, count: Count, parent: QObject) -> None:
-        super().__init__(parent)
+    def __init__(self, generation: int, count: Count) -> None:
+        super().__init__()  # no parent: a dialog deleted mid-count must not take it along
         self.generation = generation
         self._count = count
 
@@ -29,6 +29,40 @@ class _CountThread(QThread):
         except Exception as exc:  # e.g. the server went away: say so, never crash
             result = str(exc) or type(exc).__name__
         self.counted.emit(self.generation, result)
+
+
+class _Reaper(QObject):
+    """Keeps count threads alive until they have finished, then deletes them (GUI thread).
+
+    A QThread destroyed while it runs aborts the process: a dialog closed by its window
+    being deleted, say, would otherwise take its running count along.
+    """
+
+    def __init__(self, parent: QObject | None) -> None:
+        super().__init__(parent)
+        self.running: set[_CountThread] = set()
+
+    def keep(self, thread: _CountThread) -> None:
+        self.running.add(thread)
+        thread.finished.connect(self.release)
+
+    @Slot()
+    def release(self) -> None:
+        thread = self.sender()
+        if isinstance(thread, _CountThread) and thread in self.running:
+            thread.wait()
+            self.running.discard(thread)
+            thread.deleteLater()
+
+
+_reaper: _Reaper | None = None
+
+
+def _keep_until_finished(thread: _CountThread) -> None:
+    global _reaper
+    if _reaper is None:
+        _reaper = _Reaper(QCoreApplication.instance())
+    _reaper.keep(thread)
 
 
 class PreviewCounter(QObject):
@@ -56,8 +90,9 @@ class PreviewCounter(QObject):
         return self._running is not None
 
     def _start(self, count: Count) -> None:
-        thread = _CountThread(self._generation, count, self)
-        thread.counted.connect(self._counted)
+        thread = _CountThread(self._generation, count)
+        thread.counted.connect(self._counted)  # dropped by Qt if this counter goes first
+        _keep_until_finished(thread)
         self._running = thread
         thread.start()
 
@@ -65,8 +100,6 @@ class PreviewCounter(QObject):
         thread = self._running
         if thread is None or generation != thread.generation:
             return  # from a count that was stopped
-        thread.wait()
-        thread.deleteLater()
         self._running = None
         if self._waiting is not None:
             count, self._waiting = self._waiting, None
@@ -83,5 +116,4 @@ class PreviewCounter(QObject):
         thread = self._running
         if thread is not None:
             thread.wait()
-            thread.deleteLater()
             self._running = None
