@@ -329,3 +329,30 @@ def test_a_store_refusal_keeps_the_dialog_open_with_the_edits(qtbot, make_projec
     assert window.model.schema.entity_label("LAW") is None
     assert "LAW" not in window.labels.buttons
     assert "Label schema saved." in window.statusBar().currentMessage()
+
+
+def test_claim_colour_is_picked_with_the_colour_dialog(
+    qtbot, make_project, open_window, monkeypatch
+):
+    from PySide6.QtGui import QColor
+    from PySide6.QtWidgets import QColorDialog
+
+    window = open_window(make_project(TEXT))
+    asked: list[str] = []
+
+    def answer(initial: QColor, *_args: object) -> QColor:
+        asked.append(initial.name().upper())
+        return QColor("#00897B")
+
+    monkeypatch.setattr(QColorDialog, "getColor", answer)
+
+    def drive(dialog: SchemaEditor) -> None:
+        open_tab(qtbot, dialog, "Claims")
+        click(qtbot, dialog.claim_colour_button)
+        assert dialog.claim_colour.text() == "#00897B"
+        assert "#00897b" in dialog.claim_colour_button.styleSheet()
+        save(qtbot, dialog)
+
+    edit_schema(qtbot, window, drive)
+    assert asked == ["#7E57C2"]  # the dialog starts from the current colour
+    assert window.model.schema.claim_color == "#00897B"

@@ -5,11 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
+    QColorDialog,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLineEdit,
+    QPushButton,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -20,6 +24,7 @@ from annotator.core.schema_changes import SchemaRenames, SchemaUsage, removals_i
 from annotator.ui.dialogs.claim_attributes_editor import ClaimAttributesEditor
 from annotator.ui.dialogs.label_table import LabelRow, LabelTable, Wording
 from annotator.ui.plain import plain_label
+from annotator.ui.theme import text_colour_on
 
 ENTITIES_TAB, CLAIMS_TAB, SENTIMENT_TAB = range(3)
 
@@ -86,6 +91,11 @@ class SchemaEditor(QDialog):
         self.claim_hotkey.setAccessibleName("Claim hotkey")
         self.claim_colour = QLineEdit(schema.claim_color)
         self.claim_colour.setAccessibleName("Claim colour")
+        self.claim_colour_button = QPushButton("Colour…")
+        self.claim_colour_button.setAccessibleName("Pick claim colour")
+        self.claim_colour_button.clicked.connect(self.pick_claim_colour)
+        self.claim_colour.textChanged.connect(self._show_claim_colour)
+        self._show_claim_colour()
         self.attributes = ClaimAttributesEditor(
             schema.claim_attributes,
             usage.claim_attributes,
@@ -96,7 +106,10 @@ class SchemaEditor(QDialog):
         claims_layout = QVBoxLayout(claims)
         form = QFormLayout()
         form.addRow("Claim hotkey", self.claim_hotkey)
-        form.addRow("Claim colour", self.claim_colour)
+        colour_row = QHBoxLayout()
+        colour_row.addWidget(self.claim_colour, 1)
+        colour_row.addWidget(self.claim_colour_button)
+        form.addRow("Claim colour", colour_row)
         claims_layout.addLayout(form)
         claims_layout.addWidget(self.attributes, 1)
 
@@ -151,6 +164,21 @@ class SchemaEditor(QDialog):
         if problems:
             raise SchemaError("; ".join(problems))
         return schema, renames
+
+    def pick_claim_colour(self) -> None:
+        chosen = QColorDialog.getColor(QColor(self.claim_colour.text()), self, "Claim colour")
+        if chosen.isValid():
+            self.claim_colour.setText(chosen.name().upper())
+
+    def _show_claim_colour(self) -> None:
+        """The button wears the colour typed or picked (plain when it is not a colour)."""
+        colour = QColor(self.claim_colour.text().strip())
+        if colour.isValid():
+            self.claim_colour_button.setStyleSheet(
+                f"background: {colour.name()}; color: {text_colour_on(colour.name())}"
+            )
+        else:
+            self.claim_colour_button.setStyleSheet("")
 
     def validate_and_accept(self) -> None:
         try:
