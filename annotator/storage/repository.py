@@ -812,36 +812,43 @@ class DocumentEditor:
         """
         return table.id == row_id, table.document_id.concat("") == self.doc_id
 
-    def _owner_check(self, conn: Connection, table: Any, row_id: str, kind: str) -> None:
-        """Raise NotPermitted when `row_id` exists but row-level security hid it from a write."""
-        owner = conn.scalar(
-            select(AnnotatorRow.name)
-            .join(table, table.annotator_id == AnnotatorRow.id)
-            .where(*self._row(table, row_id))
-        )
+    def _owner_check(self, table: Any, row_id: str, kind: str) -> None:
+        """Raise NotPermitted when `row_id` exists but row-level security hid it from a write.
+
+        Runs on a connection of its own: the refused write's may be in a failed transaction.
+        """
+        with self.engine.connect() as conn:
+            owner = conn.scalar(
+                select(AnnotatorRow.name)
+                .join(table, table.annotator_id == AnnotatorRow.id)
+                .where(*self._row(table, row_id))
+            )
         if owner is not None and owner != self.annotator:
             raise NotPermitted(
                 f"this {kind} belongs to {owner}; only they or a reviewer may change it"
             )
 
     @contextmanager
+    def _refusal_explained(self, guard: tuple[Any, str, str] | None) -> Iterator[None]:
+        """`guard` (table, row id, kind): when the database refuses the write, say whose row
+        it is (row-level security hides others' rows from an annotator's writes)."""
+        try:
+            yield
+        except DBAPIError:
+            if guard is not None:
+                self._owner_check(*guard)
+            raise
+
+    @contextmanager
     def _edit(self, guard: tuple[Any, str, str] | None = None) -> Iterator[Connection]:
         """One edit: a committed transaction that also marks the document as changed.
 
         On a server, other clients hear of the edit by a NOTIFY sent after the commit.
-        `guard` (table, row id, kind): when the database refuses the write, say whose row
-        it is (row-level security hides others' rows from an annotator's writes).
+        `guard`: see `_refusal_explained`.
         """
-        with self.engine.connect() as conn:
-            try:
-                with conn.begin():
-                    yield conn
-                    self._touch(conn)
-            except DBAPIError:
-                if guard is not None:
-                    with self.engine.connect() as again:
-                        self._owner_check(again, *guard)
-                raise
+        with self._refusal_explained(guard), self.engine.connect() as conn, conn.begin():
+            yield conn
+            self._touch(conn)
         if self._shared:
             self.repo.announcer.announce(self.doc_id)
 
@@ -854,13 +861,8 @@ class DocumentEditor:
         if self._touch_due():
             with self._edit(guard) as conn:
                 return int(conn.execute(statement, params).rowcount)
-        try:
+        with self._refusal_explained(guard):
             count = self.repo.edits.execute(statement, params)
-        except DBAPIError:
-            if guard is not None:
-                with self.engine.connect() as conn:
-                    self._owner_check(conn, *guard)
-            raise
         if self._shared:
             self.repo.announcer.announce(self.doc_id)
         return count
@@ -931,8 +933,7 @@ class DocumentEditor:
     def delete_entity(self, entity_id: str) -> None:
         done = self._edit_one(delete(EntityRow).where(*self._row(EntityRow, entity_id)))
         if done == 0:
-            with self.engine.connect() as conn:
-                self._owner_check(conn, EntityRow, entity_id, "span")
+            self._owner_check(EntityRow, entity_id, "span")
 
     # claims
     def get_claim(self, claim_id: str) -> Claim | None:
@@ -986,8 +987,7 @@ class DocumentEditor:
     def delete_claim(self, claim_id: str) -> None:
         done = self._edit_one(delete(ClaimRow).where(*self._row(ClaimRow, claim_id)))
         if done == 0:
-            with self.engine.connect() as conn:
-                self._owner_check(conn, ClaimRow, claim_id, "claim")
+            self._owner_check(ClaimRow, claim_id, "claim")
 
     # target sentiment
     def get_target(self, entity_id: str) -> TargetSentiment | None:
@@ -1019,8 +1019,7 @@ class DocumentEditor:
     def delete_target(self, target_id: str) -> None:
         done = self._edit_one(delete(TargetSentimentRow).where(TargetSentimentRow.id == target_id))
         if done == 0:
-            with self.engine.connect() as conn:
-                self._owner_check(conn, TargetSentimentRow, target_id, "sentiment")
+            self._owner_check(TargetSentimentRow, target_id, "sentiment")
 
     # document-level
     def get_document_sentiment(self) -> str | None:
