@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Set
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,28 +95,41 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+def _dropped_in_use(
+    names: Iterable[str], used: Mapping[str, int], renames: Mapping[str, str], kept: Set[str]
+) -> Iterator[tuple[str, int]]:
+    """(name, uses) for each name annotations use that is not in `kept` after `renames`."""
+    for name in names:
+        n = used.get(name, 0)
+        if n and renames.get(name, name) not in kept:
+            yield name, n
+
+
 def removals_in_use(
     old: LabelSchema, new: LabelSchema, renames: SchemaRenames, usage: SchemaUsage
 ) -> list[str]:
     """One message for each name of `old` that `new` drops (after `renames`) while stored
     annotations still use it; empty when the edit loses nothing."""
-    problems: list[str] = []
-    entity_names = set(new.entity_label_names)
-    for label in old.entity_labels:
-        n = usage.entity_labels.get(label.name, 0)
-        if n and renames.entity_labels.get(label.name, label.name) not in entity_names:
-            problems.append(
-                f"entity label {label.name!r} is used by {_plural(n, 'span')}; "
-                "rename it instead, or delete those spans first"
-            )
-    sentiment_names = set(new.sentiment_names)
-    for s in old.sentiment_labels:
-        n = usage.sentiment_labels.get(s.name, 0)
-        if n and renames.sentiment_labels.get(s.name, s.name) not in sentiment_names:
-            problems.append(
-                f"sentiment label {s.name!r} is used by {_plural(n, 'sentiment')} "
-                "(document or entity); rename it instead, or clear those sentiments first"
-            )
+    problems = [
+        f"entity label {name!r} is used by {_plural(n, 'span')}; "
+        "rename it instead, or delete those spans first"
+        for name, n in _dropped_in_use(
+            (label.name for label in old.entity_labels),
+            usage.entity_labels,
+            renames.entity_labels,
+            set(new.entity_label_names),
+        )
+    ]
+    problems += [
+        f"sentiment label {name!r} is used by {_plural(n, 'sentiment')} "
+        "(document or entity); rename it instead, or clear those sentiments first"
+        for name, n in _dropped_in_use(
+            (s.name for s in old.sentiment_labels),
+            usage.sentiment_labels,
+            renames.sentiment_labels,
+            set(new.sentiment_names),
+        )
+    ]
     for attr in old.claim_attributes:
         kept = new.attribute(renames.claim_attributes.get(attr.name, attr.name))
         if kept is None:
@@ -127,15 +140,16 @@ def removals_in_use(
                     "rename it instead, or delete those claims first"
                 )
             continue
-        choice_renames = renames.claim_choices.get(attr.name, {})
-        used = usage.claim_choices.get(attr.name, {})
-        for choice in attr.choices:
-            n = used.get(choice, 0)
-            if n and choice_renames.get(choice, choice) not in kept.choices:
-                problems.append(
-                    f"choice {choice!r} of claim attribute {attr.name!r} is used by "
-                    f"{_plural(n, 'claim')}; rename it instead, or change those claims first"
-                )
+        problems += [
+            f"choice {choice!r} of claim attribute {attr.name!r} is used by "
+            f"{_plural(n, 'claim')}; rename it instead, or change those claims first"
+            for choice, n in _dropped_in_use(
+                attr.choices,
+                usage.claim_choices.get(attr.name, {}),
+                renames.claim_choices.get(attr.name, {}),
+                set(kept.choices),
+            )
+        ]
     return problems
 
 
