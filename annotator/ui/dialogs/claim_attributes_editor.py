@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.schema import ClaimAttribute
+from annotator.ui.dialogs.label_table import fresh_name
 
 NO_DEFAULT = "(none)"
 
@@ -209,12 +210,9 @@ class ClaimAttributesEditor(QWidget):
         draft.default = draft.choices[index - 1] if 1 <= index <= len(draft.choices) else None
 
     def add_attribute(self) -> None:
-        taken = {d.name for d in self.drafts}
-        k = len(self.drafts) + 1
-        while f"attribute{k}" in taken:
-            k += 1
-        self.drafts.append(AttributeDraft("", f"attribute{k}"))
-        item = _editable(f"attribute{k}")
+        name = fresh_name("attribute", [d.name for d in self.drafts])
+        self.drafts.append(AttributeDraft("", name))
+        item = _editable(name)
         self.attributes.addItem(item)
         self.attributes.setCurrentItem(item)
         self.attributes.editItem(item)
@@ -244,12 +242,9 @@ class ClaimAttributesEditor(QWidget):
         if draft is None:
             self.report("Select a claim attribute first.")
             return
-        taken = {c.name for c in draft.choices}
-        k = len(draft.choices) + 1
-        while f"choice{k}" in taken:
-            k += 1
-        draft.choices.append(ChoiceDraft("", f"choice{k}"))
-        item = _editable(f"choice{k}")
+        name = fresh_name("choice", [c.name for c in draft.choices])
+        draft.choices.append(ChoiceDraft("", name))
+        item = _editable(name)
         self._filling = True
         self.choices.addItem(item)
         self._filling = False

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
@@ -24,6 +24,15 @@ from annotator.ui.theme import text_colour_on
 ORIGINAL_ROLE = Qt.ItemDataRole.UserRole + 1
 NAME, COLOUR, HOTKEY, DESCRIPTION = range(4)
 NEW_COLOURS = ("#4FC3F7", "#FF8A65", "#9575CD", "#DCE775", "#F48FB1", "#80CBC4")
+
+
+def fresh_name(stem: str, names: Sequence[str]) -> str:
+    """`stem` numbered after the existing `names` (stem3 beside two), skipping any taken."""
+    taken = set(names)
+    k = len(names) + 1
+    while f"{stem}{k}" in taken:
+        k += 1
+    return f"{stem}{k}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,12 +139,9 @@ class LabelTable(QWidget):
     def add(self) -> None:
         """Append a row with a fresh name and colour and start editing its name."""
         n = self.table.rowCount()
-        taken = {self._cell(r, NAME) for r in range(n)}
-        k = n + 1
-        while f"{self.wording.new_name}{k}" in taken:
-            k += 1
+        name = fresh_name(self.wording.new_name, [self._cell(r, NAME) for r in range(n)])
         colour = NEW_COLOURS[n % len(NEW_COLOURS)]
-        r = self._append(LabelRow("", f"{self.wording.new_name}{k}", colour, ""))
+        r = self._append(LabelRow("", name, colour, ""))
         self.table.setCurrentCell(r, NAME)
         self.table.editItem(self._item(r, NAME))
 
