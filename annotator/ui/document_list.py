@@ -38,7 +38,7 @@ from annotator.services.documents import list_documents
 from annotator.services.team import assignments, is_team_project
 from annotator.storage.errors import StorageError
 from annotator.ui.document_model import DocumentModel
-from annotator.ui.plain import plain_label, plain_tooltip
+from annotator.ui.plain import PROBLEM_STYLE, plain_label, plain_tooltip, problem_label
 
 STATUS_TEXT = {Status.TODO: "To do", Status.IN_PROGRESS: "In progress", Status.DONE: "Done"}
 STATUS_COLOUR = {Status.TODO: "#8c959f", Status.IN_PROGRESS: "#d29922", Status.DONE: "#2da44e"}
@@ -174,10 +174,8 @@ class DocumentListPanel(QWidget):
         self.empty_hint.setAccessibleName("Document list hint")
         self.empty_hint.setStyleSheet("color: palette(placeholder-text); padding: 6px;")
         layout.addWidget(self.empty_hint)
-        self.problem = plain_label("")
-        self.problem.setWordWrap(True)
-        self.problem.setAccessibleName("Document list problem")
-        self.problem.setStyleSheet("color: #cf222e; padding: 6px;")
+        self.problem = problem_label("Document list problem")
+        self.problem.setStyleSheet(f"{PROBLEM_STYLE} padding: 6px;")
         self.problem.hide()
         layout.addWidget(self.problem)
 

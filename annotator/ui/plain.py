@@ -16,6 +16,19 @@ def plain_label(text: str = "") -> QLabel:
     return label
 
 
+PROBLEM_STYLE = "color: #cf222e;"  # what is wrong, in dialogs and panels
+
+
+def problem_label(accessible_name: str = "") -> QLabel:
+    """A plain, word-wrapped label saying what is wrong, in the warning colour."""
+    label = plain_label()
+    label.setWordWrap(True)
+    label.setStyleSheet(PROBLEM_STYLE)
+    if accessible_name:
+        label.setAccessibleName(accessible_name)
+    return label
+
+
 def plain_tooltip(text: str) -> str:
     """Tooltip markup that shows `text` literally (Qt guesses HTML in tooltips)."""
     if not text:

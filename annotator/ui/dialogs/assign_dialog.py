@@ -32,11 +32,10 @@ from annotator.services.project import Project
 from annotator.services.team import Analyst, analysts, assign, assignments, unassign
 from annotator.storage.errors import NotPermitted, StorageError
 from annotator.ui.document_list import STATUS_COLOUR, STATUS_TEXT
-from annotator.ui.plain import plain_label, plain_tooltip
+from annotator.ui.plain import PROBLEM_STYLE, plain_label, plain_tooltip
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 NAME_ROLE = Qt.ItemDataRole.UserRole + 2
-ERROR_STYLE = "color: #cf222e;"
 
 
 def analyst_text(analyst: Analyst) -> str:
@@ -235,7 +234,7 @@ class AssignDialog(QDialog):
         self.assignmentsChanged.emit()
 
     def show_message(self, text: str, error: bool = False) -> None:
-        self.message.setStyleSheet(ERROR_STYLE if error else "")
+        self.message.setStyleSheet(PROBLEM_STYLE if error else "")
         self.message.setText(text)
         self.message.setProperty("error", error)
 

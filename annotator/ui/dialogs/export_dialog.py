@@ -35,7 +35,7 @@ from annotator.services.export_options import ExportPreview, annotator_names, pr
 from annotator.ui.dialogs.export_preview import PreviewCounter
 from annotator.ui.document_list import STATUS_TEXT
 from annotator.ui.document_model import DocumentModel
-from annotator.ui.plain import plain_label, plain_tooltip
+from annotator.ui.plain import plain_label, plain_tooltip, problem_label
 from annotator.ui.settings import ExportSettings
 
 OFFSET_TEXT: dict[str, str] = {
@@ -162,9 +162,7 @@ class ExportDialog(QDialog):
         row.addWidget(browse)
         self.summary = plain_label()
         self.summary.setAccessibleName("Export summary")
-        self.problem = plain_label()
-        self.problem.setStyleSheet("color: #cf222e")
-        self.problem.setWordWrap(True)
+        self.problem = problem_label()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

@@ -23,7 +23,7 @@ from annotator.core.schema import EntityLabel, LabelSchema, SchemaError, Sentime
 from annotator.core.schema_changes import SchemaRenames, SchemaUsage, removals_in_use
 from annotator.ui.dialogs.claim_attributes_editor import ClaimAttributesEditor
 from annotator.ui.dialogs.label_table import LabelRow, LabelTable, Wording
-from annotator.ui.plain import plain_label
+from annotator.ui.plain import problem_label
 from annotator.ui.theme import text_colour_on
 
 ENTITIES_TAB, CLAIMS_TAB, SENTIMENT_TAB = range(3)
@@ -56,10 +56,7 @@ class SchemaEditor(QDialog):
         self.renames = SchemaRenames()
         self._save = save
 
-        self.problem = plain_label()
-        self.problem.setWordWrap(True)
-        self.problem.setAccessibleName("Schema problem")
-        self.problem.setStyleSheet("color: #cf222e")
+        self.problem = problem_label("Schema problem")
 
         self.entities = LabelTable(
             [
