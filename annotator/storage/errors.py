@@ -18,6 +18,10 @@ T = TypeVar("T")
 INSUFFICIENT_PRIVILEGE = "42501"  # also raised for row-level security violations
 
 
+class NotFound(KeyError):
+    """No row with that id."""
+
+
 class StorageError(RuntimeError):
     """A write or read the database refused or could not do; nothing was changed."""
 

@@ -8,14 +8,14 @@ import pytest
 
 from annotator.core.model import EntitySpan
 from annotator.services.project import open_project
-from annotator.storage import NewDocument, repository
+from annotator.storage import NewDocument, document_editor
 
 
 def test_first_edit_touches_and_later_ones_within_interval_do_not(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     clock = [1000.0]
-    monkeypatch.setattr(repository.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(document_editor.time, "monotonic", lambda: clock[0])
     with open_project(tmp_path / "p.annotator", "alice", backup=False) as project:
         doc_id, _ = project.repo.add_document(NewDocument("t", "Angela Merkel spoke."))
         created = project.repo.get_document(doc_id).updated_at
@@ -25,7 +25,7 @@ def test_first_edit_touches_and_later_ones_within_interval_do_not(
         assert first is not None and created is not None and first > created
         editor.put_entity(EntitySpan("e2", 7, 13, "PERSON", ""))
         assert project.repo.get_document(doc_id).updated_at == first
-        clock[0] += repository.TOUCH_INTERVAL_S
+        clock[0] += document_editor.TOUCH_INTERVAL_S
         editor.delete_entity("e2")
         later = project.repo.get_document(doc_id).updated_at
         assert later is not None and later > first
