@@ -100,7 +100,7 @@ def _report_unexpected(
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from annotator.storage.errors import StorageError
+    from annotator.services.errors import StorageError
 
     traceback.print_exception(kind, value, tb, file=sys.stderr)
     if QApplication.instance() is None:

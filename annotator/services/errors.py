@@ -1,8 +1,31 @@
-"""Errors raised when a project cannot be opened; their messages are meant for the user."""
+"""Errors the services raise or pass on; their messages are meant for the user.
+
+The storage errors are re-exported here so that the ui layer never imports `storage`.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+from annotator.storage.errors import (
+    ConflictError,
+    NotFound,
+    NotPermitted,
+    SchemaInUse,
+    ServerUnavailable,
+    StorageError,
+)
+
+__all__ = [
+    "ConflictError",
+    "NotFound",
+    "NotPermitted",
+    "ProjectCorrupt",
+    "ProjectError",
+    "SchemaInUse",
+    "ServerUnavailable",
+    "StorageError",
+]
 
 
 class ProjectError(RuntimeError):

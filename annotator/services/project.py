@@ -20,6 +20,7 @@ from annotator.services.credentials import with_password
 from annotator.services.errors import ProjectCorrupt, ProjectError
 from annotator.services.lock import ProjectLock, ProjectLocked
 from annotator.storage import ProjectRepository, make_engine, prepare_database, sqlite_path
+from annotator.storage import is_url as is_url  # re-exported for the ui layer
 from annotator.storage.errors import ConflictError
 from annotator.storage.migrate import SchemaTooNew, current_revision, needs_upgrade
 from annotator.storage.postgres import DriverMissing, database_user, display_url

@@ -35,8 +35,8 @@ from PySide6.QtWidgets import (
 
 from annotator.core.model import DocumentSummary, Status
 from annotator.services.documents import list_documents
+from annotator.services.errors import StorageError
 from annotator.services.team import assignments, is_team_project
-from annotator.storage.errors import StorageError
 from annotator.ui.document_model import DocumentModel
 from annotator.ui.plain import PROBLEM_STYLE, plain_label, plain_tooltip, problem_label
 

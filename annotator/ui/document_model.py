@@ -16,9 +16,9 @@ from annotator.core.commands import EditCommand
 from annotator.core.model import Status
 from annotator.core.schema import LabelSchema
 from annotator.core.schema_changes import SchemaRenames, names_dropped
+from annotator.services.errors import StorageError
 from annotator.services.project import Project
 from annotator.services.session import Change, DocumentSession
-from annotator.storage.errors import StorageError
 from annotator.ui.gc_pause import gc_paused
 
 

@@ -9,11 +9,16 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog
 
+from annotator.services.errors import StorageError
 from annotator.services.exporting import ExportReport, export_project
 from annotator.services.importing import IMPORTABLE, ImportReport, import_paths
-from annotator.services.project import PROJECT_SUFFIX, Project, ProjectError, open_project
-from annotator.storage import is_url
-from annotator.storage.errors import StorageError
+from annotator.services.project import (
+    PROJECT_SUFFIX,
+    Project,
+    ProjectError,
+    is_url,
+    open_project,
+)
 from annotator.ui.connect_dialog import ask_server_location
 from annotator.ui.dialogs.export_dialog import ExportChoice, ExportDialog
 from annotator.ui.dialogs.import_report import ImportReportDialog

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 from annotator import __version__
 from annotator.core.model import Status
 from annotator.services.documents import document_exists, next_unfinished
+from annotator.services.errors import StorageError
 from annotator.services.project import Project
-from annotator.storage.errors import StorageError
 from annotator.ui.actions import WorkbenchActions
 from annotator.ui.annotation_list import AnnotationList
 from annotator.ui.article_view import ArticleView

@@ -8,8 +8,8 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
+from annotator.services.errors import StorageError
 from annotator.services.team import assignment_refusal
-from annotator.storage.errors import StorageError
 from annotator.ui.dialogs.assign_dialog import AssignDialog
 from annotator.ui.plain import plain_tooltip
 

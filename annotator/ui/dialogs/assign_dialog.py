@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
 
 from annotator.core.model import DocumentSummary, Status
 from annotator.services.documents import list_documents
+from annotator.services.errors import NotPermitted, StorageError
 from annotator.services.project import Project
 from annotator.services.team import Analyst, analysts, assign, assignments, unassign
-from annotator.storage.errors import NotPermitted, StorageError
 from annotator.ui.document_list import STATUS_COLOUR, STATUS_TEXT
 from annotator.ui.plain import PROBLEM_STYLE, plain_label, plain_tooltip
 
