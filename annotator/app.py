@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import tempfile
@@ -102,6 +103,7 @@ def _report_unexpected(
 
     from annotator.services.errors import StorageError
 
+    logging.getLogger(__name__).error("unexpected error", exc_info=(kind, value, tb))
     traceback.print_exception(kind, value, tb, file=sys.stderr)
     if QApplication.instance() is None:
         return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,6 +15,7 @@ from annotator.formats.importers import IMPORT_FORMATS
 from annotator.formats.registry import EXPORT_FORMATS
 from annotator.services.exporting import FormatUnavailable, export_project
 from annotator.services.importing import import_paths
+from annotator.services.logs import configure_logging
 from annotator.services.project import (
     Project,
     ProjectError,
@@ -22,6 +24,8 @@ from annotator.services.project import (
     open_project,
 )
 from annotator.services.statistics import format_stats, project_stats
+
+log = logging.getLogger(__name__)
 
 
 class UsageError(Exception):
@@ -322,6 +326,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = cmd_smoke_test if args.smoke_test else COMMANDS[args.command or "gui"]
+    configure_logging()
+    log.info(
+        "annotator %s: %s",
+        __version__,
+        args.command or ("smoke test" if args.smoke_test else "gui"),
+    )
     try:
         return handler(args)
     except (ProjectError, UsageError, ValueError, FormatUnavailable) as exc:
