@@ -3,7 +3,9 @@
 Boundaries come from Qt's Unicode segmentation (QTextBoundaryFinder, UAX #29), computed per
 paragraph on demand and cached, so snapping a selection in a 3 MB article stays cheap. A
 "word" is a segment between two word boundaries that holds a letter, digit or symbol: CJK
-ideographs are one word each, an emoji (ZWJ sequences and flags included) is one word.
+ideographs are one word each, an emoji (ZWJ sequences and flags included) is one word, and a
+number with its currency sign, separators and percent sign ("$1,200.50", "145%", "€3.5")
+is one word.
 """
 
 from __future__ import annotations
@@ -22,6 +24,12 @@ from annotator.ui.span_layers import newline_positions
 
 Unit = Literal["word", "grapheme"]
 _REGIONAL = re.compile("[\U0001f1e6-\U0001f1ff]+")
+# A number as a reader sees it: currency sign, digits with thousands/decimal separators
+# (1,200.50 / 1.200,50 / 1 200), and a percent or per-mille sign.
+_NUMBER = re.compile(r"[$€£¥₹]?\d+(?:[.,\u00a0\u202f']\d+)*(?:[%‰])?")
+# Punctuation a snapped selection keeps at its edges: percent signs, and the final period of
+# an abbreviation such as "U.S." (a letter after another period).
+_KEEP_AT_EDGE = frozenset("%‰")
 _TYPES = {
     "word": QTextBoundaryFinder.BoundaryType.Word,
     "grapheme": QTextBoundaryFinder.BoundaryType.Grapheme,
@@ -42,7 +50,22 @@ def segment_boundaries(text: str, unit: Unit) -> list[int]:
         pos = finder.toNextBoundary()
     if out[-1] != len(text):
         out.append(len(text))
-    return _pair_regional_indicators(text, out)
+    out = _pair_regional_indicators(text, out)
+    return _join_numbers(text, out) if unit == "word" else out
+
+
+def _join_numbers(text: str, boundaries: list[int]) -> list[int]:
+    """No word boundary inside a number with its currency, separators and percent sign."""
+    numbers = [
+        (m.start(), m.end())
+        for m in _NUMBER.finditer(text)
+        if m.end() - m.start() > 1 and any(c.isdigit() for c in m.group())
+    ]
+    if not numbers:
+        return boundaries
+    inside = {i for start, end in numbers for i in range(start + 1, end)}
+    edges = {edge for number in numbers for edge in number}
+    return sorted((set(boundaries) - inside) | edges)
 
 
 def _pair_regional_indicators(text: str, boundaries: list[int]) -> list[int]:
@@ -126,8 +149,30 @@ class TextUnits:
             end -= 1
         return start, end
 
+    def trim_punctuation(self, start: int, end: int) -> tuple[int, int]:
+        """Drop leading and trailing whitespace and punctuation ("Trump," -> "Trump"),
+        keeping percent signs and the final period of an abbreviation ("U.S.")."""
+        text = self.text
+
+        def strip(ch: str) -> bool:
+            return ch.isspace() or (unicodedata.category(ch)[0] == "P" and ch not in _KEEP_AT_EDGE)
+
+        while start < end and strip(text[start]):
+            start += 1
+        while end > start and strip(text[end - 1]):
+            if (
+                text[end - 1] == "."
+                and end - start >= 3
+                and text[end - 3] == "."
+                and text[end - 2].isalpha()
+            ):
+                break
+            end -= 1
+        return start, end
+
     def snap(self, start: int, end: int, unit: Unit) -> tuple[int, int]:
-        """Widen [start, end) to whole units, then trim whitespace; (x, x) if nothing is left."""
+        """Widen [start, end) to whole units, then trim whitespace (and, for words,
+        surrounding punctuation); (x, x) if nothing is left."""
         start, end = min(start, end), max(start, end)
         start = max(0, min(start, len(self.text)))
         end = max(0, min(end, len(self.text)))
@@ -138,7 +183,7 @@ class TextUnits:
             return start, start
         start = self.floor(start, unit)
         end = self.ceil(end, unit)
-        return self.trim(start, end)
+        return self.trim_punctuation(start, end) if unit == "word" else self.trim(start, end)
 
     # -- word steps --------------------------------------------------------------------
     def _word_segments(self, block: int) -> list[tuple[int, int]]:

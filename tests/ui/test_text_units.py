@@ -62,3 +62,41 @@ def test_word_steps_skip_punctuation_and_spaces() -> None:
     assert units.previous_word_start(5) == 0
     assert units.next_word_start(0) == 5
     assert units.next_word_end(19) == text.index("Next") + 4
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("Tariffs rose 145%, and then fell.", "145%"),
+        ("It cost $1,200.50 in total.", "$1,200.50"),
+        ("Ein Plus von 1.200,50 € heute.", "1.200,50"),
+        ("Sales of €3.5 billion.", "€3.5"),
+        ("A fall of £30 today.", "£30"),
+    ],
+)
+def test_numbers_snap_with_currency_separators_and_percent(text: str, needle: str) -> None:
+    units = TextUnits(text)
+    start = text.index(needle)
+    inside = start + len(needle) // 2
+    assert units.snap(inside, inside + 1, "word") == (start, start + len(needle))
+    assert units.next_word_end(start) == start + len(needle)
+
+
+def test_word_snap_trims_surrounding_punctuation_but_keeps_abbreviations() -> None:
+    text = 'He said, "Trump," and the U.S. agreed (AP).'
+    units = TextUnits(text)
+    quoted = text.index('"Trump,"')
+    assert units.snap(quoted, quoted + len('"Trump,"'), "word") == (quoted + 1, quoted + 6)
+    us = text.index("U.S.")
+    assert units.snap(us, us + 4, "word") == (us, us + 4)
+    ap = text.index("(AP)")
+    assert units.snap(ap, ap + 4, "word") == (ap + 1, ap + 3)
+    assert units.snap(us, len(text), "word") == (us, len(text) - 2)  # "U.S. agreed (AP"
+    comma = text.index(",")
+    start, stop = units.snap(comma, comma + 1, "word")
+    assert start == stop  # punctuation only: nothing left
+
+
+def test_grapheme_snap_keeps_punctuation() -> None:
+    text = '"Trump,"'
+    assert TextUnits(text).snap(0, len(text), "grapheme") == (0, len(text))
