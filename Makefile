@@ -23,6 +23,7 @@ $(VENV)/.test-deps: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.run-deps
 
 run: $(VENV)/.run-deps
+	@$(BIN)/python scripts/check_qt_libs.py
 	$(BIN)/annotator
 
 test: $(VENV)/.test-deps
