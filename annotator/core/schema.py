@@ -209,18 +209,18 @@ def _unique(what: str, names: Sequence[str]) -> None:
 def default_schema() -> LabelSchema:
     """A schema for news analysis (OntoNotes-style entity types plus claims and sentiment)."""
     labels = [
-        ("PERSON", "#E57373", "1", "People, including fictional"),
-        ("ORG", "#64B5F6", "2", "Companies, agencies, institutions"),
-        ("GPE", "#81C784", "3", "Countries, cities, states"),
-        ("LOC", "#4DB6AC", "4", "Non-GPE locations, mountain ranges, bodies of water"),
-        ("NORP", "#FFB74D", "5", "Nationalities, religious or political groups"),
-        ("DATE", "#BA68C8", "6", "Absolute or relative dates or periods"),
-        ("MONEY", "#AED581", "7", "Monetary values"),
-        ("PERCENT", "#F06292", "8", "Percentages"),
-        ("PRODUCT", "#90A4AE", "9", "Products and commodities"),
-        ("COMMODITY", "#A1887F", "0", "Raw materials and traded goods"),
-        ("EVENT", "#FFD54F", "E", "Named events: summits, wars, talks"),
-        ("LAW", "#7986CB", "L", "Named laws, treaties, agreements"),
+        ("PERSON", "#CC4488", "1", "People, including fictional"),
+        ("ORG", "#1199FF", "2", "Companies, agencies, institutions"),
+        ("GPE", "#119944", "3", "Countries, cities, states"),
+        ("LOC", "#44DDAA", "4", "Non-GPE locations, mountain ranges, bodies of water"),
+        ("NORP", "#EEBB44", "5", "Nationalities, religious or political groups"),
+        ("DATE", "#8866CC", "6", "Absolute or relative dates or periods"),
+        ("MONEY", "#668811", "7", "Monetary values"),
+        ("PERCENT", "#DD99EE", "8", "Percentages"),
+        ("PRODUCT", "#AACCCC", "9", "Products and commodities"),
+        ("COMMODITY", "#887766", "0", "Raw materials and traded goods"),
+        ("EVENT", "#99AA77", "E", "Named events: summits, wars, talks"),
+        ("LAW", "#6688BB", "L", "Named laws, treaties, agreements"),
     ]
     return LabelSchema(
         entity_labels=tuple(EntityLabel(n, c, k, d) for n, c, k, d in labels),
