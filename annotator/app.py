@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import sys
@@ -31,7 +32,7 @@ def run_gui(
     from annotator.ui.app_icon import app_icon
     from annotator.ui.file_open_events import FileOpenRequests
     from annotator.ui.main_window import MainWindow, close_all_windows, current_window
-    from annotator.ui.opening import open_with_recovery
+    from annotator.ui.opening import choose_instead_of_locked, open_with_recovery
     from annotator.ui.settings import AppSettings
     from annotator.ui.theme import apply_theme
 
@@ -52,9 +53,9 @@ def run_gui(
     )
     sys.excepthook = _report_unexpected
 
-    def open_it() -> Project:  # the on-open backup runs in the background, after show()
-        if project:
-            return open_project(project, annotator, backup=False)
+    def open_it(location: str | None) -> Project:  # the on-open backup runs after show()
+        if location:
+            return open_project(location, annotator, backup=False)
         last = settings.last_project()
         if last:
             try:
@@ -65,14 +66,22 @@ def run_gui(
                 settings.remove_recent_project(last)
         return open_default_project(annotator, backup=False)
 
-    try:
-        opened = open_with_recovery(open_it)  # a damaged file offers its latest good backup
-    except ProjectError as exc:  # locked by another instance, too new, unreadable...
-        box = QMessageBox(QMessageBox.Icon.Critical, "Annotator", "")
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setText(str(exc))
-        box.exec()
-        return 2
+    location = project
+    while True:
+        try:  # a damaged file offers its latest good backup
+            opened = open_with_recovery(functools.partial(open_it, location))
+        except ProjectLocked as exc:  # open in another instance: offer another project
+            location = choose_instead_of_locked(exc)
+            if location is None:
+                return 2
+            continue
+        except ProjectError as exc:  # too new, unreadable...
+            box = QMessageBox(QMessageBox.Icon.Critical, "Annotator", "")
+            box.setTextFormat(Qt.TextFormat.PlainText)
+            box.setText(str(exc))
+            box.exec()
+            return 2
+        break
     if opened is None:  # damaged, and the user chose not to restore a backup
         return 2
     window = MainWindow(opened, settings)

@@ -32,6 +32,10 @@ class BackupTimer(QObject):
         self.timer.start()
 
     def check(self) -> None:
+        """Start a backup check, unless one is running or the window has shut down
+        (its timer stopped: a check queued earlier must not touch a closed project)."""
+        if not self.timer.isActive():
+            return
         if self._running is not None and self._running.is_alive():
             return
         self._running = threading.Thread(target=self._run, name="annotator-backup", daemon=True)

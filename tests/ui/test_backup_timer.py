@@ -41,3 +41,11 @@ def test_timer_reports_failure(qtbot, tmp_path: Path, monkeypatch: pytest.Monkey
             timer.check()
         assert signal.args == ["disk full"]
         timer.timer.stop()
+
+
+def test_a_check_queued_before_shut_down_does_nothing(qtbot, tmp_path: Path) -> None:
+    with open_project(tmp_path / "p.annotator", "alice", backup=False) as project:
+        timer = BackupTimer(project)
+        timer.timer.stop()  # what the window does when it shuts down
+        timer.check()
+        assert timer._running is None
