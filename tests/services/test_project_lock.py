@@ -134,3 +134,11 @@ def test_cli_writes_are_refused_while_open_but_reads_work(
         out = tmp_path / "out.jsonl"
         assert main(["--project", str(path), "export", "--out", str(out)]) == 0
         assert out.read_text(encoding="utf-8").count("\n") == 1
+
+
+def test_a_silent_child_fails_the_read_instead_of_hanging(tmp_path: Path) -> None:
+    child = start_python("import time; time.sleep(120)", tmp_path)
+    with pytest.raises(AssertionError, match=r"said nothing within 0\.5 s"):
+        read_line(child, timeout=0.5)
+    assert child.poll() is not None  # killed, not left running
+    kill_hard(child)
