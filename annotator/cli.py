@@ -139,8 +139,12 @@ def build_parser() -> argparse.ArgumentParser:
 def _open(args: argparse.Namespace, create: bool = True, write: bool = True) -> Project:
     """Open the project; read-only commands (write=False) work while the app has it open."""
     annotator = getattr(args, "annotator", None)
-    if args.project:
+    if args.project is not None:
         return open_project(args.project, annotator, create=create, lock=write, backup=write)
+    if not create:  # never create (and seed) the default project without its lock
+        return open_project(
+            default_project_path(), annotator, create=False, lock=write, backup=write
+        )
     return open_default_project(annotator, lock=write)
 
 
@@ -223,7 +227,7 @@ def cmd_copy(args: argparse.Namespace) -> int:
 def _project_file(args: argparse.Namespace) -> Path:
     from annotator.storage import sqlite_path
 
-    path = sqlite_path(args.project) if args.project else default_project_path()
+    path = sqlite_path(args.project) if args.project is not None else default_project_path()
     if path is None:
         raise UsageError("backups are for project files; back up a database server with its tools")
     return path
@@ -333,6 +337,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.command or ("smoke test" if args.smoke_test else "gui"),
     )
     try:
+        if args.project is not None and not args.project.strip():
+            raise UsageError("--project is empty: give a project file or a database URL")
         return handler(args)
     except (ProjectError, UsageError, ValueError, FormatUnavailable) as exc:
         print(f"annotator: {exc}", file=sys.stderr)

@@ -97,6 +97,21 @@ def network_guard(monkeypatch: pytest.MonkeyPatch) -> Iterator[NetworkGuard]:
 
 _counter = itertools.count()
 
+# Per-test limits (pytest-timeout, when installed). The thread method is the one that ends
+# a hang inside Qt's event loop (a modal dialog nobody closes): SIGALRM handlers never run
+# there. It prints every thread's stack and stops the run.
+TEST_TIMEOUT_S = 600
+SLOW_TEST_TIMEOUT_S = 1800
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not config.pluginmanager.hasplugin("timeout"):
+        return
+    for item in items:
+        if item.get_closest_marker("timeout") is None:
+            limit = SLOW_TEST_TIMEOUT_S if item.get_closest_marker("slow") else TEST_TIMEOUT_S
+            item.add_marker(pytest.mark.timeout(limit, method="thread"))
+
 
 class PgServer:
     """A PostgreSQL server the tests may create databases and roles on."""

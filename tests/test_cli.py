@@ -57,6 +57,41 @@ def test_bad_input_gives_one_line_and_nonzero_exit(
     assert info.value.code == 2
 
 
-def test_default_project_gets_the_seed_article(capsys: pytest.CaptureFixture[str]) -> None:
+def test_default_project_gets_the_seed_article(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a.txt").write_text("Angela Merkel spoke.", encoding="utf-8")
+    code, _, _ = run(capsys, "import", str(tmp_path / "a.txt"))  # creates it, under its lock
+    assert code == 0
     code, out, _ = run(capsys, "stats", "--json")
-    assert code == 0 and json.loads(out)["documents"] == 1
+    assert code == 0 and json.loads(out)["documents"] == 2  # the seed article and a.txt
+
+
+def test_read_only_commands_never_create_the_default_project(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from annotator.services.project import default_project_path
+
+    for argv in (["stats"], ["stats", "--json"], ["export", "--out", str(tmp_path / "o.jsonl")]):
+        code, out, err = run(capsys, *argv)
+        assert code == 2 and "no such project" in err and out == "", argv
+        assert not default_project_path().exists(), argv
+    assert not (tmp_path / "o.jsonl").exists()
+
+
+@pytest.mark.parametrize("value", ["", " "])
+def test_an_empty_project_option_is_an_error_not_the_default(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    from annotator.services.project import default_project_path
+
+    (tmp_path / "a.txt").write_text("Text.", encoding="utf-8")
+    for argv in (
+        ["--project", value, "stats"],
+        ["stats", "--project", value],
+        ["import", str(tmp_path / "a.txt"), "--project", value],
+        ["backup", "--project", value],
+    ):
+        code, _, err = run(capsys, *argv)
+        assert code == 2 and "--project is empty" in err, argv
+    assert not default_project_path().exists()

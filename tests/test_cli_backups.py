@@ -57,3 +57,23 @@ def test_backup_refused_while_the_app_has_the_project(
     with open_project(path, "alice"):
         assert main(["--project", str(path), "backup"]) == 2
     assert "already open in Annotator by alice" in capsys.readouterr().err
+
+
+def test_import_into_an_empty_project_file_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "p.annotator"
+    article = tmp_path / "a.txt"
+    article.write_text("Angela Merkel spoke in Berlin.", encoding="utf-8")
+    assert main(["--project", str(path), "import", str(article)]) == 0
+    assert main(["--project", str(path), "backup"]) == 0
+    for extra in ("-wal", "-shm"):
+        path.with_name(path.name + extra).unlink(missing_ok=True)
+    path.write_bytes(b"")  # a sync tool's crash
+    capsys.readouterr()
+    assert main(["--project", str(path), "import", str(article)]) == 2
+    assert "empty (0 bytes)" in capsys.readouterr().err
+    assert path.stat().st_size == 0
+    assert main(["--project", str(path), "restore"]) == 0
+    with open_project(path, backup=False) as project:
+        assert project.repo.count_documents() == 1

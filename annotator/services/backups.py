@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotator.services.errors import ProjectError
-from annotator.storage.sqlite_files import backup_database, integrity_problems
+from annotator.storage.sqlite_files import backup_database, project_problems
 
 if TYPE_CHECKING:
     from annotator.services.project import Project
@@ -81,7 +81,7 @@ def create_backup(project_path: Path, reason: str = "auto", keep: int = KEEP) ->
         backup_database(project_path, target)
     except (OSError, sqlite3.Error, ValueError) as exc:
         raise BackupFailed(f"{project_path}: backup failed ({exc})") from None
-    _rotate(project_path, reason, keep)
+    _rotate(project_path, reason, keep, target)
     return target
 
 
@@ -101,17 +101,22 @@ def _remove_partials(project_path: Path) -> None:
                 child.unlink()
 
 
-def _rotate(project_path: Path, reason: str, keep: int) -> None:
+def _rotate(project_path: Path, reason: str, keep: int, made: Path) -> None:
+    """Drop the oldest backups of this kind beyond `keep`, never `made`: it was just
+    verified as a sound project, so a good backup always remains. (A project whose file
+    fails its check is never copied: `backup_database` refuses it, and nothing rotates.)"""
     same_kind = [b for b in list_backups(project_path) if b.reason == reason]
     for old in same_kind[keep:]:
-        with contextlib.suppress(OSError):
-            old.path.unlink()
+        if old.path != made:
+            with contextlib.suppress(OSError):
+                old.path.unlink()
 
 
 def latest_good_backup(project_path: Path) -> Path | None:
-    """The newest backup that passes SQLite's quick check, or None."""
+    """The newest backup that is a sound Annotator project (SQLite's quick check, and a
+    schema revision: an empty database is no backup), or None."""
     for backup in list_backups(project_path):
-        if not integrity_problems(backup.path, quick=True):
+        if not project_problems(backup.path, quick=True):
             return backup.path
     return None
 
@@ -151,7 +156,7 @@ def restore_backup(project_path: Path, backup: Path) -> Path:
     """
     from annotator.services.lock import ProjectLock
 
-    problems = integrity_problems(backup, quick=False)
+    problems = project_problems(backup, quick=False)
     if problems:
         raise BackupFailed(f"{backup.name} is damaged too ({problems[0]}); choose another")
     stamp = datetime.now(timezone.utc).strftime(_STAMP)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, cast
 
@@ -67,6 +69,18 @@ class ExportReport:
         return text + "."
 
 
+def _previous_export(folder: Path, fmt: str) -> bool:
+    """True if `folder` is exactly what an earlier `fmt` export wrote, as its manifest says
+    (for exports made before folders got their record of files)."""
+    try:
+        data = json.loads(manifest_path(folder).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if not isinstance(data, dict) or data.get("format") != fmt:
+        return False
+    return data.get("output") == folder.name and data.get("sha256") == folder_digest(folder)[0]
+
+
 def _counted(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
@@ -117,7 +131,8 @@ def export_project(
     )
     target = str(out)
     if writer.write_folder is not None and target != "-" and not target.endswith(writer.suffix):
-        with atomic_folder(target) as folder:
+        recognise = partial(_previous_export, fmt=fmt)
+        with atomic_folder(target, fmt, recognise) as folder:
             count = writer.write_folder(items, folder, ctx)
         digest, size = folder_digest(Path(target))
     else:

@@ -19,6 +19,63 @@ def has_sqlite_header(path: Path) -> bool:
         return handle.read(16) == SQLITE_HEADER
 
 
+def file_problem(path: Path) -> str | None:
+    """Why an existing file cannot be a project at all (empty, not SQLite), or None.
+
+    Raises OSError if it cannot be read.
+    """
+    if path.stat().st_size == 0:
+        return "the file is empty (0 bytes)"
+    if not has_sqlite_header(path):
+        return "it is not an Annotator project (not a SQLite database)"
+    return None
+
+
+def foreign_problem(path: Path) -> str | None:
+    """None for an Annotator project (or a SQLite file with no tables at all, which a new
+    project may use); otherwise why this SQLite file belongs to something else."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        return str(exc)
+    try:
+        names = {
+            str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+        if not names:
+            return None
+        if "alembic_version" not in names:
+            return "it is a SQLite database of another application, not an Annotator project"
+        if conn.execute("SELECT count(*) FROM alembic_version").fetchone()[0] != 1:
+            return "it has no Annotator schema revision"
+    except sqlite3.Error as exc:
+        return str(exc)
+    finally:
+        conn.close()
+    return None
+
+
+def project_problems(path: Path, *, quick: bool = True) -> list[str]:
+    """Why a file is not a sound Annotator project: missing, empty, not SQLite, damaged
+    (``quick_check`` or ``integrity_check``), another application's, or without tables.
+    [] when sound. What a backup must pass."""
+    if not path.is_file():
+        return ["file not found"]
+    try:
+        problem = file_problem(path)
+    except OSError as exc:
+        return [f"cannot read ({exc.strerror or exc})"]
+    if problem is not None:
+        return [problem]
+    found = integrity_problems(path, quick=quick)
+    if found:
+        return found
+    problem = foreign_problem(path) or (
+        None if schema_revision(path) is not None else "it holds no Annotator project"
+    )
+    return [problem] if problem is not None else []
+
+
 def integrity_problems(path: Path, *, quick: bool = True) -> list[str]:
     """Problems reported by ``PRAGMA quick_check`` (or ``integrity_check``); [] when sound."""
     if not path.is_file():
@@ -44,10 +101,14 @@ def backup_database(source: Path, target: Path) -> None:
     mode) does not block writers. A stepwise copy would restart whenever another connection
     wrote to the project, and might never finish while someone is annotating.
 
-    The copy is written to a temporary file beside `target` and renamed only after
-    ``PRAGMA integrity_check`` (quick_check above FULL_CHECK_MAX_BYTES) passes; raises
-    sqlite3.Error or ValueError otherwise.
+    An empty or non-SQLite source is refused before anything is written. The copy is
+    written to a temporary file beside `target` and renamed only after it passes
+    `project_problems` (``integrity_check``, quick_check above FULL_CHECK_MAX_BYTES, and an
+    Annotator schema revision); raises sqlite3.Error or ValueError otherwise.
     """
+    problem = file_problem(source)
+    if problem is not None:
+        raise ValueError(f"the project cannot be copied: {problem}; older backups were kept")
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.partial")
     with contextlib.suppress(FileNotFoundError):
@@ -64,10 +125,10 @@ def backup_database(source: Path, target: Path) -> None:
                 dst.close()
         finally:
             src.close()
-        problems = integrity_problems(tmp, quick=tmp.stat().st_size > FULL_CHECK_MAX_BYTES)
+        problems = project_problems(tmp, quick=tmp.stat().st_size > FULL_CHECK_MAX_BYTES)
         if problems:
             raise ValueError(
-                "the project appears damaged: its copy failed SQLite's integrity check "
+                "the project appears damaged: its copy failed the check of a sound project "
                 f"({problems[0]}); older backups were kept"
             )
         with open(tmp, "rb") as handle:

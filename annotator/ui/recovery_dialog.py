@@ -79,7 +79,9 @@ class RecoveryDialog(QDialog):
                 "Restore selected backup", QDialogButtonBox.ButtonRole.AcceptRole
             )
             self.restore_button.setDefault(True)
-            self.backups.itemDoubleClicked.connect(lambda _item: self._restore())
+            # A bound method, not a lambda: a lambda holding `self` inside a Qt connection is a
+            # cycle Python cannot collect, and the dialog would outlive its exec().
+            self.backups.itemDoubleClicked.connect(self._restore_item)
         else:
             self.backups.hide()
             layout.addWidget(
@@ -97,6 +99,9 @@ class RecoveryDialog(QDialog):
     def selected_backup(self) -> Path | None:
         item = self.backups.currentItem()
         return None if item is None else Path(item.data(Qt.ItemDataRole.UserRole))
+
+    def _restore_item(self, _item: QListWidgetItem) -> None:
+        self._restore()
 
     def _restore(self) -> None:
         chosen = self.selected_backup()

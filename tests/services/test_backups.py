@@ -201,3 +201,71 @@ def test_partial_copy_left_by_a_killed_backup_is_ignored_then_removed(tmp_path: 
     create_backup(path)
     assert not leftover.exists() and other.exists()
     assert len(list_backups(path)) == 1
+
+
+def _truncate(path: Path) -> None:
+    """Cut the project to 0 bytes, as a sync tool's crash or a full disk did."""
+    for extra in ("-wal", "-shm"):
+        path.with_name(path.name + extra).unlink(missing_ok=True)
+    path.write_bytes(b"")
+
+
+def test_an_empty_project_file_is_refused_never_replaced(tmp_path: Path) -> None:
+    path = tmp_path / "p.annotator"
+    _project_with_text(path)
+    good = create_backup(path)
+    _truncate(path)
+    with pytest.raises(ProjectCorrupt, match=r"empty \(0 bytes\)") as info:
+        open_project(path, "alice")
+    assert info.value.latest_backup == good
+    assert path.stat().st_size == 0  # not made into a new, empty project
+    with pytest.raises(ProjectCorrupt):
+        open_project(path, "alice")  # still refused: nothing was created in it
+
+
+def test_backups_of_an_empty_project_never_rotate_the_good_ones_away(tmp_path: Path) -> None:
+    path = tmp_path / "p.annotator"
+    doc_id = _project_with_text(path)
+    good = [create_backup(path, keep=3) for _ in range(3)]
+    _truncate(path)
+    for _ in range(4):
+        with pytest.raises(BackupFailed, match="empty"):
+            create_backup(path, keep=3)
+    assert sorted(b.path for b in list_backups(path)) == sorted(good)
+    assert latest_good_backup(path) == good[-1]
+    restore_backup(path, good[-1])
+    assert _entities(path, doc_id) == {"e1"}
+
+
+def test_a_backup_holding_an_empty_database_is_not_a_good_backup(tmp_path: Path) -> None:
+    # What rotation kept after backing up an empty project: restore brought it back.
+    path = tmp_path / "p.annotator"
+    _project_with_text(path)
+    good = create_backup(path)
+    later = backups_dir(path) / "p-29990101T000000000000Z-auto.annotator"
+    (tmp_path / "empty.annotator").write_bytes(b"")
+    src, dst = sqlite3.connect(tmp_path / "empty.annotator"), sqlite3.connect(later)
+    src.backup(dst)  # how the copy of an emptied project was made
+    dst.execute("PRAGMA journal_mode = DELETE")
+    src.close()
+    dst.close()
+    assert list_backups(path)[0].path == later
+    assert latest_good_backup(path) == good
+    with pytest.raises(BackupFailed, match="damaged too"):
+        restore_backup(path, later)
+
+
+def test_another_applications_database_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "notes.annotator"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE notes (body TEXT)")
+    conn.execute("INSERT INTO notes VALUES ('keep me')")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(ProjectCorrupt, match="another application"):
+        open_project(path, "alice")
+    assert path.read_bytes() == before
+    with pytest.raises(BackupFailed):
+        create_backup(path)
+    assert list_backups(path) == []

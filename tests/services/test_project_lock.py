@@ -6,12 +6,13 @@ import json
 import os
 import socket
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from annotator.services.lock import ProjectLock, ProjectLocked, lock_path_for, read_holder
-from annotator.services.project import open_project
+from annotator.services.project import ProjectCorrupt, ProjectError, open_project
 from tests.services.proc_helpers import kill_hard, read_line, start_python
 
 HOLD = """
@@ -134,3 +135,56 @@ def test_cli_writes_are_refused_while_open_but_reads_work(
         out = tmp_path / "out.jsonl"
         assert main(["--project", str(path), "export", "--out", str(out)]) == 0
         assert out.read_text(encoding="utf-8").count("\n") == 1
+
+
+def test_a_silent_child_fails_the_read_instead_of_hanging(tmp_path: Path) -> None:
+    child = start_python("import time; time.sleep(120)", tmp_path)
+    with pytest.raises(AssertionError, match=r"said nothing within 0\.5 s"):
+        read_line(child, timeout=0.5)
+    assert child.poll() is not None  # killed, not left running
+    kill_hard(child)
+
+
+def _make_read_only(path: Path, undo: list[Path]) -> None:
+    """Read-only for this process: mode bits, and (root ignores those) the immutable flag."""
+    path.chmod(0o555 if path.is_dir() else 0o444)
+    undo.append(path)
+    if os.name == "posix" and os.geteuid() == 0:
+        import shutil
+        import subprocess
+
+        chattr = shutil.which("chattr")
+        done = chattr and subprocess.run([chattr, "+i", str(path)], check=False, timeout=30)
+        if not done or done.returncode != 0:
+            pytest.skip("running as root and cannot make a file immutable here")
+
+
+@pytest.fixture
+def read_only() -> Iterator[Callable[[Path], None]]:
+    undo: list[Path] = []
+    yield lambda path: _make_read_only(path, undo)
+    import shutil
+    import subprocess
+
+    for path in reversed(undo):
+        if os.name == "posix" and os.geteuid() == 0 and shutil.which("chattr"):
+            subprocess.run(["chattr", "-i", str(path)], check=False, timeout=30)
+        path.chmod(0o755 if path.is_dir() else 0o644)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
+@pytest.mark.parametrize("what", ["folder", "file"])
+def test_a_read_only_project_is_reported_as_read_only_not_damaged(
+    tmp_path: Path, read_only: Callable[[Path], None], what: str
+) -> None:
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    path = folder / "p.annotator"
+    open_project(path, "alice", backup=False).close()
+    read_only(folder if what == "folder" else path)
+    with pytest.raises(ProjectError) as info:
+        open_project(path, "alice")
+    assert not isinstance(info.value, ProjectCorrupt)
+    assert "read-only" in str(info.value) and "damaged" not in str(info.value)
+    with pytest.raises(ProjectError, match="read-only"):
+        open_project(path, "reader", lock=False, backup=False)

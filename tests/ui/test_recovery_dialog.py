@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
@@ -145,3 +146,14 @@ def test_run_gui_refuses_second_instance_with_a_message(
     with open_project(path, "alice"):
         assert app_module.run_gui(str(path), "bob") == 2
     assert len(shown) == 1 and "already open in Annotator by alice" in shown[0]
+
+
+def test_a_closed_dialog_is_freed(qtbot, tmp_path: Path) -> None:
+    # A dialog that outlived its exec() stayed a hidden top-level window: a later test that
+    # looked for "the" recovery dialog found two, failed in a timer and left a modal
+    # dialog open forever.
+    path, _doc_id, _made = _project_with_backups(tmp_path)
+    _damage(path)
+    RecoveryDialog(_corrupt_error(path)).reject()
+    gc.collect()
+    assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, RecoveryDialog)]
