@@ -23,7 +23,7 @@ from annotator.formats.importers import (
     is_manifest,
     walk_inputs,
 )
-from annotator.formats.limits import ImportLimits, not_regular, using_limits
+from annotator.formats.limits import ImportLimits, current_limits, not_regular, using_limits
 from annotator.formats.native_jsonl import read_native_jsonl_located
 from annotator.formats.problems import FormatError, ImportProblem
 from annotator.formats.source_text import OffsetChoice
@@ -174,6 +174,11 @@ def _records(
                 report.skipped_files.append(str(path))
             continue
         report.files += 1
+        if found == "text" and path.stat().st_size > current_limits().max_record_bytes:
+            yield ImportProblem(
+                str(path), None, current_limits().record_refusal(path.stat().st_size)
+            )
+            continue
         try:
             if found == "jsonl":  # exact line numbers for the native format
                 for line, record in read_native_jsonl_located(path):
