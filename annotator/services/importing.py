@@ -40,6 +40,7 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())  # unconfigured, nothing is printed: the report says it
 
 IMPORTABLE = IMPORT_SUFFIXES
 BATCH = 200

@@ -383,3 +383,46 @@ def test_a_programming_error_is_logged_and_not_made_a_refusal(
     with caplog.at_level(logging.ERROR), pytest.raises(TypeError, match="a bug in the store"):
         import_paths(project, [path])
     assert any(r.exc_info and r.exc_info[0] is TypeError for r in caplog.records)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs resource limits (POSIX)")
+def test_a_real_write_limit_stops_the_import_with_one_line(tmp_path: Path) -> None:
+    """The project cannot grow past RLIMIT_FSIZE (as on a full disk): one line, exit 1, and
+    the documents stored before stay stored."""
+    import resource
+    import subprocess
+    import sys
+
+    from annotator.services.project import open_project
+
+    project_file = tmp_path / "p.annotator"
+    with open_project(project_file, "t", backup=False):
+        pass
+    many = tmp_path / "many.jsonl"
+    many.write_text(
+        "".join(json.dumps({"text": f"doc {n} " + "word " * 200}) + "\n" for n in range(2993))
+    )
+    limit = project_file.stat().st_size + 800_000
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    env = dict(os.environ, ANNOTATOR_USER="t")
+    done = subprocess.run(
+        [sys.executable, "-m", "annotator", "import", "--project", str(project_file), str(many)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=cap,
+        check=False,
+    )
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith("error: the import stopped: the project cannot be written")
+    stored = int(done.stdout.split()[1])
+    assert 0 < stored < 2993
+    with open_project(project_file, "t", backup=False) as project:
+        assert len(project.repo.list_documents()) == stored
