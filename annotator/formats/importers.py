@@ -11,11 +11,13 @@ and for ``.jsonl``/``.ndjson`` the keys of the first record: ``data`` (Label Stu
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+import os
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from annotator.core.model import AnnotatedDocument
 from annotator.formats import brat, conll, doccano, hf_tokens, label_studio, prodigy
+from annotator.formats.limits import MB, current_limits, open_regular
 from annotator.formats.native_jsonl import read_native_jsonl
 from annotator.formats.plaintext import TEXT_SUFFIXES, read_article
 from annotator.formats.problems import FormatError, ImportProblem
@@ -126,9 +128,13 @@ def detect_format(path: Path) -> str | None:
 
 def sniff_jsonl(path: Path) -> str:
     """Which JSONL dialect a file is, from the keys of its first record."""
+    limit = current_limits().max_record_bytes
     try:
-        with path.open("rb") as handle:
-            for raw in handle:
+        with open_regular(path) as handle:
+            for _ in range(10_000):  # blank lines before the first record
+                raw = handle.readline(min(limit, 64 * MB) + 1)
+                if not raw:
+                    return "jsonl"
                 if raw.strip():
                     data = json.loads(raw.decode("utf-8-sig"))
                     break
@@ -154,3 +160,44 @@ def sniff_jsonl(path: Path) -> str:
     if "spans" in data:
         return "prodigy"
     return "jsonl"
+
+
+def walk_inputs(paths: Iterable[Path]) -> Iterator[tuple[Path, bool, str | None]]:
+    """Files named directly, and every visible file inside named folders (sorted).
+
+    Yields (path, named_directly, refusal). Symbolic links inside a folder are not
+    followed out of it: a link whose target is outside the folder (or missing) comes
+    with the reason it is refused; links to folders inside it are walked once, as the
+    folder itself.
+    """
+    for path in paths:
+        if not path.is_dir():
+            yield path, True, None
+            continue
+        root = path.resolve()
+        found: list[tuple[Path, str | None]] = []
+        for dirpath, dirnames, filenames in os.walk(path, followlinks=False):
+            here = Path(dirpath)
+            dirnames[:] = sorted(n for n in dirnames if not n.startswith("."))
+            for name in dirnames:
+                if (here / name).is_symlink():
+                    reason = _link_refusal(here / name, root)
+                    if reason is not None:
+                        found.append((here / name, reason))
+            for name in filenames:
+                if name.startswith("."):
+                    continue
+                child = here / name
+                found.append((child, _link_refusal(child, root) if child.is_symlink() else None))
+        for child, reason in sorted(found, key=lambda pair: pair[0]):
+            yield child, False, reason
+
+
+def _link_refusal(link: Path, root: Path) -> str | None:
+    try:
+        target = link.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return "is a broken symbolic link"
+    if not target.is_relative_to(root):
+        return "is a symbolic link to a file outside the imported folder (not followed)"
+    return None
