@@ -29,6 +29,7 @@ from annotator.core.model import (
 from annotator.core.schema import LabelSchema, default_schema
 from annotator.core.schema_changes import SchemaRenames, SchemaUsage, removals_in_use
 from annotator.core.text import content_hash
+from annotator.storage import pg_writes
 from annotator.storage.annotation_loading import load_batch
 from annotator.storage.assignments import next_assigned
 from annotator.storage.document_editor import DocumentEditor
@@ -70,6 +71,14 @@ class ProjectRepository:
         self._annotator_ids: dict[str, str] = {}
         self.announcer = Announcer(engine)  # tells other clients of edits (PostgreSQL)
         self.edits = EditConnection(engine)  # single-statement edits, one round trip each
+        self._write_functions: bool | None = None
+
+    @property
+    def uses_write_functions(self) -> bool:
+        """Whether changes go through the server's write functions (see `pg_writes`)."""
+        if self._write_functions is None:
+            self._write_functions = pg_writes.uses_write_functions(self.engine)
+        return self._write_functions
 
     def dispose(self) -> None:
         self.edits.close()
@@ -539,16 +548,18 @@ class ProjectRepository:
         With `expected_version` the change is refused with ConflictError when someone else
         changed the document's status meanwhile.
         """
+        functions = self.uses_write_functions
         with self.engine.begin() as conn:
             query = update(DocumentRow).where(DocumentRow.id == doc_id)
             if expected_version is not None:
                 query = query.where(DocumentRow.version == expected_version)
-            result = conn.execute(
-                query.values(
+            version = conn.scalar(
+                pg_writes.set_status(doc_id, status.value, expected_version, utc_now())
+                if functions
+                else query.values(
                     status=status.value, version=DocumentRow.version + 1, updated_at=utc_now()
                 ).returning(DocumentRow.version)
             )
-            version = result.scalar()
             if version is not None:
                 return int(version)
             row = conn.execute(
