@@ -30,6 +30,7 @@ from annotator.storage.models import (
     EntityRow,
     TargetSentimentRow,
 )
+from annotator.storage.row_screen import attributes_problem, status_of
 
 if TYPE_CHECKING:
     from annotator.storage.repository import ProjectRepository
@@ -237,6 +238,9 @@ class DocumentEditor:
             ).first()
         if row is None:
             return None
+        if attributes_problem(row[4]) is not None:  # unusable (see row_screen): as if absent
+            self.repo.bad_rows.report(f"claim {claim_id}: {attributes_problem(row[4])}")
+            return None
         return Claim(claim_id, row[0], row[1], row[2], row[3] or "", dict(row[4] or {}), row[5])
 
     def claims_spoken_by(self, entity_id: str) -> list[Claim]:
@@ -358,7 +362,7 @@ class DocumentEditor:
             value = conn.scalar(select(DocumentRow.status).where(DocumentRow.id == self.doc_id))
         if value is None:
             raise NotFound(f"no document {self.doc_id}")
-        return Status(value)
+        return status_of(value, self.doc_id, self.repo.bad_rows)
 
     def set_status(self, status: Status, expected_version: int | None = None) -> int:
         """See `ProjectRepository.set_status`; returns the new version."""

@@ -46,6 +46,7 @@ from annotator.storage.models import (
     TargetSentimentRow,
 )
 from annotator.storage.postgres import Announcer
+from annotator.storage.row_screen import BadRows, meta_of, status_of
 
 SCHEMA_KEY = "label_schema"
 
@@ -72,6 +73,7 @@ class ProjectRepository:
         self.announcer = Announcer(engine)  # tells other clients of edits (PostgreSQL)
         self.edits = EditConnection(engine)  # single-statement edits, one round trip each
         self._write_functions: bool | None = None
+        self.bad_rows = BadRows()  # unusable stored rows readers skipped (see row_screen)
 
     @property
     def uses_write_functions(self) -> bool:
@@ -409,7 +411,7 @@ class ProjectRepository:
             row = conn.execute(select(DocumentRow).where(DocumentRow.id == doc_id)).first()
         if row is None:
             raise NotFound(f"no document {doc_id}")
-        return _document_from_row(row._mapping)
+        return _document_from_row(row._mapping, self.bad_rows)
 
     def count_documents(
         self, status: Status | None = None, ids: Sequence[str] | None = None
@@ -502,7 +504,7 @@ class ProjectRepository:
             )
         with self.engine.connect() as conn:
             return [
-                DocumentSummary(i, t, Status(s), int(e), int(c), int(n or 0))
+                DocumentSummary(i, t, status_of(s, i, self.bad_rows), int(e), int(c), int(n or 0))
                 for i, t, s, e, c, n in conn.execute(query)
             ]
 
@@ -567,9 +569,9 @@ class ProjectRepository:
             ).first()
             if row is None:
                 raise NotFound(f"no document {doc_id}")
+            now = status_of(row[0], doc_id, None).value.replace("_", " ")
             raise ConflictError(
-                f"someone else set this document to {Status(row[0]).value.replace('_', ' ')} "
-                "meanwhile; your change was not saved"
+                f"someone else set this document to {now} meanwhile; your change was not saved"
             )
 
     def delete_document(self, doc_id: str) -> None:
@@ -580,7 +582,12 @@ class ProjectRepository:
     def load_annotations(self, doc_id: str, annotator: str | None = None) -> DocumentAnnotations:
         with self.engine.connect() as conn:
             names = dict(conn.execute(select(AnnotatorRow.id, AnnotatorRow.name)).all())
-            batch = load_batch(conn, [doc_id], names, self._annotator_filter(annotator, names))
+            length = conn.scalar(
+                select(func.length(DocumentRow.text)).where(DocumentRow.id == doc_id)
+            )
+            lengths = {} if length is None else {doc_id: int(length)}
+            only = self._annotator_filter(annotator, names)
+            batch = load_batch(conn, [doc_id], names, only, self.bad_rows, lengths)
         return batch.get(doc_id, DocumentAnnotations())
 
     def _annotator_filter(self, annotator: str | None, names: Mapping[str, str]) -> str | None:
@@ -621,8 +628,9 @@ class ProjectRepository:
                 if not rows:
                     return
                 last = rows[-1].ordinal
-                docs = [_document_from_row(r._mapping) for r in rows]
-                anns = load_batch(conn, [d.id for d in docs], names, only)
+                docs = [_document_from_row(r._mapping, self.bad_rows) for r in rows]
+                lengths = {d.id: len(d.text) for d in docs}
+                anns = load_batch(conn, list(lengths), names, only, self.bad_rows, lengths)
                 for doc in docs:
                     a = anns.get(doc.id, DocumentAnnotations())
                     who = _single_annotator(a, annotator)
@@ -699,14 +707,14 @@ def _as_document(new: NewDocument) -> Document:
     )
 
 
-def _document_from_row(m: Any) -> Document:
+def _document_from_row(m: Any, bad: BadRows | None = None) -> Document:
     return Document(
         id=m["id"],
         title=m["title"],
         text=m["text"],
         source=m["source"] or "",
-        meta=dict(m["meta"] or {}),
-        status=Status(m["status"]),
+        meta=meta_of(m["meta"], m["id"], bad),
+        status=status_of(m["status"], m["id"], bad),
         content_hash=m["content_hash"],
         created_at=m["created_at"],
         updated_at=m["updated_at"],

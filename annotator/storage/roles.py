@@ -268,73 +268,85 @@ def install_roles(engine: Engine) -> dict[str, str]:
     Must run as the project's owner. Returns role -> database role name.
     """
     _require_postgres(engine)
-    tables = sorted(set(Base.metadata.tables) | {"alembic_version", DELETED_TABLE})
     with engine.begin() as conn:
-        if not _is_owner(conn):
-            raise StorageError(
-                f"only the project's owner can set up its roles (you are {_me(conn)})"
-            )
-        names = {role: group_role(conn, role) for role in ROLES}
-        q = {role: quote_identifier(name) for role, name in names.items()}
-        for name in names.values():
-            conn.execute(
-                text(
-                    "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = "
-                    f"{quote_literal(name)}) THEN CREATE ROLE {quote_identifier(name)} NOLOGIN; "
-                    "END IF; END $$"
-                )
-            )
+        return install_roles_on(conn)
+
+
+def roles_installed(conn: Connection) -> bool:
+    """Whether this PostgreSQL project's roles were set up (by `install_roles`)."""
+    names = [group_role(conn, role) for role in ROLES]
+    return bool(
+        conn.scalar(
+            text("SELECT count(*) = :n FROM pg_roles WHERE rolname = ANY(:names)"),
+            {"n": len(names), "names": names},
+        )
+    )
+
+
+def install_roles_on(conn: Connection) -> dict[str, str]:
+    """`install_roles` in the caller's transaction (a schema upgrade's)."""
+    tables = sorted(set(Base.metadata.tables) | {"alembic_version", DELETED_TABLE})
+    if not _is_owner(conn):
+        raise StorageError(f"only the project's owner can set up its roles (you are {_me(conn)})")
+    names = {role: group_role(conn, role) for role in ROLES}
+    q = {role: quote_identifier(name) for role, name in names.items()}
+    for name in names.values():
         conn.execute(
             text(
-                f"CREATE TABLE IF NOT EXISTS {DELETED_TABLE} (table_name text NOT NULL, "
-                "row_id text NOT NULL, annotator_id text NOT NULL, "
-                "PRIMARY KEY (table_name, row_id, annotator_id))"
+                "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = "
+                f"{quote_literal(name)}) THEN CREATE ROLE {quote_identifier(name)} NOLOGIN; "
+                "END IF; END $$"
             )
         )
-        everyone = ", ".join(q.values())
-        editors = f"{q['annotator']}, {q['reviewer']}"
-        conn.execute(text(f"GRANT USAGE ON SCHEMA public TO {everyone}"))
-        for table in tables:
-            conn.execute(text(f"REVOKE ALL ON {table} FROM {editors}"))  # and column grants
-            conn.execute(text(f"GRANT SELECT ON {table} TO {everyone}"))
-            conn.execute(text(f"GRANT ALL ON {table} TO {q['admin']}"))
-        for table in (*ANNOTATION_TABLES, "annotators"):
-            conn.execute(text(f"GRANT INSERT ON {table} TO {editors}"))
-        conn.execute(text(_write_functions(names)))
-        for function in WRITE_FUNCTIONS:
-            conn.execute(text(f"REVOKE ALL ON FUNCTION {function} FROM PUBLIC"))
-            conn.execute(text(f"GRANT EXECUTE ON FUNCTION {function} TO {everyone}"))
-        for table in (*ANNOTATION_TABLES, "annotators"):
-            conn.execute(text(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"))
-            for policy in ("read_all", "own_rows", "all_rows", "restored_rows"):
-                conn.execute(text(f"DROP POLICY IF EXISTS {policy} ON {table}"))
-            conn.execute(text(f"CREATE POLICY read_all ON {table} FOR SELECT USING (true)"))
-            conn.execute(
-                text(
-                    f"CREATE POLICY all_rows ON {table} FOR ALL TO {q['admin']} "
-                    "USING (true) WITH CHECK (true)"
-                )
-            )
-        for table in ANNOTATION_TABLES:
-            conn.execute(
-                text(
-                    f"CREATE POLICY own_rows ON {table} FOR INSERT TO {editors} WITH CHECK ({_OWN})"
-                )
-            )
-        for table in ("entity_spans", "claims", "target_sentiments"):
-            restored = _RESTORED.format(deleted=DELETED_TABLE, table=table)
-            conn.execute(
-                text(
-                    f"CREATE POLICY restored_rows ON {table} FOR INSERT TO {q['reviewer']} "
-                    f"WITH CHECK ({restored})"
-                )
-            )
+    conn.execute(
+        text(
+            f"CREATE TABLE IF NOT EXISTS {DELETED_TABLE} (table_name text NOT NULL, "
+            "row_id text NOT NULL, annotator_id text NOT NULL, "
+            "PRIMARY KEY (table_name, row_id, annotator_id))"
+        )
+    )
+    everyone = ", ".join(q.values())
+    editors = f"{q['annotator']}, {q['reviewer']}"
+    conn.execute(text(f"GRANT USAGE ON SCHEMA public TO {everyone}"))
+    for table in tables:
+        conn.execute(text(f"REVOKE ALL ON {table} FROM {editors}"))  # and column grants
+        conn.execute(text(f"GRANT SELECT ON {table} TO {everyone}"))
+        conn.execute(text(f"GRANT ALL ON {table} TO {q['admin']}"))
+    for table in (*ANNOTATION_TABLES, "annotators"):
+        conn.execute(text(f"GRANT INSERT ON {table} TO {editors}"))
+    conn.execute(text(_write_functions(names)))
+    for function in WRITE_FUNCTIONS:
+        conn.execute(text(f"REVOKE ALL ON FUNCTION {function} FROM PUBLIC"))
+        conn.execute(text(f"GRANT EXECUTE ON FUNCTION {function} TO {everyone}"))
+    for table in (*ANNOTATION_TABLES, "annotators"):
+        conn.execute(text(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"))
+        for policy in ("read_all", "own_rows", "all_rows", "restored_rows"):
+            conn.execute(text(f"DROP POLICY IF EXISTS {policy} ON {table}"))
+        conn.execute(text(f"CREATE POLICY read_all ON {table} FOR SELECT USING (true)"))
         conn.execute(
             text(
-                f"CREATE POLICY own_rows ON annotators FOR INSERT TO {editors} "
-                "WITH CHECK (name = current_user)"
+                f"CREATE POLICY all_rows ON {table} FOR ALL TO {q['admin']} "
+                "USING (true) WITH CHECK (true)"
             )
         )
+    for table in ANNOTATION_TABLES:
+        conn.execute(
+            text(f"CREATE POLICY own_rows ON {table} FOR INSERT TO {editors} WITH CHECK ({_OWN})")
+        )
+    for table in ("entity_spans", "claims", "target_sentiments"):
+        restored = _RESTORED.format(deleted=DELETED_TABLE, table=table)
+        conn.execute(
+            text(
+                f"CREATE POLICY restored_rows ON {table} FOR INSERT TO {q['reviewer']} "
+                f"WITH CHECK ({restored})"
+            )
+        )
+    conn.execute(
+        text(
+            f"CREATE POLICY own_rows ON annotators FOR INSERT TO {editors} "
+            "WITH CHECK (name = current_user)"
+        )
+    )
     return names
 
 
