@@ -21,13 +21,18 @@ MAX_KEPT = 200  # messages kept for display; the count goes on
 
 
 class BadRows:
-    """Reports of unusable stored rows: counted, the first MAX_KEPT kept, all logged."""
+    """Reports of unusable stored rows: each different one counted and logged once (a
+    document read again reports nothing new), the first MAX_KEPT kept for display."""
 
     def __init__(self) -> None:
         self.count = 0
         self.messages: list[str] = []
+        self._seen: set[str] = set()
 
     def report(self, message: str) -> None:
+        if message in self._seen:
+            return
+        self._seen.add(message)
         self.count += 1
         if len(self.messages) < MAX_KEPT:
             self.messages.append(message)
