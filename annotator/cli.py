@@ -207,6 +207,8 @@ def cmd_export(args: argparse.Namespace) -> int:
             offsets=args.offsets,
             manifest=not args.no_manifest,
         )
+        if project.repo.bad_rows.count:  # stored rows the export could not use
+            print(f"note: {project.repo.bad_rows.summary()}", file=sys.stderr)
     for note in report.notes[:20]:
         print(f"note: {note}", file=sys.stderr)
     if len(report.notes) > 20:

@@ -24,7 +24,14 @@ class AnnotationTarget(Protocol):
     def put_claim(self, claim: Claim) -> None: ...
     def delete_claim(self, claim_id: str) -> None: ...
     def claims_spoken_by(self, entity_id: str) -> list[Claim]: ...
-    def get_target(self, entity_id: str) -> TargetSentiment | None: ...
+    def get_target(self, entity_id: str) -> TargetSentiment | None:
+        """This annotator's target sentiment toward the span (each analyst has their own)."""
+        ...
+
+    def targets_toward(self, entity_id: str) -> list[TargetSentiment]:
+        """Every analyst's target sentiment toward the span."""
+        ...
+
     def put_target(self, target: TargetSentiment) -> None: ...
     def delete_target(self, target_id: str) -> None: ...
     def get_document_sentiment(self) -> str | None: ...
@@ -58,14 +65,16 @@ class AddEntity(EditCommand):
 
 
 class RemoveEntity(EditCommand):
-    """Removes a span; claims that named it as speaker lose the link, its target sentiment goes."""
+    """Removes a span; claims that named it as speaker lose the link, the target sentiments
+    toward it go (the store refuses while they are another analyst's). Undo restores them
+    all."""
 
     def __init__(self, entity_id: str) -> None:
         self.entity_id = entity_id
         self.text = "Delete entity"
         self._span: EntitySpan | None = None
         self._claims: list[Claim] = []
-        self._target: TargetSentiment | None = None
+        self._targets: list[TargetSentiment] = []
 
     def redo(self, target: AnnotationTarget) -> None:
         span = target.get_entity(self.entity_id)
@@ -73,7 +82,7 @@ class RemoveEntity(EditCommand):
             raise KeyError(f"no entity {self.entity_id}")
         self._span = span
         self._claims = target.claims_spoken_by(self.entity_id)
-        self._target = target.get_target(self.entity_id)
+        self._targets = target.targets_toward(self.entity_id)
         target.delete_entity(self.entity_id)
 
     def undo(self, target: AnnotationTarget) -> None:
@@ -81,8 +90,8 @@ class RemoveEntity(EditCommand):
         target.put_entity(self._span)
         for claim in self._claims:
             target.put_claim(claim)
-        if self._target is not None:
-            target.put_target(self._target)
+        for sentiment in self._targets:
+            target.put_target(sentiment)
 
 
 class _ReplaceEntity(EditCommand):

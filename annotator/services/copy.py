@@ -14,7 +14,9 @@ from pathlib import Path
 
 from annotator.services.project import ProjectError, open_project
 from annotator.storage import sqlite_path
+from annotator.storage.row_screen import BadRows
 from annotator.storage.transfer import (
+    CopyScreen,
     TransferError,
     check_content_hashes,
     copy_rows,
@@ -26,15 +28,18 @@ from annotator.storage.transfer import (
 class CopyReport:
     rows: dict[str, int]
     documents: int
+    bad_rows: BadRows | None = None  # unusable source rows the copy screened
 
     def summary(self) -> str:
         annotations = sum(
             self.rows.get(t, 0)
             for t in ("entity_spans", "claims", "target_sentiments", "document_sentiments")
         )
+        skipped = f"; {self.bad_rows.summary()}" if self.bad_rows and self.bad_rows.count else ""
         return (
             f"copied {self.documents} documents, {annotations} annotations by "
             f"{self.rows.get('annotators', 0)} annotators; counts and content hashes verified"
+            f"{skipped}"
         )
 
 
@@ -52,8 +57,10 @@ def copy_project(
         try:
             with open_project(destination, create=True) as dst:
                 try:
-                    rows = copy_rows(src.repo.engine, dst.repo.engine, progress)
-                    before, after = table_digests(src.repo.engine), table_digests(dst.repo.engine)
+                    bad = BadRows()
+                    rows = copy_rows(src.repo.engine, dst.repo.engine, progress, bad=bad)
+                    before = table_digests(src.repo.engine, CopyScreen())
+                    after = table_digests(dst.repo.engine)
                     differ = sorted(t for t in before if before[t] != after.get(t))
                     if differ:
                         raise TransferError(
@@ -67,4 +74,4 @@ def copy_project(
                 for suffix in ("", "-wal", "-shm"):
                     Path(f"{dst_path}{suffix}").unlink(missing_ok=True)
             raise
-    return CopyReport(rows, documents)
+    return CopyReport(rows, documents, bad)

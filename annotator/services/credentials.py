@@ -115,6 +115,36 @@ def lookup_password(url: str) -> str | None:
     return str(found) if found else None
 
 
+def without_password(location: str) -> str:
+    """`location` with any password removed (not masked): what settings, recent lists,
+    titles, messages and logs may hold. Paths and URLs without a password are unchanged."""
+    if "://" not in location:
+        return location
+    try:
+        url = make_url(location)
+    except Exception:  # not a URL after all (an unusual file name): nothing to hide
+        return location
+    if url.password is None:
+        return location
+    return url._replace(password=None).render_as_string(hide_password=False)
+
+
+def absorb_password(location: str) -> str:
+    """Take a password given inside a URL (``--project postgresql://u:pw@h/db``) into this
+    process's memory, and return the URL without it; the connection still uses it (see
+    `with_password`). Other locations are returned unchanged."""
+    if "://" not in location:
+        return location
+    try:
+        url = make_url(normalise_url(location))
+    except Exception:
+        return location
+    if url.get_backend_name() != "postgresql" or not url.password:
+        return location
+    _session_passwords[credential_key(url)] = str(url.password)
+    return without_password(location)
+
+
 def with_password(location: str) -> str:
     """`location` with its remembered password filled in, for connecting only (never store)."""
     if "://" not in location:

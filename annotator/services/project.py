@@ -16,7 +16,7 @@ from annotator.core.schema import LabelSchema
 from annotator.core.schema_changes import SchemaRenames, SchemaUsage
 from annotator.services.backups import BackupFailed, backup_if_due, create_backup
 from annotator.services.backups import latest_good_backup as _latest_good_backup
-from annotator.services.credentials import with_password
+from annotator.services.credentials import absorb_password, with_password
 from annotator.services.errors import ProjectCorrupt, ProjectError
 from annotator.services.lock import ProjectLock, ProjectLocked
 from annotator.storage import ProjectRepository, make_engine, prepare_database, sqlite_path
@@ -161,7 +161,7 @@ def open_project(
     for damage (ProjectCorrupt names the latest good backup), backed up before a schema
     upgrade, and backed up on open when a backup is due (`backup=False` skips that).
     """
-    text = str(location)
+    text = absorb_password(str(location))  # a password in the URL goes to memory only
     path = sqlite_path(text)
     held: ProjectLock | None = None
     existed = True

@@ -106,8 +106,7 @@ class DocumentSession:
                 claim.annotator,
             )
             self._notify(Change("claim", claim.id))
-        target = self.get_target(entity_id)
-        if target is not None:  # removed by the cascade
+        for target in self.targets_toward(entity_id):  # removed by the cascade
             del self.annotations.targets[target.id]
             self._notify(Change("target", target.id, removed=True))
         self._notify(Change("entity", entity_id, removed=True))
@@ -130,7 +129,14 @@ class DocumentSession:
         return [c for c in self.annotations.claims.values() if c.speaker_id == entity_id]
 
     def get_target(self, entity_id: str) -> TargetSentiment | None:
-        return self.annotations.target_for(entity_id)
+        """This annotator's target sentiment toward the span (each analyst has their own)."""
+        for target in self.targets_toward(entity_id):
+            if target.annotator == self.project.annotator:
+                return target
+        return None
+
+    def targets_toward(self, entity_id: str) -> list[TargetSentiment]:
+        return [t for t in self.annotations.targets.values() if t.entity_id == entity_id]
 
     def put_target(self, target: TargetSentiment) -> None:
         self._editor.put_target(target)

@@ -20,6 +20,7 @@ from annotator.core.model import (
     check_span,
     utc_now,
 )
+from annotator.storage import pg_writes
 from annotator.storage.errors import NotFound, NotPermitted, translating
 from annotator.storage.models import (
     AnnotatorRow,
@@ -29,6 +30,7 @@ from annotator.storage.models import (
     EntityRow,
     TargetSentimentRow,
 )
+from annotator.storage.row_screen import attributes_problem, status_of
 
 if TYPE_CHECKING:
     from annotator.storage.repository import ProjectRepository
@@ -57,6 +59,8 @@ class DocumentEditor:
             raise NotFound(f"no document {doc_id}")
         self.text_length = int(length)
         self._shared = repo.engine.dialect.name == "postgresql"
+        # annotators and reviewers change rows through the write functions (see pg_writes)
+        self._functions = repo.uses_write_functions
         self._touched_at: float | None = None
 
     @property
@@ -126,7 +130,7 @@ class DocumentEditor:
         through `_edit`, in one transaction with the stamp."""
         if self._touch_due():
             with self._edit(guard) as conn:
-                return int(conn.execute(statement, params).rowcount)
+                return _changed(conn, statement, params)
         with self._refusal_explained(guard):
             count = self.repo.edits.execute(statement, params)
         if self._shared:
@@ -149,11 +153,14 @@ class DocumentEditor:
             return
         now = time.monotonic()
         stamp = utc_now()
+        before = stamp - timedelta(seconds=TOUCH_INTERVAL_S)
+        if self._functions:
+            conn.execute(pg_writes.touch(self.doc_id, stamp, before))
+            self._touched_at = now
+            return
         query = update(DocumentRow).where(DocumentRow.id == self.doc_id)
         if self._shared:
-            query = query.where(
-                DocumentRow.updated_at < stamp - timedelta(seconds=TOUCH_INTERVAL_S)
-            )
+            query = query.where(DocumentRow.updated_at < before)
         conn.execute(query.values(updated_at=stamp))
         self._touched_at = now
 
@@ -189,15 +196,28 @@ class DocumentEditor:
                 return
             except IntegrityError:
                 pass  # stored after all: update it below
-        done = self._edit_one(
-            update(EntityRow).where(*self._row(EntityRow, span.id)).values(**values),
-            guard=guard,
+        change = (
+            pg_writes.update_span(span.id, self.doc_id, values)
+            if self._functions
+            else update(EntityRow).where(*self._row(EntityRow, span.id)).values(**values)
         )
+        done = self._edit_one(change, guard=guard)
         if done == 0:  # parameters, not .values(): the compiled insert is reused
             self._edit_one(_INSERT_ENTITY, row, guard)
 
+    def _delete(self, table: Any, row_id: str) -> Any:
+        """The statement deleting one span, claim or target sentiment of this document."""
+        if self._functions:
+            return pg_writes.delete_row(table.__tablename__, row_id, self.doc_id)
+        return delete(table).where(*self._row(table, row_id))
+
     def delete_entity(self, entity_id: str) -> None:
-        done = self._edit_one(delete(EntityRow).where(*self._row(EntityRow, entity_id)))
+        """Delete one span; its annotator's claims that name it as speaker lose the link and
+        their target sentiments toward it go. Refused (NotPermitted) while another analyst's
+        claim or target sentiment refers to it: no one's edit changes another's rows."""
+        done = self._edit_one(
+            self._delete(EntityRow, entity_id), guard=(EntityRow, entity_id, "span")
+        )
         if done == 0:
             self._owner_check(EntityRow, entity_id, "span")
 
@@ -217,6 +237,9 @@ class DocumentEditor:
                 .where(*self._row(ClaimRow, claim_id))
             ).first()
         if row is None:
+            return None
+        if attributes_problem(row[4]) is not None:  # unusable (see row_screen): as if absent
+            self.repo.bad_rows.report(f"claim {claim_id}: {attributes_problem(row[4])}")
             return None
         return Claim(claim_id, row[0], row[1], row[2], row[3] or "", dict(row[4] or {}), row[5])
 
@@ -239,11 +262,13 @@ class DocumentEditor:
             annotator_id=self._aid(claim.annotator),
             updated_at=now,
         )
+        change = (
+            pg_writes.update_claim(claim.id, self.doc_id, values)
+            if self._functions
+            else update(ClaimRow).where(*self._row(ClaimRow, claim.id)).values(**values)
+        )
         with self._edit((ClaimRow, claim.id, "claim")) as conn:
-            done = conn.execute(
-                update(ClaimRow).where(*self._row(ClaimRow, claim.id)).values(**values)
-            )
-            if done.rowcount == 0:
+            if _changed(conn, change) == 0:
                 conn.execute(
                     insert(ClaimRow).values(
                         id=claim.id, document_id=self.doc_id, created_at=now, **values
@@ -251,7 +276,7 @@ class DocumentEditor:
                 )
 
     def delete_claim(self, claim_id: str) -> None:
-        done = self._edit_one(delete(ClaimRow).where(*self._row(ClaimRow, claim_id)))
+        done = self._edit_one(self._delete(ClaimRow, claim_id), guard=(ClaimRow, claim_id, "claim"))
         if done == 0:
             self._owner_check(ClaimRow, claim_id, "claim")
 
@@ -268,9 +293,21 @@ class DocumentEditor:
             ).first()
         return None if row is None else TargetSentiment(row[0], entity_id, row[1], row[2])
 
+    def targets_toward(self, entity_id: str) -> list[TargetSentiment]:
+        """Every analyst's target sentiment toward the span."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(TargetSentimentRow.id, TargetSentimentRow.label, AnnotatorRow.name)
+                .join(AnnotatorRow, AnnotatorRow.id == TargetSentimentRow.annotator_id)
+                .where(TargetSentimentRow.entity_id == entity_id)
+                .order_by(AnnotatorRow.name)
+            ).all()
+        return [TargetSentiment(i, entity_id, label, name) for i, label, name in rows]
+
     def put_target(self, target: TargetSentiment) -> None:
-        with self._edit() as conn:
-            conn.execute(delete(TargetSentimentRow).where(TargetSentimentRow.id == target.id))
+        """Store a target sentiment of `target.annotator` (default: this editor's)."""
+        with self._edit((TargetSentimentRow, target.id, "sentiment")) as conn:
+            conn.execute(self._delete(TargetSentimentRow, target.id))
             conn.execute(
                 insert(TargetSentimentRow).values(
                     id=target.id,
@@ -283,7 +320,10 @@ class DocumentEditor:
             )
 
     def delete_target(self, target_id: str) -> None:
-        done = self._edit_one(delete(TargetSentimentRow).where(TargetSentimentRow.id == target_id))
+        done = self._edit_one(
+            self._delete(TargetSentimentRow, target_id),
+            guard=(TargetSentimentRow, target_id, "sentiment"),
+        )
         if done == 0:
             self._owner_check(TargetSentimentRow, target_id, "sentiment")
 
@@ -300,7 +340,9 @@ class DocumentEditor:
     def set_document_sentiment(self, label: str | None) -> None:
         with self._edit() as conn:
             conn.execute(
-                delete(DocumentSentimentRow).where(
+                pg_writes.delete_document_sentiment(self.doc_id, self.annotator_id)
+                if self._functions
+                else delete(DocumentSentimentRow).where(
                     DocumentSentimentRow.document_id == self.doc_id,
                     DocumentSentimentRow.annotator_id == self.annotator_id,
                 )
@@ -320,7 +362,7 @@ class DocumentEditor:
             value = conn.scalar(select(DocumentRow.status).where(DocumentRow.id == self.doc_id))
         if value is None:
             raise NotFound(f"no document {self.doc_id}")
-        return Status(value)
+        return status_of(value, self.doc_id, self.repo.bad_rows)
 
     def set_status(self, status: Status, expected_version: int | None = None) -> int:
         """See `ProjectRepository.set_status`; returns the new version."""
@@ -347,3 +389,9 @@ class DocumentEditor:
         if rows:
             with self.engine.begin() as conn:
                 conn.execute(insert(EntityRow), rows)
+
+
+def _changed(conn: Connection, statement: Any, params: Any = None) -> int:
+    """Run a change: the rows it changed (a write function returns that number itself)."""
+    result = conn.execute(statement, params)
+    return int(result.scalar() or 0) if result.returns_rows else int(result.rowcount)

@@ -32,11 +32,13 @@ class EditConnection:
         weakref.finalize(self, _close_slot, self._slot)
 
     def execute(self, statement: Any, params: Any = None) -> int:
-        """Execute and commit `statement`; returns the number of rows it changed."""
+        """Execute and commit `statement`; returns the number of rows it changed (for a
+        SELECT, such as a call of a write function, the value it returns)."""
         with self._lock:
             conn = self._connection()
             try:
-                count = int(conn.execute(statement, params).rowcount)
+                result = conn.execute(statement, params)
+                count = int(result.scalar() or 0) if result.returns_rows else int(result.rowcount)
                 conn.commit()  # ends SQLAlchemy's bookkeeping; nothing is sent in autocommit
             except BaseException:
                 _close_slot(self._slot)

@@ -9,7 +9,12 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
-from annotator.storage.postgres import check_driver, install_idle_ping, normalise_url
+from annotator.storage.postgres import (
+    check_driver,
+    install_idle_ping,
+    install_session_timeouts,
+    normalise_url,
+)
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -36,6 +41,7 @@ def make_engine(location: str | Path, **kwargs: Any) -> Engine:
         check_driver(url)
         engine = create_engine(url, **kwargs)
         install_idle_ping(engine)  # pool_pre_ping, but only for connections that sat idle
+        install_session_timeouts(engine)  # a held lock gives a message, not a hang
         return engine
     engine = create_engine(url, **kwargs)
     event.listen(engine, "connect", _sqlite_on_connect)

@@ -16,6 +16,12 @@ from sqlalchemy.exc import DBAPIError
 T = TypeVar("T")
 
 INSUFFICIENT_PRIVILEGE = "42501"  # also raised for row-level security violations
+CHECK_VIOLATION = "23514"
+LOCK_NOT_AVAILABLE = "55P03"  # lock_timeout
+QUERY_CANCELED = "57014"  # statement_timeout
+# Messages of Annotator's own triggers start with this; the rest is meant for the user.
+REFUSAL_PREFIX = "annotator: "
+NOT_PERMITTED_PREFIX = REFUSAL_PREFIX + "not permitted: "  # refusals that are NotPermitted
 
 
 class NotFound(KeyError):
@@ -42,13 +48,38 @@ class ServerUnavailable(StorageError):
     """The database server cannot be reached; the edit was not saved."""
 
 
+class InvalidValue(StorageError):
+    """The database refused a value that breaks its rules (offsets, status, attributes)."""
+
+
+class Busy(StorageError):
+    """A lock or a statement took longer than the connection's timeouts allow."""
+
+
+def first_line(error: BaseException | None) -> str:
+    """The first line of an error's text (its class name when it has none)."""
+    message = str(error).strip()
+    return message.splitlines()[0] if message else type(error).__name__
+
+
 def translate(exc: DBAPIError) -> StorageError | None:
     """The user-facing error for a driver error, or None to let it through as it is."""
     orig = exc.orig
     sqlstate = getattr(orig, "sqlstate", None)
-    detail = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+    detail = first_line(orig)
+    if NOT_PERMITTED_PREFIX in detail:
+        return NotPermitted(detail.split(NOT_PERMITTED_PREFIX, 1)[1])
+    if REFUSAL_PREFIX in detail:
+        return InvalidValue(detail.split(REFUSAL_PREFIX, 1)[1])
     if sqlstate == INSUFFICIENT_PRIVILEGE:
         return NotPermitted(f"the server refused this change: {detail}")
+    if sqlstate == CHECK_VIOLATION or detail.startswith("CHECK constraint failed"):
+        return InvalidValue(f"the database refused an invalid value: {detail}")
+    if sqlstate in (LOCK_NOT_AVAILABLE, QUERY_CANCELED):
+        return Busy(
+            "the database is busy: another session holds a lock on the data this needs "
+            f"({detail}); nothing was changed. Try again in a moment"
+        )
     from_server = type(orig).__module__.startswith("psycopg")
     if (
         exc.connection_invalidated

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    CheckConstraint,
     DateTime,
     ForeignKey,
     Index,
@@ -16,8 +17,11 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from annotator.storage.integrity import OFFSETS_CHECK, STATUS_CHECK, on_create_all
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -51,8 +55,15 @@ class AnnotatorRow(Base):
     created_at: Mapped[datetime] = mapped_column(Timestamp)
 
 
+def _server_check(condition: str, name: str) -> CheckConstraint:
+    """A CHECK constraint on PostgreSQL (on SQLite the same rule is a trigger, see
+    `integrity`: SQLite cannot add a constraint to an existing table in place)."""
+    return CheckConstraint(condition, name=name).ddl_if(dialect="postgresql")
+
+
 class DocumentRow(Base):
     __tablename__ = "documents"
+    __table_args__ = (_server_check(STATUS_CHECK, "status"),)
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     ordinal: Mapped[int] = mapped_column(BigInteger, index=True)
     title: Mapped[str] = mapped_column(Text)
@@ -68,7 +79,10 @@ class DocumentRow(Base):
 
 class EntityRow(Base):
     __tablename__ = "entity_spans"
-    __table_args__ = (Index("ix_entity_spans_document_start", "document_id", "start_offset"),)
+    __table_args__ = (
+        Index("ix_entity_spans_document_start", "document_id", "start_offset"),
+        _server_check(OFFSETS_CHECK, "offsets"),
+    )
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     document_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
     annotator_id: Mapped[str] = mapped_column(ForeignKey("annotators.id"), index=True)
@@ -81,7 +95,10 @@ class EntityRow(Base):
 
 class ClaimRow(Base):
     __tablename__ = "claims"
-    __table_args__ = (Index("ix_claims_document_start", "document_id", "start_offset"),)
+    __table_args__ = (
+        Index("ix_claims_document_start", "document_id", "start_offset"),
+        _server_check(OFFSETS_CHECK, "offsets"),
+    )
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     document_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
     annotator_id: Mapped[str] = mapped_column(ForeignKey("annotators.id"), index=True)
@@ -130,3 +147,7 @@ class AssignmentRow(Base):
         ForeignKey("annotators.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     assigned_at: Mapped[datetime] = mapped_column(Timestamp)
+
+
+# the triggers of `integrity` (and of nothing else) come with `create_all`
+event.listen(Base.metadata, "after_create", on_create_all)

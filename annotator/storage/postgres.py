@@ -26,6 +26,13 @@ ENABLE_HINT: Final = (
 MIGRATION_LOCK_KEY: Final = 0x616E6E6F74617465  # "annotate"
 # a connection unused for longer is pinged before its next use
 IDLE_PING_S: Final = 2.0
+# Every connection gives up waiting for a lock, or on a statement, after this long (ms), so
+# that a session holding a lock (a colleague's open transaction, a stuck client) becomes a
+# clear message (`errors.Busy`) instead of a hang. Read when a connection is made.
+LOCK_TIMEOUT_MS = 10_000
+STATEMENT_TIMEOUT_MS = 300_000
+# schema upgrades wait longer for each other (the first client may be migrating)
+MIGRATION_LOCK_TIMEOUT_MS = 300_000
 
 
 class DriverMissing(RuntimeError):
@@ -62,7 +69,23 @@ def display_url(url: str | URL) -> str:
 def migration_lock(conn: Connection) -> None:
     """Serialise schema creation and upgrades between clients until the transaction ends."""
     if conn.dialect.name == "postgresql":
+        conn.execute(text(f"SET LOCAL lock_timeout = {int(MIGRATION_LOCK_TIMEOUT_MS)}"))
+        conn.execute(text(f"SET LOCAL statement_timeout = {int(MIGRATION_LOCK_TIMEOUT_MS)}"))
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+
+
+def install_session_timeouts(engine: Engine) -> None:
+    """Give every new connection `lock_timeout` and `statement_timeout` (libpq options, so
+    no round trip is added)."""
+
+    @event.listens_for(engine, "do_connect")
+    def _timeouts(_dialect: Any, _record: Any, _cargs: Any, cparams: dict[str, Any]) -> None:
+        options = (
+            f"-c lock_timeout={int(LOCK_TIMEOUT_MS)} "
+            f"-c statement_timeout={int(STATEMENT_TIMEOUT_MS)}"
+        )
+        given = cparams.get("options")
+        cparams["options"] = f"{given} {options}" if given else options
 
 
 def database_user(engine: Engine) -> str | None:

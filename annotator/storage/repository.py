@@ -29,6 +29,7 @@ from annotator.core.model import (
 from annotator.core.schema import LabelSchema, default_schema
 from annotator.core.schema_changes import SchemaRenames, SchemaUsage, removals_in_use
 from annotator.core.text import content_hash
+from annotator.storage import pg_writes
 from annotator.storage.annotation_loading import load_batch
 from annotator.storage.assignments import next_assigned
 from annotator.storage.document_editor import DocumentEditor
@@ -45,6 +46,7 @@ from annotator.storage.models import (
     TargetSentimentRow,
 )
 from annotator.storage.postgres import Announcer
+from annotator.storage.row_screen import BadRows, meta_of, status_of
 
 SCHEMA_KEY = "label_schema"
 
@@ -70,6 +72,15 @@ class ProjectRepository:
         self._annotator_ids: dict[str, str] = {}
         self.announcer = Announcer(engine)  # tells other clients of edits (PostgreSQL)
         self.edits = EditConnection(engine)  # single-statement edits, one round trip each
+        self._write_functions: bool | None = None
+        self.bad_rows = BadRows()  # unusable stored rows readers skipped (see row_screen)
+
+    @property
+    def uses_write_functions(self) -> bool:
+        """Whether changes go through the server's write functions (see `pg_writes`)."""
+        if self._write_functions is None:
+            self._write_functions = pg_writes.uses_write_functions(self.engine)
+        return self._write_functions
 
     def dispose(self) -> None:
         self.edits.close()
@@ -400,7 +411,7 @@ class ProjectRepository:
             row = conn.execute(select(DocumentRow).where(DocumentRow.id == doc_id)).first()
         if row is None:
             raise NotFound(f"no document {doc_id}")
-        return _document_from_row(row._mapping)
+        return _document_from_row(row._mapping, self.bad_rows)
 
     def count_documents(
         self, status: Status | None = None, ids: Sequence[str] | None = None
@@ -493,7 +504,7 @@ class ProjectRepository:
             )
         with self.engine.connect() as conn:
             return [
-                DocumentSummary(i, t, Status(s), int(e), int(c), int(n or 0))
+                DocumentSummary(i, t, status_of(s, i, self.bad_rows), int(e), int(c), int(n or 0))
                 for i, t, s, e, c, n in conn.execute(query)
             ]
 
@@ -539,16 +550,18 @@ class ProjectRepository:
         With `expected_version` the change is refused with ConflictError when someone else
         changed the document's status meanwhile.
         """
+        functions = self.uses_write_functions
         with self.engine.begin() as conn:
             query = update(DocumentRow).where(DocumentRow.id == doc_id)
             if expected_version is not None:
                 query = query.where(DocumentRow.version == expected_version)
-            result = conn.execute(
-                query.values(
+            version = conn.scalar(
+                pg_writes.set_status(doc_id, status.value, expected_version, utc_now())
+                if functions
+                else query.values(
                     status=status.value, version=DocumentRow.version + 1, updated_at=utc_now()
                 ).returning(DocumentRow.version)
             )
-            version = result.scalar()
             if version is not None:
                 return int(version)
             row = conn.execute(
@@ -556,9 +569,9 @@ class ProjectRepository:
             ).first()
             if row is None:
                 raise NotFound(f"no document {doc_id}")
+            now = status_of(row[0], doc_id, None).value.replace("_", " ")
             raise ConflictError(
-                f"someone else set this document to {Status(row[0]).value.replace('_', ' ')} "
-                "meanwhile; your change was not saved"
+                f"someone else set this document to {now} meanwhile; your change was not saved"
             )
 
     def delete_document(self, doc_id: str) -> None:
@@ -569,7 +582,12 @@ class ProjectRepository:
     def load_annotations(self, doc_id: str, annotator: str | None = None) -> DocumentAnnotations:
         with self.engine.connect() as conn:
             names = dict(conn.execute(select(AnnotatorRow.id, AnnotatorRow.name)).all())
-            batch = load_batch(conn, [doc_id], names, self._annotator_filter(annotator, names))
+            length = conn.scalar(
+                select(func.length(DocumentRow.text)).where(DocumentRow.id == doc_id)
+            )
+            lengths = {} if length is None else {doc_id: int(length)}
+            only = self._annotator_filter(annotator, names)
+            batch = load_batch(conn, [doc_id], names, only, self.bad_rows, lengths)
         return batch.get(doc_id, DocumentAnnotations())
 
     def _annotator_filter(self, annotator: str | None, names: Mapping[str, str]) -> str | None:
@@ -610,8 +628,9 @@ class ProjectRepository:
                 if not rows:
                     return
                 last = rows[-1].ordinal
-                docs = [_document_from_row(r._mapping) for r in rows]
-                anns = load_batch(conn, [d.id for d in docs], names, only)
+                docs = [_document_from_row(r._mapping, self.bad_rows) for r in rows]
+                lengths = {d.id: len(d.text) for d in docs}
+                anns = load_batch(conn, list(lengths), names, only, self.bad_rows, lengths)
                 for doc in docs:
                     a = anns.get(doc.id, DocumentAnnotations())
                     who = _single_annotator(a, annotator)
@@ -688,14 +707,14 @@ def _as_document(new: NewDocument) -> Document:
     )
 
 
-def _document_from_row(m: Any) -> Document:
+def _document_from_row(m: Any, bad: BadRows | None = None) -> Document:
     return Document(
         id=m["id"],
         title=m["title"],
         text=m["text"],
         source=m["source"] or "",
-        meta=dict(m["meta"] or {}),
-        status=Status(m["status"]),
+        meta=meta_of(m["meta"], m["id"], bad),
+        status=status_of(m["status"], m["id"], bad),
         content_hash=m["content_hash"],
         created_at=m["created_at"],
         updated_at=m["updated_at"],

@@ -18,6 +18,7 @@ from sqlalchemy import Engine, Table, func, insert, select
 
 from annotator.core.text import content_hash
 from annotator.storage.models import Base, DocumentRow
+from annotator.storage.row_screen import BadRows, attributes_problem, offsets_problem, status_of
 
 BATCH = 1000
 _MOD = 1 << 256
@@ -48,26 +49,78 @@ def _utc(value: Any) -> Any:
     return value
 
 
+class CopyScreen:
+    """What a copy does with stored rows that break the rules (see `row_screen`): a document
+    with an unknown status is copied as "todo"; spans and claims whose offsets do not fit
+    the text, and claims whose attributes are not a JSON object of strings, are left out,
+    with what depends on them (a claim loses a left-out speaker). Each is reported."""
+
+    def __init__(self, bad: BadRows | None = None) -> None:
+        self.bad = bad
+        self._lengths: dict[str, int] = {}
+        self._dropped: set[str] = set()
+
+    def _report(self, message: str) -> None:
+        if self.bad is not None:
+            self.bad.report(message)
+
+    def apply(self, table: str, row: dict[str, Any]) -> dict[str, Any] | None:
+        """The row to copy (maybe changed), or None to leave it out."""
+        if table == "documents":
+            self._lengths[row["id"]] = len(row["text"])
+            status = status_of(row["status"], row["id"], self.bad).value
+            return row if status == row["status"] else {**row, "status": status}
+        if table in ("entity_spans", "claims"):
+            n = self._lengths.get(row["document_id"])
+            problem = offsets_problem(row["start_offset"], row["end_offset"], n)
+            if problem is None and table == "claims":
+                problem = attributes_problem(row["attributes"])
+            if problem is not None:
+                self._report(f"{table} row {row['id']}: {problem}; not copied")
+                self._dropped.add(row["id"])
+                return None
+            if table == "claims" and row["speaker_entity_id"] in self._dropped:
+                return {**row, "speaker_entity_id": None}
+        if table == "target_sentiments" and row["entity_id"] in self._dropped:
+            self._report(f"target_sentiments row {row['id']}: its span was not copied")
+            return None
+        return row
+
+
 def copy_rows(
     source: Engine,
     target: Engine,
     progress: Callable[[str, int], None] | None = None,
     batch: int = BATCH,
+    bad: BadRows | None = None,
 ) -> dict[str, int]:
-    """Copy every row of every table from `source` into the empty `target`; returns counts."""
+    """Copy every row of every table from `source` into the empty `target`; returns counts.
+
+    Unusable rows are screened (see `CopyScreen`) and reported to `bad`."""
     busy = {name: n for name, n in row_counts(target).items() if n}
     if busy:
         detail = ", ".join(f"{n} {name}" for name, n in sorted(busy.items()))
         raise TransferError(f"the destination is not empty ({detail}); copy into a new project")
     copied: dict[str, int] = {}
+    screen = CopyScreen(bad)
     with source.connect() as src, target.begin() as dst:
         for table in tables():
             order = list(table.primary_key.columns)
             result = src.execution_options(yield_per=batch).execute(select(table).order_by(*order))
             count = 0
             for part in result.partitions():
-                rows = [{k: _utc(v) for k, v in row._mapping.items()} for row in part]
-                dst.execute(insert(table), rows)
+                rows = [
+                    kept
+                    for row in part
+                    if (
+                        kept := screen.apply(
+                            table.name, {k: _utc(v) for k, v in row._mapping.items()}
+                        )
+                    )
+                    is not None
+                ]
+                if rows:
+                    dst.execute(insert(table), rows)
                 count += len(rows)
                 if progress is not None:
                     progress(table.name, count)
@@ -82,15 +135,25 @@ def _encode(value: Any) -> Any:
     return value
 
 
-def table_digests(engine: Engine) -> dict[str, tuple[int, str]]:
-    """table -> (rows, digest). The digest is the sum of per-row SHA-256s (order-independent)."""
+def table_digests(engine: Engine, screen: CopyScreen | None = None) -> dict[str, tuple[int, str]]:
+    """table -> (rows, digest). The digest is the sum of per-row SHA-256s (order-independent).
+
+    With `screen`, of the rows a copy screened by it would write."""
     out: dict[str, tuple[int, str]] = {}
     with engine.connect() as conn:
         for table in tables():
             total, count = 0, 0
-            result = conn.execution_options(yield_per=BATCH).execute(select(table))
+            order = list(table.primary_key.columns)
+            result = conn.execution_options(yield_per=BATCH).execute(select(table).order_by(*order))
             for row in result:
-                data = {k: _encode(v) for k, v in row._mapping.items()}
+                mapping: dict[str, Any] | None = dict(row._mapping)
+                if screen is not None:
+                    mapping = screen.apply(
+                        table.name, {k: _utc(v) for k, v in row._mapping.items()}
+                    )
+                if mapping is None:
+                    continue
+                data = {k: _encode(v) for k, v in mapping.items()}
                 line = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
                 total = (total + int(hashlib.sha256(line.encode()).hexdigest(), 16)) % _MOD
                 count += 1

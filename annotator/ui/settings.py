@@ -8,6 +8,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from annotator.services.credentials import without_password
+
 MAX_RECENT = 8
 
 
@@ -39,6 +41,17 @@ class AppSettings:
                 override = str(Path(os.environ["ANNOTATOR_HOME"]) / "settings.ini")
             settings = QSettings(override, QSettings.Format.IniFormat) if override else QSettings()
         self.qsettings = settings
+        self._scrub_passwords()
+
+    def _scrub_passwords(self) -> None:
+        """Remove passwords an older version saved inside project URLs (recent, last)."""
+        recent = self.recent_projects()  # already without passwords
+        stored = self.qsettings.value("projects/recent", [])
+        if isinstance(stored, list | str) and _strings(stored) != recent:
+            self.qsettings.setValue("projects/recent", recent)
+        last = self.qsettings.value("projects/last")
+        if last and without_password(str(last)) != str(last):
+            self.qsettings.setValue("projects/last", without_password(str(last)))
 
     # -- window --------------------------------------------------------------------------
     def geometry(self) -> QByteArray | None:
@@ -61,12 +74,12 @@ class AppSettings:
 
     # -- projects --------------------------------------------------------------------------
     def recent_projects(self) -> list[str]:
-        value = self.qsettings.value("projects/recent", [])
-        if isinstance(value, str):
-            return [value] if value else []
-        if isinstance(value, list):
-            return [str(v) for v in value if v]
-        return []
+        """Recent project locations, never with a password (see `without_password`)."""
+        return list(
+            dict.fromkeys(
+                without_password(v) for v in _strings(self.qsettings.value("projects/recent", []))
+            )
+        )
 
     def add_recent_project(self, location: str) -> None:
         location = _normal(location)
@@ -82,7 +95,7 @@ class AppSettings:
 
     def last_project(self) -> str | None:
         value = self.qsettings.value("projects/last")
-        return str(value) if value else None
+        return without_password(str(value)) if value else None
 
     def set_last_project(self, location: str) -> None:
         self.qsettings.setValue("projects/last", _normal(location))
@@ -130,8 +143,9 @@ class AppSettings:
 
 
 def _normal(location: str) -> str:
+    """The stored form of a location: a resolved path, or a URL without its password."""
     if "://" in location:
-        return location
+        return without_password(location)
     return str(Path(location).expanduser().resolve())
 
 

@@ -96,3 +96,28 @@ def test_keychain_password_opens_the_project(
             assert PASSWORD not in project.location and "s3cret" not in project.display_name
     finally:
         forget_password(url)
+
+
+def test_a_password_in_the_project_url_stays_in_memory(
+    password_user: tuple[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from urllib.parse import quote
+
+    from annotator.services.credentials import absorb_password, without_password
+
+    database, port = password_user
+    monkeypatch.setenv("PGPASSFILE", "/nonexistent")
+    bare = f"postgresql://pw_carl@127.0.0.1:{port}/{database}?sslmode=disable"
+    given = bare.replace("pw_carl@", f"pw_carl:{quote(PASSWORD)}@")
+    assert without_password(given) == bare
+    assert without_password("/some/file.annotator") == "/some/file.annotator"
+    try:
+        with open_project(given, create=False) as project:
+            assert project.annotator == "pw_carl"
+            assert "s3cret" not in project.location and "s3cret" not in project.display_name
+            assert project.location == bare
+        with open_project(bare, create=False) as again:  # remembered for this run
+            assert again.annotator == "pw_carl"
+        assert absorb_password(bare) == bare
+    finally:
+        forget_password(bare)
