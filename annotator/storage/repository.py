@@ -480,16 +480,12 @@ class ProjectRepository:
         with self.engine.connect() as conn:
             if search:
                 query = query.where(search_matching(conn, search))
-            last: int | None = None
+            # One statement whose rows are fetched as they are needed (a server-side cursor
+            # on PostgreSQL): the first page costs what its rows cost, not the whole list.
+            result = conn.execution_options(stream_results=True, yield_per=batch).execute(query)
             size = first
-            while True:
-                page = query if last is None else query.where(DocumentRow.ordinal > last)
-                rows = conn.execute(page.limit(size)).all()
-                if rows:
-                    last = rows[-1][0]
-                    yield [_summary(row) for row in rows]
-                if len(rows) < size:
-                    return
+            while rows := result.fetchmany(size):
+                yield [_summary(row) for row in rows]
                 size = batch
 
     def document_summaries(self, ids: Sequence[str]) -> dict[str, DocumentSummary]:
