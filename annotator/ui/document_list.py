@@ -12,7 +12,7 @@ filter changes only the rows that differ (`dataChanged`, `beginInsertRows`,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -44,6 +44,7 @@ from annotator.core.model import DocumentSummary, Status
 from annotator.services.documents import document_summaries, iter_documents
 from annotator.services.team import assignments, is_team_project
 from annotator.ui.document_model import DocumentModel
+from annotator.ui.gc_pause import gc_paused
 from annotator.ui.plain import PROBLEM_STYLE, plain_label, plain_tooltip, problem_label
 from annotator.ui.workers import BackgroundQueries
 
@@ -67,6 +68,39 @@ class ListFilter:
         return self.status is None or row.status == self.status
 
 
+@dataclass(frozen=True, slots=True)
+class MergePlan:
+    """How to turn some rows into a fresh result of `size` rows: remove `gone` (indices),
+    then change `changed` (indices after the removal), then insert `added` (final indices,
+    ascending)."""
+
+    gone: list[int]
+    changed: list[tuple[int, DocumentSummary]]
+    added: list[tuple[int, DocumentSummary]]
+    size: int
+
+
+def merge_plan(old: Sequence[DocumentSummary], new: Sequence[DocumentSummary]) -> MergePlan | None:
+    """The row changes from `old` to `new`, or None when the rows kept by both are not in
+    the same order (then only a reset will do). Pure Python: runs on the worker."""
+    new_ids = {row.id for row in new}
+    old_ids = {row.id for row in old}
+    kept = [row for row in old if row.id in new_ids]
+    if [row.id for row in kept] != [row.id for row in new if row.id in old_ids]:
+        return None
+    gone = [i for i, row in enumerate(old) if row.id not in new_ids]
+    kept_at = {row.id: i for i, row in enumerate(kept)}
+    changed = []
+    added = []
+    for i, row in enumerate(new):
+        at = kept_at.get(row.id)
+        if at is None:
+            added.append((i, row))
+        elif kept[at] != row:
+            changed.append((at, row))
+    return MergePlan(gone, changed, added, len(new))
+
+
 class DocumentTableModel(QAbstractTableModel):
     """Rows of `DocumentSummary` from the services layer, changed row by row."""
 
@@ -79,11 +113,13 @@ class DocumentTableModel(QAbstractTableModel):
         self.rows: list[DocumentSummary] = []
         self.assignees: dict[str, list[str]] = {}
         self._rows_of: dict[str, int] = {}
+        self.generation = 0  # grows with every change of the rows: a snapshot's plan applies
 
     def set_rows(
         self, rows: list[DocumentSummary], assignees: dict[str, list[str]] | None = None
     ) -> None:
         """Replace every row (a new filter's first page)."""
+        self.generation += 1
         self.beginResetModel()
         self.rows = list(rows)
         if assignees is not None:
@@ -94,6 +130,7 @@ class DocumentTableModel(QAbstractTableModel):
     def append_rows(self, rows: list[DocumentSummary]) -> None:
         if not rows:
             return
+        self.generation += 1
         start = len(self.rows)
         self.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
         self.rows.extend(rows)
@@ -105,36 +142,35 @@ class DocumentTableModel(QAbstractTableModel):
         """Show `rows` (the same filter's fresh result) changing only what differs: rows
         whose values changed, rows removed, rows added. False (nothing done) when the
         order of the remaining rows differs; the caller then uses `set_rows`."""
-        new_ids = {row.id for row in rows}
-        kept = [row.id for row in self.rows if row.id in new_ids]
-        old_ids = set(self._rows_of)
-        if kept != [row.id for row in rows if row.id in old_ids]:
+        plan = merge_plan(self.rows, rows)
+        if plan is None:
             return False
-        gone = [i for i, row in enumerate(self.rows) if row.id not in new_ids]
-        self.remove_rows(gone)
-        added: list[tuple[int, DocumentSummary]] = []
-        for i, row in enumerate(rows):
-            at = self._rows_of.get(row.id)
-            if at is None:
-                added.append((i, row))
-            elif self.rows[at] != row:
-                self.update_row(at, row)
-        if added and added[0][0] == len(self.rows) and added[-1][0] == len(rows) - 1:
+        self.apply_plan(plan)
+        return True
+
+    def apply_plan(self, plan: MergePlan) -> None:
+        """Apply a `merge_plan` computed against the current rows."""
+        self.remove_rows(plan.gone)
+        for at, row in plan.changed:
+            self.update_row(at, row)
+        added = plan.added
+        if added and added[0][0] == len(self.rows) and added[-1][0] == plan.size - 1:
             self.append_rows([row for _, row in added])  # an import: new rows at the end
-            return True
+            return
         for i, row in added:  # ascending: each lands where the fresh result has it
+            self.generation += 1
             self.beginInsertRows(QModelIndex(), i, i)
             self.rows.insert(i, row)
             self.endInsertRows()
         if added:
             self._index()
-        return True
 
     def remove_rows(self, rows: Iterable[int]) -> None:
         """Remove rows (indices into the current rows), in runs, from the bottom up."""
         ordered = sorted(set(rows), reverse=True)
         if not ordered:
             return
+        self.generation += 1
         while ordered:
             last = first = ordered.pop(0)
             while ordered and ordered[0] == first - 1:
@@ -145,6 +181,7 @@ class DocumentTableModel(QAbstractTableModel):
         self._index()
 
     def update_row(self, row: int, summary: DocumentSummary) -> None:
+        self.generation += 1
         self.rows[row] = summary
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.headers) - 1))
 
@@ -235,12 +272,18 @@ class DocumentListPanel(QWidget):
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # Widths from the font, not from the rows: sizing columns to their contents makes
+        # Qt ask the model about rows on every reset, insert and scroll (tens of ms each).
+        metrics = self.table.fontMetrics()
+        samples = ("In progress", "Entities", "99999", "Claims", "99999")
         for column in range(1, len(self.table_model.headers)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        # Size those columns from a sample of rows: by default Qt asks the model about 1,000
-        # rows per column on every reset and scroll (72,000 data() calls, ~1 s, at start-up).
-        # (0, "visible rows only", means every row while the table is still hidden.)
-        header.setResizeContentsPrecision(100)
+            words = [self.table_model.headers[column], *samples[column - 1 : column + 1]]
+            width = max(metrics.horizontalAdvance(w) for w in words) + 24
+            mode = (
+                QHeaderView.ResizeMode.Interactive if column == 4 else QHeaderView.ResizeMode.Fixed
+            )
+            header.setSectionResizeMode(column, mode)
+            header.resizeSection(column, width if column < 4 else 4 * width)
         header.setHighlightSections(False)
 
         filters = QHBoxLayout()
@@ -304,20 +347,25 @@ class DocumentListPanel(QWidget):
         team = self.team
         fresh = wanted != self._shown
         self._loading = wanted
+        snapshot = self.table_model.generation, tuple(self.table_model.rows)
 
         def query(partial: Callable[[Any], None], stale: Callable[[], bool]) -> Any:
-            assigned = assignments(project) if team else None
-            rows: list[DocumentSummary] = []
-            pages = iter_documents(
-                project, wanted.status, wanted.search, wanted.mine_only, FIRST_PAGE, PAGE
-            )
-            for page in pages:
-                if stale():
-                    return None
-                if fresh:
-                    partial((page, assigned if not rows else None))
-                rows.extend(page)
-            return rows, assigned
+            # Tens of thousands of rows and no cycles among them: a collector pass here
+            # would hold the interpreter lock, and so the GUI thread, for a long while.
+            with gc_paused():
+                assigned = assignments(project) if team else None
+                rows: list[DocumentSummary] = []
+                pages = iter_documents(
+                    project, wanted.status, wanted.search, wanted.mine_only, FIRST_PAGE, PAGE
+                )
+                for page in pages:
+                    if stale():
+                        return None
+                    if fresh:
+                        partial((page, assigned if not rows else None))
+                    rows.extend(page)
+                plan = None if fresh else merge_plan(snapshot[1], rows)
+            return rows, assigned, snapshot[0], plan
 
         self.queries.submit(
             "list",
@@ -385,13 +433,18 @@ class DocumentListPanel(QWidget):
     def _apply_list(self, wanted: ListFilter, fresh: bool, value: Any) -> None:
         if value is None:
             return
-        rows, assigned = value
+        rows, assigned, generation, plan = value
         self.problem.hide()
         if not fresh or self._shown != wanted:
             keep = set(self.model.selected_documents)
+            table = self.table_model
             if assigned is not None:
-                self.table_model.set_assignees(assigned)
-            if self._shown == wanted and self.table_model.merge_rows(rows):
+                table.set_assignees(assigned)
+            if self._shown == wanted and plan is not None and generation == table.generation:
+                table.apply_plan(plan)  # worked out on the worker
+                if plan.gone or plan.added:
+                    self._restore_selection(keep)
+            elif self._shown == wanted and table.merge_rows(rows):
                 self._select_if_arrived(rows)
             else:
                 self._shown = wanted
