@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterator
+
 from annotator.core.model import DocumentSummary, Status
 from annotator.services.project import Project
 
@@ -18,6 +20,30 @@ def list_documents(
     return project.repo.list_documents(
         status=status, search=needle or None, assigned_to=project.annotator if mine_only else None
     )
+
+
+def iter_documents(
+    project: Project,
+    status: Status | None = None,
+    search: str = "",
+    mine_only: bool = False,
+    first: int = 200,
+    batch: int = 5000,
+) -> Iterator[list[DocumentSummary]]:
+    """`list_documents` in pages: `first` rows, then `batch` at a time (first results fast)."""
+    needle = search.strip()
+    return project.repo.iter_document_list(
+        status=status,
+        search=needle or None,
+        assigned_to=project.annotator if mine_only else None,
+        first=first,
+        batch=batch,
+    )
+
+
+def document_summaries(project: Project, ids: Collection[str]) -> dict[str, DocumentSummary]:
+    """The list rows of `ids`; ids of documents deleted meanwhile are missing."""
+    return project.repo.document_summaries(list(ids))
 
 
 def next_unfinished(project: Project, after: str | None) -> str | None:

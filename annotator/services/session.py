@@ -47,17 +47,24 @@ class DocumentSession:
         # every analyst has their own document sentiment: show this annotator's
         self.annotations.document_sentiment = self._editor.get_document_sentiment()
         self._listeners: list[Listener] = []
+        self._edits = 0  # changes notified so far: a fresh read taken before is stale
         self.history = UndoHistory(self)  # for use without Qt; the GUI uses QUndoStack
 
     @property
     def text(self) -> str:
         return self.document.text
 
+    @property
+    def edit_count(self) -> int:
+        """Changes this session made so far (a `read_fresh` taken at another count is stale)."""
+        return self._edits
+
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener)
 
     def _notify(self, change: Change) -> None:
+        self._edits += 1
         for listener in list(self._listeners):
             listener(change)
 
@@ -183,11 +190,24 @@ class DocumentSession:
 
         Call it when a `ProjectWatcher` reports a change of this document.
         """
+        return self.apply_fresh(self.read_fresh())
+
+    def read_fresh(self) -> FreshDocument:
+        """Read the stored document (safe on a worker thread: changes nothing here)."""
+        edits = self._edits
         repo = self.project.repo
         document = repo.get_document(self.document.id)
         version = repo.document_version(self.document.id)
         fresh = repo.load_annotations(self.document.id)
         fresh.document_sentiment = self._editor.get_document_sentiment()
+        return FreshDocument(edits, document, version, fresh)
+
+    def apply_fresh(self, read: FreshDocument) -> list[Change]:
+        """Show what `read_fresh` read, notifying listeners of every difference (no
+        database work). Nothing happens if this session edited since it was read."""
+        if read.edits != self._edits:
+            return []
+        document, version, fresh = read.document, read.version, read.annotations
         changes: list[Change] = []
         old = self.annotations
         for kind, before, after in (
@@ -207,4 +227,16 @@ class DocumentSession:
         self.document, self.version, self.annotations = document, version, fresh
         for change in changes:
             self._notify(change)
+        self._edits -= len(changes)  # those notifications were not edits of this session
         return changes
+
+
+@dataclass(frozen=True, slots=True)
+class FreshDocument:
+    """A document as `DocumentSession.read_fresh` read it; `edits` the session's count of
+    its own edits at the time."""
+
+    edits: int
+    document: Document
+    version: int
+    annotations: DocumentAnnotations

@@ -6,12 +6,14 @@
 
 On PostgreSQL changes arrive by LISTEN/NOTIFY; elsewhere (and while the server is away)
 by polling. A session whose document changed should call `DocumentSession.reload()`.
+`poll()` may wait on the network (reconnecting): call it off the GUI thread. A SQLite
+project this process holds under its lock needs no watcher at all (`needs_watching`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
 from annotator.services.project import Project
 from annotator.storage.changes import ChangeFeed, StoredChange, open_feed
@@ -30,11 +32,49 @@ class ProjectChange:
 WatchListener = Callable[[ProjectChange], None]
 
 
+@dataclass
+class ChangeBatch:
+    """Many changes, coalesced: what to re-read once for all of them."""
+
+    documents: set[str] = field(default_factory=set)  # ids whose status or annotations changed
+    document_set: bool = False  # documents were added or removed
+    schema: bool = False
+    assignments: bool = False
+
+    @classmethod
+    def of(cls, changes: Iterable[ProjectChange]) -> ChangeBatch:
+        batch = cls()
+        for change in changes:
+            if change.kind == "document" and change.id is not None:
+                batch.documents.add(change.id)
+            elif change.kind in ("document", "documents"):
+                batch.document_set = True
+            elif change.kind == "schema":
+                batch.schema = True
+            elif change.kind == "assignments":
+                batch.assignments = True
+        return batch
+
+    def __bool__(self) -> bool:
+        return bool(self.documents) or self.document_set or self.schema or self.assignments
+
+
+def needs_watching(project: Project) -> bool:
+    """False for a SQLite project held under this process's lock: nobody else writes it."""
+    lock = project.lock
+    return not (project.path is not None and lock is not None and lock.held)
+
+
 class ProjectWatcher:
     def __init__(self, project: Project, *, listen: bool = True) -> None:
         self.project = project
         self._feed: ChangeFeed = open_feed(project.repo.engine, listen=listen)
         self._listeners: list[WatchListener] = []
+
+    @property
+    def listening(self) -> bool:
+        """Whether changes arrive by notification (a poll is then nearly free)."""
+        return bool(getattr(self._feed, "listening", False))
 
     def subscribe(self, listener: WatchListener) -> Callable[[], None]:
         self._listeners.append(listener)

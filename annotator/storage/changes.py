@@ -4,17 +4,25 @@ A feed's `poll()` never blocks for long and returns what changed since the last 
 `NotifyFeed` (PostgreSQL) listens on the channel the triggers of revision 0002 notify;
 when its connection breaks it polls instead and listens again once the server is back.
 `PollingFeed` works on every back end by comparing document versions and timestamps.
+
+A client does not hear of its own writes: every connection of an engine records its
+server backend's pid (`track_own_connections`), and notifications sent from those
+backends are dropped. A feed's `poll()` may block on the network (a reconnect): call it
+off the GUI thread.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import logging
+import threading
+import weakref
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, event, func, select
 from sqlalchemy.exc import DBAPIError
 
 from annotator.storage.models import (
@@ -28,7 +36,48 @@ from annotator.storage.models import (
 )
 from annotator.storage.postgres import CHANNEL
 
+log = logging.getLogger(__name__)
+
 CLOCK_SKEW = timedelta(seconds=30)  # other clients stamp rows with their own clocks
+# libpq settings for server connections: give up connecting after 10 s, and notice a dead
+# server within about a minute on an idle connection (the LISTEN one is idle by design).
+SERVER_CONNECT_ARGS: dict[str, Any] = {
+    "connect_timeout": 10,
+    "keepalives": 1,
+    "keepalives_idle": 30,
+    "keepalives_interval": 10,
+    "keepalives_count": 3,
+}
+
+_own_backends: weakref.WeakKeyDictionary[Engine, set[int]] = weakref.WeakKeyDictionary()
+_own_lock = threading.Lock()
+
+
+def track_own_connections(engine: Engine) -> None:
+    """Record the server backend pid of every connection `engine` opens (PostgreSQL)."""
+    with _own_lock:
+        if engine in _own_backends:
+            return
+        pids = _own_backends[engine] = set()
+
+    @event.listens_for(engine, "connect")
+    def _connected(dbapi_conn: Any, _record: Any) -> None:
+        pid = getattr(getattr(dbapi_conn, "info", None), "backend_pid", None)
+        if isinstance(pid, int):
+            with _own_lock:
+                pids.add(pid)
+
+    @event.listens_for(engine, "close")
+    def _closed(dbapi_conn: Any, _record: Any) -> None:
+        pid = getattr(getattr(dbapi_conn, "info", None), "backend_pid", None)
+        with _own_lock:
+            pids.discard(pid)
+
+
+def own_backends(engine: Engine) -> frozenset[int]:
+    """Pids of the server backends this client's connections use."""
+    with _own_lock:
+        return frozenset(_own_backends.get(engine, ()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,8 +196,15 @@ class NotifyFeed:
             return
         conn: Any = raw.driver_connection
         raw.detach()  # this connection is ours alone, never returned to the pool
-        conn.autocommit = True
-        conn.execute(f"LISTEN {CHANNEL}")
+        try:
+            conn.autocommit = True
+            conn.execute(f"LISTEN {CHANNEL}")
+        except Exception:  # the server went away meanwhile: poll, try again later
+            log.warning("cannot listen for changes; polling instead", exc_info=True)
+            with contextlib.suppress(Exception):
+                conn.close()
+            self._conn = None
+            return
         self._conn = conn
 
     def poll(self) -> list[StoredChange]:
@@ -156,14 +212,19 @@ class NotifyFeed:
             changes = self._poll_fallback()
             self._listen()
             if self._conn is not None:
-                self._fallback = PollingFeed(self.engine)  # fresh baseline once listening
+                try:
+                    self._fallback = PollingFeed(self.engine)  # fresh baseline once listening
+                except DBAPIError:
+                    self._drop()
             return changes
         try:
             found = list(self._conn.notifies(timeout=0.0))
         except Exception:  # the server went away: poll until it is back
+            log.warning("the change notification connection broke; polling", exc_info=True)
             self._drop()
             return self._poll_fallback()
-        return [_parse(n.payload) for n in found]
+        mine = own_backends(self.engine)
+        return [_parse(n.payload) for n in found if n.pid not in mine]
 
     def _poll_fallback(self) -> list[StoredChange]:
         try:

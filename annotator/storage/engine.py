@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from annotator.storage.changes import SERVER_CONNECT_ARGS, track_own_connections
 from annotator.storage.postgres import (
     check_driver,
     install_idle_ping,
@@ -39,9 +40,12 @@ def make_engine(location: str | Path, **kwargs: Any) -> Engine:
     url = normalise_url(str(location)) if is_url(location) else f"sqlite:///{Path(location)}"
     if make_url(url).get_backend_name() != "sqlite":
         check_driver(url)
+        if make_url(url).get_backend_name() == "postgresql":
+            kwargs["connect_args"] = {**SERVER_CONNECT_ARGS, **kwargs.get("connect_args", {})}
         engine = create_engine(url, **kwargs)
         install_idle_ping(engine)  # pool_pre_ping, but only for connections that sat idle
         install_session_timeouts(engine)  # a held lock gives a message, not a hang
+        track_own_connections(engine)  # so that its own writes do not come back to it
         return engine
     engine = create_engine(url, **kwargs)
     event.listen(engine, "connect", _sqlite_on_connect)

@@ -18,6 +18,7 @@ from sqlalchemy.exc import DBAPIError
 
 from annotator.storage.models import Base
 from annotator.storage.postgres import install_change_notifications, migration_lock
+from annotator.storage.search import install_search
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -116,6 +117,7 @@ def prepare_database(engine: Engine) -> str:
         if rev is None and not (tables & set(Base.metadata.tables)):
             Base.metadata.create_all(conn)
             install_change_notifications(conn)  # what migrations add beyond the tables
+            install_search(conn)
             command.stamp(alembic_config(conn), "head")
             return "created"
         if rev is not None and rev not in _revision_graph():

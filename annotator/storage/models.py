@@ -69,6 +69,7 @@ class DocumentRow(Base):
     title: Mapped[str] = mapped_column(Text)
     source: Mapped[str] = mapped_column(Text, default="")
     text: Mapped[str] = mapped_column(Text)
+    length: Mapped[int] = mapped_column(Integer, default=0)  # of text, code points (0004)
     meta: Mapped[Any] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(20), index=True)
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)

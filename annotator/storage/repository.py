@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, case, delete, exists, func, insert, or_, select, update
+from sqlalchemy import Engine, Select, bindparam, case, delete, exists, func, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -47,6 +47,7 @@ from annotator.storage.models import (
 )
 from annotator.storage.postgres import Announcer
 from annotator.storage.row_screen import BadRows, meta_of, status_of
+from annotator.storage.search import matching as search_matching
 
 SCHEMA_KEY = "label_schema"
 
@@ -305,6 +306,7 @@ class ProjectRepository:
                         title=doc.title,
                         source=doc.source,
                         text=doc.text,
+                        length=len(doc.text),
                         meta=dict(doc.meta),
                         status=doc.status.value,
                         content_hash=digest,
@@ -462,39 +464,23 @@ class ProjectRepository:
 
         With `assigned_to` (an annotator name), only documents assigned to them.
         """
-        ents = (
-            select(EntityRow.document_id, func.count().label("n"))
-            .group_by(EntityRow.document_id)
-            .subquery()
-        )
-        clms = (
-            select(ClaimRow.document_id, func.count().label("n"))
-            .group_by(ClaimRow.document_id)
-            .subquery()
-        )
-        query = (
-            select(
-                DocumentRow.id,
-                DocumentRow.title,
-                DocumentRow.status,
-                func.coalesce(ents.c.n, 0),
-                func.coalesce(clms.c.n, 0),
-                func.length(DocumentRow.text),
-            )
-            .outerjoin(ents, ents.c.document_id == DocumentRow.id)
-            .outerjoin(clms, clms.c.document_id == DocumentRow.id)
-            .order_by(DocumentRow.ordinal)
-        )
+        return [
+            row for page in self.iter_document_list(status, search, assigned_to) for row in page
+        ]
+
+    def iter_document_list(
+        self,
+        status: Status | None = None,
+        search: str | None = None,
+        assigned_to: str | None = None,
+        first: int = 200,
+        batch: int = 5000,
+    ) -> Iterator[list[DocumentSummary]]:
+        """`list_documents` in pages: `first` rows, then `batch` rows at a time (so the first
+        results show before the rest are read). Never reads texts: lengths are stored."""
+        query = _summary_query()
         if status is not None:
             query = query.where(DocumentRow.status == status.value)
-        if search:
-            needle = search.lower()
-            query = query.where(
-                or_(
-                    func.lower(DocumentRow.title).contains(needle, autoescape=True),
-                    func.lower(DocumentRow.text).contains(needle, autoescape=True),
-                )
-            )
         if assigned_to is not None:
             query = query.where(
                 exists()
@@ -503,10 +489,27 @@ class ProjectRepository:
                 .where(AnnotatorRow.name == assigned_to)
             )
         with self.engine.connect() as conn:
-            return [
-                DocumentSummary(i, t, status_of(s, i, self.bad_rows), int(e), int(c), int(n or 0))
-                for i, t, s, e, c, n in conn.execute(query)
-            ]
+            if search:
+                query = query.where(search_matching(conn, search))
+            # One statement whose rows are fetched as they are needed (a server-side cursor
+            # on PostgreSQL): the first page costs what its rows cost, not the whole list.
+            result = conn.execution_options(stream_results=True, yield_per=batch).execute(query)
+            size = first
+            while rows := result.fetchmany(size):
+                yield [_summary(row, self.bad_rows) for row in rows]
+                size = batch
+
+    def document_summaries(self, ids: Sequence[str]) -> dict[str, DocumentSummary]:
+        """The list rows of `ids` (those that still exist)."""
+        out: dict[str, DocumentSummary] = {}
+        wanted = list(dict.fromkeys(ids))
+        with self.engine.connect() as conn:
+            for i in range(0, len(wanted), 500):
+                query = _summary_query().where(DocumentRow.id.in_(wanted[i : i + 500]))
+                for row in conn.execute(query):
+                    summary = _summary(row, self.bad_rows)
+                    out[summary.id] = summary
+        return out
 
     def document_ids(self, status: Status | None = None) -> list[str]:
         query = select(DocumentRow.id).order_by(DocumentRow.ordinal)
@@ -683,6 +686,35 @@ class ProjectRepository:
                 annotators=dict(per_annotator),
                 annotations_today=today,
             )
+
+
+def _summary_query() -> Select[Any]:
+    """ordinal, id, title, status, entity count, claim count, length; in import order."""
+
+    def count(table: Any) -> Any:
+        return (
+            select(func.count())
+            .select_from(table)
+            .where(table.document_id == DocumentRow.id)
+            .scalar_subquery()
+        )
+
+    return select(
+        DocumentRow.ordinal,
+        DocumentRow.id,
+        DocumentRow.title,
+        DocumentRow.status,
+        count(EntityRow),
+        count(ClaimRow),
+        DocumentRow.length,
+    ).order_by(DocumentRow.ordinal)
+
+
+def _summary(row: Any, bad: BadRows | None) -> DocumentSummary:
+    _, doc_id, title, status, entities, claims, length = row
+    return DocumentSummary(
+        doc_id, title, status_of(status, doc_id, bad), int(entities), int(claims), int(length)
+    )
 
 
 def _single_annotator(ann: DocumentAnnotations, wanted: str | None) -> str | None:

@@ -2,11 +2,18 @@
 
 On server projects it also shows whom each document is assigned to, and can keep only the
 documents assigned to this analyst.
+
+Every query runs on a worker (`BackgroundQueries`, latest request wins) and its result is
+applied on the GUI thread while the table keeps showing the previous rows: a first page of
+a new filter replaces the rows and later pages are appended; a refresh under the same
+filter changes only the rows that differ (`dataChanged`, `beginInsertRows`,
+`beginRemoveRows`); a colleague's change to some documents re-reads only those rows.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from PySide6.QtCore import (
@@ -34,21 +41,68 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.model import DocumentSummary, Status
-from annotator.services.documents import list_documents
-from annotator.services.errors import StorageError
+from annotator.services.documents import document_summaries, iter_documents
 from annotator.services.team import assignments, is_team_project
 from annotator.ui.document_model import DocumentModel
+from annotator.ui.gc_pause import gc_paused
 from annotator.ui.plain import PROBLEM_STYLE, plain_label, plain_tooltip, problem_label
+from annotator.ui.workers import BackgroundQueries
 
 STATUS_TEXT = {Status.TODO: "To do", Status.IN_PROGRESS: "In progress", Status.DONE: "Done"}
 STATUS_COLOUR = {Status.TODO: "#8c959f", Status.IN_PROGRESS: "#d29922", Status.DONE: "#2da44e"}
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
+FIRST_PAGE = 200
+PAGE = 5000
 
 Index = QModelIndex | QPersistentModelIndex
 
 
+@dataclass(frozen=True, slots=True)
+class ListFilter:
+    status: Status | None = None
+    search: str = ""
+    mine_only: bool = False
+
+    def admits(self, row: DocumentSummary) -> bool:
+        """Whether a re-read row still belongs (its text and title never change)."""
+        return self.status is None or row.status == self.status
+
+
+@dataclass(frozen=True, slots=True)
+class MergePlan:
+    """How to turn some rows into a fresh result of `size` rows: remove `gone` (indices),
+    then change `changed` (indices after the removal), then insert `added` (final indices,
+    ascending)."""
+
+    gone: list[int]
+    changed: list[tuple[int, DocumentSummary]]
+    added: list[tuple[int, DocumentSummary]]
+    size: int
+
+
+def merge_plan(old: Sequence[DocumentSummary], new: Sequence[DocumentSummary]) -> MergePlan | None:
+    """The row changes from `old` to `new`, or None when the rows kept by both are not in
+    the same order (then only a reset will do). Pure Python: runs on the worker."""
+    new_ids = {row.id for row in new}
+    old_ids = {row.id for row in old}
+    kept = [row for row in old if row.id in new_ids]
+    if [row.id for row in kept] != [row.id for row in new if row.id in old_ids]:
+        return None
+    gone = [i for i, row in enumerate(old) if row.id not in new_ids]
+    kept_at = {row.id: i for i, row in enumerate(kept)}
+    changed = []
+    added = []
+    for i, row in enumerate(new):
+        at = kept_at.get(row.id)
+        if at is None:
+            added.append((i, row))
+        elif kept[at] != row:
+            changed.append((at, row))
+    return MergePlan(gone, changed, added, len(new))
+
+
 class DocumentTableModel(QAbstractTableModel):
-    """Rows of `DocumentSummary` from the services layer."""
+    """Rows of `DocumentSummary` from the services layer, changed row by row."""
 
     HEADERS = ("Title", "Status", "Entities", "Claims")
     TEAM_HEADERS = (*HEADERS, "Assigned to")
@@ -58,27 +112,96 @@ class DocumentTableModel(QAbstractTableModel):
         self.headers = self.TEAM_HEADERS if team else self.HEADERS
         self.rows: list[DocumentSummary] = []
         self.assignees: dict[str, list[str]] = {}
+        self._rows_of: dict[str, int] = {}
+        self.generation = 0  # grows with every change of the rows: a snapshot's plan applies
 
     def set_rows(
         self, rows: list[DocumentSummary], assignees: dict[str, list[str]] | None = None
     ) -> None:
+        """Replace every row (a new filter's first page)."""
+        self.generation += 1
         self.beginResetModel()
-        self.rows = rows
-        self.assignees = assignees or {}
+        self.rows = list(rows)
+        if assignees is not None:
+            self.assignees = assignees
+        self._index()
         self.endResetModel()
 
+    def append_rows(self, rows: list[DocumentSummary]) -> None:
+        if not rows:
+            return
+        self.generation += 1
+        start = len(self.rows)
+        self.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
+        self.rows.extend(rows)
+        for i, row in enumerate(rows, start):
+            self._rows_of[row.id] = i
+        self.endInsertRows()
+
+    def merge_rows(self, rows: list[DocumentSummary]) -> bool:
+        """Show `rows` (the same filter's fresh result) changing only what differs: rows
+        whose values changed, rows removed, rows added. False (nothing done) when the
+        order of the remaining rows differs; the caller then uses `set_rows`."""
+        plan = merge_plan(self.rows, rows)
+        if plan is None:
+            return False
+        self.apply_plan(plan)
+        return True
+
+    def apply_plan(self, plan: MergePlan) -> None:
+        """Apply a `merge_plan` computed against the current rows."""
+        self.remove_rows(plan.gone)
+        for at, row in plan.changed:
+            self.update_row(at, row)
+        added = plan.added
+        if added and added[0][0] == len(self.rows) and added[-1][0] == plan.size - 1:
+            self.append_rows([row for _, row in added])  # an import: new rows at the end
+            return
+        for i, row in added:  # ascending: each lands where the fresh result has it
+            self.generation += 1
+            self.beginInsertRows(QModelIndex(), i, i)
+            self.rows.insert(i, row)
+            self.endInsertRows()
+        if added:
+            self._index()
+
+    def remove_rows(self, rows: Iterable[int]) -> None:
+        """Remove rows (indices into the current rows), in runs, from the bottom up."""
+        ordered = sorted(set(rows), reverse=True)
+        if not ordered:
+            return
+        self.generation += 1
+        while ordered:
+            last = first = ordered.pop(0)
+            while ordered and ordered[0] == first - 1:
+                first = ordered.pop(0)
+            self.beginRemoveRows(QModelIndex(), first, last)
+            del self.rows[first : last + 1]
+            self.endRemoveRows()
+        self._index()
+
     def update_row(self, row: int, summary: DocumentSummary) -> None:
+        self.generation += 1
         self.rows[row] = summary
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.headers) - 1))
+
+    def set_assignees(self, assignees: dict[str, list[str]]) -> None:
+        if assignees == self.assignees or len(self.headers) < 5:
+            self.assignees = assignees
+            return
+        self.assignees = assignees
+        if self.rows:
+            column = len(self.headers) - 1
+            self.dataChanged.emit(self.index(0, column), self.index(len(self.rows) - 1, column))
 
     def assigned_text(self, doc_id: str) -> str:
         return ", ".join(self.assignees.get(doc_id, []))
 
     def row_of(self, doc_id: str | None) -> int:
-        for i, row in enumerate(self.rows):
-            if row.id == doc_id:
-                return i
-        return -1
+        return -1 if doc_id is None else self._rows_of.get(doc_id, -1)
+
+    def _index(self) -> None:
+        self._rows_of = {row.id: i for i, row in enumerate(self.rows)}
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
@@ -149,12 +272,18 @@ class DocumentListPanel(QWidget):
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # Widths from the font, not from the rows: sizing columns to their contents makes
+        # Qt ask the model about rows on every reset, insert and scroll (tens of ms each).
+        metrics = self.table.fontMetrics()
+        samples = ("In progress", "Entities", "99999", "Claims", "99999")
         for column in range(1, len(self.table_model.headers)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        # Size those columns from a sample of rows: by default Qt asks the model about 1,000
-        # rows per column on every reset and scroll (72,000 data() calls, ~1 s, at start-up).
-        # (0, "visible rows only", means every row while the table is still hidden.)
-        header.setResizeContentsPrecision(100)
+            words = [self.table_model.headers[column], *samples[column - 1 : column + 1]]
+            width = max(metrics.horizontalAdvance(w) for w in words) + 24
+            mode = (
+                QHeaderView.ResizeMode.Interactive if column == 4 else QHeaderView.ResizeMode.Fixed
+            )
+            header.setSectionResizeMode(column, mode)
+            header.resizeSection(column, width if column < 4 else 4 * width)
         header.setHighlightSections(False)
 
         filters = QHBoxLayout()
@@ -179,6 +308,9 @@ class DocumentListPanel(QWidget):
         self.problem.hide()
         layout.addWidget(self.problem)
 
+        self.queries = BackgroundQueries(self, name="annotator-document-list")
+        self._shown: ListFilter | None = None  # the filter the rows were read with
+        self._loading: ListFilter | None = None
         self._debounce = QTimer(self, singleShot=True, interval=150)
         self._debounce.timeout.connect(self.reload)
         self.search.textChanged.connect(self._debounce.start)
@@ -186,58 +318,206 @@ class DocumentListPanel(QWidget):
         self.mine_only.toggled.connect(self.reload)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.table.selectionModel().selectionChanged.connect(self._publish_selection)
-        # Counts and status of the current row change at once; the full query (which
-        # sees other documents too) runs at most every 400 ms while edits keep coming.
-        self._refresh = QTimer(self, singleShot=True, interval=400)
-        self._refresh.timeout.connect(self.reload)
+        # The current row's counts and status come from the open session, without a query.
         model.documentsChanged.connect(self._current_row_changed)
-        model.documentsChanged.connect(self._refresh.start)
         model.documentChanged.connect(self._show_current)
+        queries = self.queries
+        self.destroyed.connect(lambda *_: queries.stop())
         self.reload()
 
-    def reload(self) -> None:
-        """Query the documents again, keeping the current document selected.
-
-        When the database cannot answer (a server gone away), the list keeps what it shows
-        and says why; the next change or filter tries again.
-        """
+    # -- queries (on the worker) ----------------------------------------------------------
+    def current_filter(self) -> ListFilter:
         value = self.status_filter.currentData()
-        status = Status(value) if value else None
-        keep = set(self.model.selected_documents)
-        project = self.model.project
-        mine = self.team and self.mine_only.isChecked()
-        try:
-            rows = list_documents(project, status, self.search.text(), mine_only=mine)
-            assigned = assignments(project) if self.team else None
-        except StorageError as exc:
-            self.problem.setText(f"The list was not refreshed: {exc}")
-            self.problem.show()
-            return
-        self.problem.hide()
-        self.table_model.set_rows(rows, assigned)
-        self.empty_hint.setVisible(not rows)
-        self._restore_selection(keep)
+        return ListFilter(
+            Status(value) if value else None,
+            self.search.text().strip(),
+            self.team and self.mine_only.isChecked(),
+        )
 
+    def reload(self) -> None:
+        """Query the documents again on the worker, keeping the current document selected.
+
+        The table shows its rows until the answer comes: a new filter's first page then
+        replaces them and later pages are appended; the same filter's answer changes only
+        the rows that differ. When the database cannot answer (a server gone away), the
+        list keeps what it shows and says why; the next change or filter tries again.
+        """
+        wanted = self.current_filter()
+        project = self.model.project
+        team = self.team
+        fresh = wanted != self._shown
+        self._loading = wanted
+        snapshot = self.table_model.generation, tuple(self.table_model.rows)
+
+        def query(partial: Callable[[Any], None], stale: Callable[[], bool]) -> Any:
+            # Tens of thousands of rows and no cycles among them: a collector pass here
+            # would hold the interpreter lock, and so the GUI thread, for a long while.
+            with gc_paused():
+                assigned = assignments(project) if team else None
+                rows: list[DocumentSummary] = []
+                pages = iter_documents(
+                    project, wanted.status, wanted.search, wanted.mine_only, FIRST_PAGE, PAGE
+                )
+                for page in pages:
+                    if stale():
+                        return None
+                    if fresh:
+                        partial((page, assigned if not rows else None))
+                    rows.extend(page)
+                plan = None if fresh else merge_plan(snapshot[1], rows)
+            return rows, assigned, snapshot[0], plan
+
+        self.queries.submit(
+            "list",
+            query,
+            lambda value: self._apply_list(wanted, fresh, value),
+            self._show_problem,
+            lambda value: self._apply_page(wanted, *value),
+        )
+
+    def refresh(self, ids: Collection[str] | None = None) -> None:
+        """Other clients changed documents `ids` (their status or annotations), or the set
+        of documents itself (None: added or removed). Only those rows are re-read."""
+        if ids is None or self._shown is None or self._loading != self._shown:
+            self.reload()
+            return
+        wanted = list(ids)
+        if not wanted:
+            return
+        project = self.model.project
+        shown = self._shown
+        self.queries.submit(
+            f"rows {len(wanted)} {hash(tuple(wanted))}",
+            lambda _partial, _stale: document_summaries(project, wanted),
+            lambda found: self._apply_rows(shown, wanted, found),
+            self._show_problem,
+        )
+
+    def refresh_assignments(self) -> None:
+        """Assignments changed: the "Assigned to" column, and the rows under "mine"."""
+        if self.current_filter().mine_only:
+            self.reload()
+            return
+        if not self.team:
+            return
+        project = self.model.project
+        self.queries.submit(
+            "assignments",
+            lambda _partial, _stale: assignments(project),
+            self.table_model.set_assignees,
+            self._show_problem,
+        )
+
+    def stop(self) -> None:
+        """Drop queries not yet answered (before the project closes)."""
+        self.queries.stop()
+
+    def pending(self) -> bool:
+        """Whether a query is running whose answer the table does not show yet."""
+        return self.queries.busy()
+
+    # -- answers (on the GUI thread) ----------------------------------------------------
+    def _apply_page(
+        self, wanted: ListFilter, page: list[DocumentSummary], assigned: dict[str, list[str]] | None
+    ) -> None:
+        keep = set(self.model.selected_documents)
+        if self._shown != wanted:  # the first page of a new filter
+            self._shown = wanted
+            self.table_model.set_rows(page, assigned)
+            self._restore_selection(keep)
+        else:
+            self.table_model.append_rows(page)
+            self._select_if_arrived(page)
+        self.problem.hide()
+
+    def _apply_list(self, wanted: ListFilter, fresh: bool, value: Any) -> None:
+        if value is None:
+            return
+        rows, assigned, generation, plan = value
+        self.problem.hide()
+        if not fresh or self._shown != wanted:
+            keep = set(self.model.selected_documents)
+            table = self.table_model
+            if assigned is not None:
+                table.set_assignees(assigned)
+            if self._shown == wanted and plan is not None and generation == table.generation:
+                table.apply_plan(plan)  # worked out on the worker
+                if plan.gone or plan.added:
+                    self._restore_selection(keep)
+            elif self._shown == wanted and table.merge_rows(rows):
+                self._select_if_arrived(rows)
+            else:
+                self._shown = wanted
+                self.table_model.set_rows(rows, assigned)
+                self._restore_selection(keep)
+        self.empty_hint.setVisible(not self.table_model.rows)
+
+    def _apply_rows(
+        self, shown: ListFilter, ids: list[str], found: dict[str, DocumentSummary]
+    ) -> None:
+        if shown != self._shown:
+            return  # the filter changed meanwhile: its own query shows the rows
+        table = self.table_model
+        gone = []
+        for doc_id in ids:
+            row = table.row_of(doc_id)
+            summary = found.get(doc_id)
+            if summary is not None and not shown.admits(summary):
+                summary = None
+            if row >= 0 and summary is None:
+                gone.append(row)
+            elif row >= 0 and summary is not None and table.rows[row] != summary:
+                table.update_row(row, summary)
+            elif row < 0 and summary is not None:  # now matches the filter: find its place
+                self.reload()
+                return
+        if gone:
+            keep = set(self.model.selected_documents)
+            table.remove_rows(gone)
+            self._restore_selection(keep)
+        self.empty_hint.setVisible(not table.rows)
+
+    def _show_problem(self, message: str) -> None:
+        self.problem.setText(f"The list was not refreshed: {message}")
+        self.problem.show()
+
+    # -- this client's own edits -------------------------------------------------------
     def _current_row_changed(self) -> None:
         session = self.model.session
         row = self.table_model.row_of(self.model.document_id)
         if session is None or row < 0:
             return
         ann = session.annotations
-        self.table_model.update_row(
-            row,
-            replace(
-                self.table_model.rows[row],
-                status=session.document.status,
-                entity_count=len(ann.entities),
-                claim_count=len(ann.claims),
-            ),
+        summary = replace(
+            self.table_model.rows[row],
+            status=session.document.status,
+            entity_count=len(ann.entities),
+            claim_count=len(ann.claims),
         )
+        if self._shown is not None and not self._shown.admits(summary):
+            keep = set(self.model.selected_documents)
+            self.table_model.remove_rows([row])
+            self._restore_selection(keep)
+            self.empty_hint.setVisible(not self.table_model.rows)
+            return
+        if summary != self.table_model.rows[row]:
+            self.table_model.update_row(row, summary)
+
+    # -- selection ------------------------------------------------------------------------
+    def _current_selected(self) -> bool:
+        row = self.table_model.row_of(self.model.document_id)
+        return row >= 0 and self.table.currentIndex().row() == row
+
+    def _select_if_arrived(self, rows: list[DocumentSummary]) -> None:
+        """The current document came with a later page: select it now."""
+        current = self.model.document_id
+        arrived = current is not None and any(row.id == current for row in rows)
+        if arrived and not self._current_selected():
+            self._restore_selection(set(self.model.selected_documents))
 
     def _show_current(self) -> None:
         """Select the current document's row (already done when the user clicked it)."""
-        row = self.table_model.row_of(self.model.document_id)
-        if row >= 0 and self.table.currentIndex().row() == row:
+        if self._current_selected():
             self.table.viewport().update()
             return
         self._restore_selection(set(self.model.selected_documents))
@@ -246,23 +526,23 @@ class DocumentListPanel(QWidget):
         """Select the current document's row, and the rows of `keep` if it is among them."""
         current = self.model.document_id
         wanted = keep if current in keep else {current}
+        table = self.table_model
         selection = self.table.selectionModel()
         flags = QItemSelectionModel.SelectionFlag
         selection.blockSignals(True)
         runs = QItemSelection()  # contiguous runs: Ctrl+A on 100,000 rows is one range
-        start = -1
-        rows = self.table_model.rows
-        for i in range(len(rows) + 1):
-            inside = i < len(rows) and rows[i].id in wanted
-            if inside and start < 0:
-                start = i
-            elif not inside and start >= 0:
-                runs.select(self.table_model.index(start, 0), self.table_model.index(i - 1, 0))
-                start = -1
+        found = sorted(r for r in (table.row_of(i) for i in wanted if i is not None) if r >= 0)
+        start = previous = -2
+        for r in [*found, -2]:
+            if r != previous + 1 or r == -2:
+                if start >= 0:
+                    runs.select(table.index(start, 0), table.index(previous, 0))
+                start = r
+            previous = r
         selection.select(runs, flags.ClearAndSelect | flags.Rows)
-        row = self.table_model.row_of(current)
+        row = table.row_of(current)
         if row >= 0:
-            index = self.table_model.index(row, 0)
+            index = table.index(row, 0)
             selection.setCurrentIndex(index, flags.NoUpdate)
             self.table.scrollTo(index)
         selection.blockSignals(False)
@@ -280,4 +560,5 @@ class DocumentListPanel(QWidget):
                 self.documentActivated.emit(doc_id)
 
     def visible_ids(self) -> list[str]:
+        """Ids of the rows shown (the previous answer while a query runs: see `pending`)."""
         return [row.id for row in self.table_model.rows]

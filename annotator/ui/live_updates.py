@@ -1,83 +1,145 @@
-"""Other analysts' changes (team projects): poll the project's change feed from a timer."""
+"""Other analysts' changes (team projects): watched on a worker, applied in one batch.
+
+A timer asks the worker to poll the project's change feed; whatever arrived since the last
+poll (a burst of a colleague's edits is many notifications) is coalesced: the current
+document is re-read once, on the worker, and its differences reach the panels in one go
+on the GUI thread; the document list re-reads only the rows that changed. A SQLite
+project held under this app's lock has no other writer and is not watched at all.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import logging
+import time
+from collections.abc import Callable, Collection
+from typing import Any
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from annotator.core.schema_changes import SchemaRenames, names_dropped
-from annotator.services.watch import ProjectChange, ProjectWatcher
+from annotator.services.project import Project
+from annotator.services.session import DocumentSession, FreshDocument
+from annotator.services.watch import ChangeBatch, ProjectChange, ProjectWatcher, needs_watching
+from annotator.ui.document_model import DocumentModel
+from annotator.ui.workers import BackgroundQueries
 
-if TYPE_CHECKING:
-    from annotator.ui.main_window import MainWindow
+log = logging.getLogger(__name__)
 
-POLL_MS = 2000
+TICK_MS = 250  # how often notifications are collected (nearly free while listening)
+POLL_S = 2.0  # how often the database is compared instead, while not listening
+
+DocumentsChanged = Callable[[Collection[str] | None], None]
 
 
 class LiveUpdates(QObject):
     """Keeps the window in step with changes committed by other clients.
 
-    The current document is re-read (only differences reach the panels), the document list
-    is refreshed (also when assignments change), and a changed label schema rebuilds the
-    palette and actions.
+    `on_documents_changed(ids)` hears of documents whose rows changed (None: documents
+    were added or removed), `on_assignments_changed()` of changed assignments,
+    `show_message(text)` of a feed that cannot reach the server. `polled(changes)` is
+    emitted after each poll's changes were applied; `reloads` counts re-reads of the
+    current document.
     """
 
-    def __init__(self, window: MainWindow, interval_ms: int = POLL_MS) -> None:
-        super().__init__(window)
-        self.window = window
-        self.watcher: ProjectWatcher | None = None
-        try:
-            self.watcher = ProjectWatcher(window.project)
-        except Exception as exc:  # a feed that cannot start must not stop anyone working
-            window.statusBar().showMessage(f"Live updates are off: {exc}", 15_000)
-            return
+    polled = Signal(list)
+
+    def __init__(
+        self,
+        project: Project,
+        model: DocumentModel,
+        on_documents_changed: DocumentsChanged,
+        on_assignments_changed: Callable[[], None],
+        show_message: Callable[[str], None],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.project = project
+        self.model = model
+        self.on_documents_changed = on_documents_changed
+        self.on_assignments_changed = on_assignments_changed
+        self.show_message = show_message
+        self.active = needs_watching(project)
+        self.watcher: ProjectWatcher | None = None  # used on the worker only
+        self.reloads = 0
+        self._last_poll = 0.0
+        self._reload_again = False
+        self.queries = BackgroundQueries(self, name="annotator-live-updates")
         self.timer = QTimer(self)
-        self.timer.setInterval(interval_ms)
+        self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(self.poll)
-        self.timer.start()
+        if self.active:
+            self.timer.start()
+            self.poll()  # the baseline (and the feed's connection), on the worker
 
-    def poll(self) -> list[ProjectChange]:
-        if self.watcher is None:
-            return []
-        model = self.window.model
-        before = model.schema
-        try:
-            changes = self.watcher.poll()
-        except Exception as exc:  # the server went away: say so, try again on the next tick
-            self.window.statusBar().showMessage(f"Cannot check for changes: {exc}", 10_000)
-            return []
-        list_changed = False
-        for change in changes:
-            if change.kind == "schema":  # the watcher has re-read it; renames relabel spans
-                self._reload_current()
-                if names_dropped(before, model.schema, SchemaRenames()):
-                    model.forget_undo_history()  # undo must not bring back old names
-                model.schemaChanged.emit()
-            elif change.kind == "documents":
-                list_changed = True
-            elif change.kind == "assignments":
-                list_changed = True
-                self.window.team.assignments_changed()
-            elif change.kind == "document":
-                list_changed = True
-                if change.id == model.document_id:
-                    self._reload_current()
-        if list_changed:
-            self.window.documents.reload()
-        return changes
-
-    def _reload_current(self) -> None:
-        session = self.window.model.session
-        if session is None:
+    def poll(self, force: bool = False) -> None:
+        """Ask the worker to collect changes (ignored while it still is). `force` compares
+        the database even if the last comparison was less than POLL_S ago."""
+        if not self.active or self.queries.busy("poll"):
             return
-        try:
-            session.reload()
-        except Exception as exc:  # e.g. deleted meanwhile
-            self.window.model.errorOccurred.emit(f"Cannot refresh the document: {exc}")
+        session = self.model.session
+        schema_before = self.model.schema
+        reload_anyway, self._reload_again = self._reload_again, False
+
+        def collect(_partial: Any, _stale: Any) -> Any:
+            watcher = self.watcher
+            if watcher is None:
+                self.watcher = ProjectWatcher(self.project)
+                self._last_poll = time.monotonic()
+                return None
+            now = time.monotonic()
+            changes: list[ProjectChange] = []
+            if force or watcher.listening or now - self._last_poll >= POLL_S:
+                self._last_poll = now
+                changes = watcher.poll()
+            batch = ChangeBatch.of(changes)
+            reread = session is not None and (
+                session.document.id in batch.documents or batch.schema or reload_anyway
+            )
+            return batch, changes, session.read_fresh() if session and reread else None
+
+        self.queries.submit(
+            "poll",
+            collect,
+            lambda value: self._apply(value, session, schema_before),
+            self._failed,
+        )
+
+    def _apply(self, value: Any, session: DocumentSession | None, schema_before: Any) -> None:
+        if value is None:
+            return
+        batch, changes, fresh = value
+        model = self.model
+        if batch.schema and names_dropped(schema_before, model.schema, SchemaRenames()):
+            model.forget_undo_history()  # undo must not bring back old names
+        if fresh is not None and session is not None and model.session is session:
+            self._apply_fresh(session, fresh)
+        if batch.schema:
+            model.schemaChanged.emit()
+        if batch.document_set:
+            self.on_documents_changed(None)
+        elif batch.documents:
+            self.on_documents_changed(sorted(batch.documents))
+        if batch.assignments:
+            self.on_assignments_changed()
+        self.polled.emit(list(changes))
+
+    def _apply_fresh(self, session: DocumentSession, fresh: FreshDocument) -> None:
+        if fresh.edits != session.edit_count:  # this analyst edited meanwhile: read again
+            self._reload_again = True
+            return
+        self.reloads += 1
+        session.apply_fresh(fresh)
+
+    def _failed(self, message: str) -> None:
+        self.show_message(f"Cannot check for changes: {message}")
 
     def stop(self) -> None:
-        if self.watcher is not None:
-            self.timer.stop()
-            self.watcher.close()
-            self.watcher = None
+        self.timer.stop()
+        self.active = False
+        self.queries.stop()
+        watcher, self.watcher = self.watcher, None
+        if watcher is not None:
+            try:
+                watcher.close()
+            except Exception:  # closing a broken connection must not stop the window closing
+                log.warning("closing the change feed failed", exc_info=True)

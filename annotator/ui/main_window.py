@@ -99,7 +99,14 @@ class MainWindow(QMainWindow):
         self.model.errorOccurred.connect(self.show_error)
         self.model.documentChanged.connect(self._document_changed)
 
-        self.live = LiveUpdates(self)
+        self.live = LiveUpdates(
+            project,
+            self.model,
+            self.documents.refresh,
+            self._assignments_changed,
+            lambda text: bar.showMessage(text, 10_000),
+            self,
+        )
         self.backups = BackupTimer(project, self)
         self.backups.failed.connect(lambda message: self.statusBar().showMessage(message, 15_000))
         self._fit_to_screen()
@@ -196,6 +203,7 @@ class MainWindow(QMainWindow):
         _open_windows.discard(self)
         self.files.wait()
         self.live.stop()
+        self.documents.stop()
         self.backups.timer.stop()
         self.backups.wait(60)
         self.save_state()
@@ -226,6 +234,10 @@ class MainWindow(QMainWindow):
         """Documents were added (imports never change stored ones, so undo stacks stay)."""
         self.model.documentsChanged.emit()
         self.documents.reload()
+
+    def _assignments_changed(self) -> None:
+        self.team.assignments_changed()
+        self.documents.refresh_assignments()
 
     def go_next_unfinished(self) -> None:
         try:

@@ -70,3 +70,73 @@ def test_watcher_sees_other_analysts(project_location: str, listen: bool) -> Non
         kinds = {c.kind for c in heard}
         assert kinds == {"document", "schema", "documents", "assignments"}
         watcher.close()
+
+
+def test_own_writes_do_not_come_back(pg_database: str) -> None:
+    with (
+        open_project(pg_database, "alice") as a,
+        open_project(pg_database, "bob", lock=False) as b,
+    ):
+        doc_id, _ = a.repo.add_document(NewDocument(title="t", text="Zoë met 習近平 today"))
+        watcher = ProjectWatcher(a)
+        assert watcher.listening
+        mine = DocumentSession(a, doc_id)
+        mine.apply(mine.new_entity(0, 3, "PERSON"))
+        mine.set_status(Status.IN_PROGRESS)
+        a.repo.announcer.close()  # its notifications are sent
+        deadline = time.monotonic() + 1.0
+        heard: list[ProjectChange] = []
+        while time.monotonic() < deadline:
+            heard += watcher.poll()
+            time.sleep(0.05)
+        assert heard == []
+        theirs = DocumentSession(b, doc_id)
+        theirs.apply(theirs.new_entity(4, 7, "PERSON"))
+        seen = poll_until(watcher, lambda s: any(c.id == doc_id for c in s))
+        assert [c.kind for c in seen if c.id == doc_id] == ["document"]
+        watcher.close()
+
+
+def listen_connections(pg_server, database: str) -> int:  # type: ignore[no-untyped-def]
+    import psycopg
+
+    with psycopg.connect(pg_server._conninfo("postgres"), autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND query LIKE 'LISTEN%%'",
+            (database,),
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def test_a_dropped_listen_connection_falls_back_to_polling_without_leaking(
+    pg_server, pg_database: str
+) -> None:
+    import psycopg
+
+    database = pg_database.rsplit("/", 1)[-1]
+    with open_project(pg_database, "alice") as a, open_project(pg_database, "bob", lock=False) as b:
+        doc_id, _ = a.repo.add_document(NewDocument(title="t", text="Zoë met 習近平 today"))
+        watcher = ProjectWatcher(a)
+        feed = watcher._feed
+        assert isinstance(feed, NotifyFeed) and feed.listening
+        for _round in range(3):
+            pid = feed._conn.info.backend_pid
+            with psycopg.connect(pg_server._conninfo("postgres"), autocommit=True) as admin:
+                admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+            theirs = DocumentSession(b, doc_id)
+            theirs.apply(theirs.new_entity(0, 3, "PERSON"))
+            seen = poll_until(watcher, lambda s: any(c.id == doc_id for c in s))
+            assert any(c.id == doc_id for c in seen)  # heard by polling, or after re-listening
+            poll_until(watcher, lambda _s: feed.listening)
+            assert feed.listening
+            theirs.delete_entity(next(iter(theirs.annotations.entities)))
+            assert listen_connections(pg_server, database) == 1
+        watcher.close()
+        assert listen_connections(pg_server, database) == 0
+
+
+def test_server_connections_time_out_and_keep_alive(pg_database: str) -> None:
+    with open_project(pg_database, "alice") as a, a.repo.engine.connect() as conn:
+        params = conn.connection.dbapi_connection.info.get_parameters()  # type: ignore[union-attr]
+    assert params["connect_timeout"] == "10"
+    assert params["keepalives"] == "1"

@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 from alembic import command
+from sqlalchemy import column as sa_column
 from sqlalchemy import insert, text
+from sqlalchemy import table as sa_table
 from sqlalchemy.exc import DBAPIError
 
 from annotator.core.model import Claim, EntitySpan, Status
@@ -123,18 +125,27 @@ def test_refusals_reach_the_caller_as_one_line(project_location: str) -> None:
         assert "\n" not in str(refused.value)
 
 
+def _insert_as_of_then(conn: Any, table: Any, rows: list[dict[str, Any]]) -> None:
+    """Insert with only the columns given: later revisions may add columns to the models."""
+    types = table.__table__.c
+    columns = (sa_column(k, types[k].type) for k in rows[0])
+    conn.execute(insert(sa_table(table.__tablename__, *columns)), rows)
+
+
 def _old_project_with_bad_rows(location: str) -> None:
     """A project as revision 0002 left it, holding rows the new rules refuse."""
     engine = make_engine(location)
     with engine.begin() as conn:
         command.upgrade(alembic_config(conn), "0002")
-        conn.execute(insert(AnnotatorRow), [dict(id="a1", name="alice", created_at=NOW)])
-        conn.execute(
-            insert(DocumentRow),
+        _insert_as_of_then(conn, AnnotatorRow, [dict(id="a1", name="alice", created_at=NOW)])
+        _insert_as_of_then(
+            conn,
+            DocumentRow,
             [_document("good", "done", 1), _document("pwned", "pwned", 2)],
         )
-        conn.execute(
-            insert(EntityRow),
+        _insert_as_of_then(
+            conn,
+            EntityRow,
             [
                 _span("ok", "good", 0, 3),
                 _span("negative", "good", -5, 1),
@@ -143,8 +154,9 @@ def _old_project_with_bad_rows(location: str) -> None:
                 _span("past", "good", 0, len(TEXT) + 6),  # a few code points too far
             ],
         )
-        conn.execute(
-            insert(ClaimRow),
+        _insert_as_of_then(
+            conn,
+            ClaimRow,
             [
                 _claim("c_ok", "good", {"type": "statement"}, speaker="ok"),
                 _claim("c_list", "good", [1, 2]),
@@ -152,8 +164,9 @@ def _old_project_with_bad_rows(location: str) -> None:
                 _claim("c_orphan", "good", {}, speaker="huge"),
             ],
         )
-        conn.execute(
-            insert(TargetSentimentRow),
+        _insert_as_of_then(
+            conn,
+            TargetSentimentRow,
             [
                 dict(
                     id=f"t_{e}",

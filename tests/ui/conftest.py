@@ -81,6 +81,8 @@ def open_window(qtbot, settings: AppSettings) -> Iterator[Callable[[Project], Ma
         qtbot.waitExposed(window)
         window.activateWindow()
         qtbot.waitUntil(window.isActiveWindow)
+        qtbot.waitUntil(lambda: not window.documents.pending())  # the list loads on a worker
+        qtbot.waitUntil(lambda: window.live.watcher is not None or not window.live.active)
         windows.append(window)
         return window
 

@@ -81,14 +81,17 @@ def click_analyst(qtbot, dialog: AssignDialog, name: str) -> None:  # type: igno
 
 
 def wait_for_assignment_news(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
-    """Poll the change feed by hand until it reports an assignment change (NOTIFY is async)."""
+    """Poll the change feed by hand until it reports an assignment change (NOTIFY is async),
+    and let the list apply it (it reads on a worker)."""
     heard: set[str] = set()
+    window.live.polled.connect(lambda changes: heard.update(c.kind for c in changes))
 
     def poll() -> bool:
-        heard.update(c.kind for c in window.live.poll())
+        window.live.poll(force=True)
         return "assignments" in heard
 
     qtbot.waitUntil(poll)
+    qtbot.waitUntil(lambda: not window.documents.pending())
 
 
 def assigned_column(window: MainWindow) -> list[str]:
@@ -119,7 +122,7 @@ def test_admin_assigns_two_documents_then_unassigns_one(qtbot, open_window, team
     qtbot.mouseClick(dialog.assign_button, Qt.MouseButton.LeftButton)
     assert dialog.message.text() == "Assigned 2 documents to bob (2 new assignments)."
     assert [dialog.documents.item(r, 2).text() for r in range(3)] == ["bob", "—", "bob"]
-    assert assigned_column(window) == ["bob", "", "bob"]
+    qtbot.waitUntil(lambda: assigned_column(window) == ["bob", "", "bob"])
     assert assignments(window.project) == {ids[0]: ["bob"], ids[2]: ["bob"]}
 
     qtbot.mouseClick(dialog.unassigned_only, Qt.MouseButton.LeftButton)
@@ -133,7 +136,7 @@ def test_admin_assigns_two_documents_then_unassigns_one(qtbot, open_window, team
     assert dialog.selected_analysts() == ["bob"]  # still chosen
     qtbot.mouseClick(dialog.unassign_button, Qt.MouseButton.LeftButton)
     assert dialog.message.text() == "Unassigned 1 document from bob (1 assignment removed)."
-    assert assigned_column(window) == ["bob", "", ""]
+    qtbot.waitUntil(lambda: assigned_column(window) == ["bob", "", ""])
     assert assignments(window.project) == {ids[0]: ["bob"]}
 
     dialog.status_filter.setFocus()
@@ -200,9 +203,9 @@ def test_annotator_sees_action_disabled_and_filters_to_own(qtbot, open_window, t
     mine = window.documents.mine_only
     assert mine.isVisible()
     qtbot.mouseClick(mine, Qt.MouseButton.LeftButton)
-    assert window.documents.visible_ids() == [ids[1]]
+    qtbot.waitUntil(lambda: window.documents.visible_ids() == [ids[1]])
     qtbot.mouseClick(mine, Qt.MouseButton.LeftButton)
-    assert window.documents.visible_ids() == ids
+    qtbot.waitUntil(lambda: window.documents.visible_ids() == ids)
 
 
 def test_sqlite_projects_have_the_action_disabled(qtbot, open_window, make_project) -> None:  # type: ignore[no-untyped-def]

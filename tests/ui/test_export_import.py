@@ -104,7 +104,7 @@ def test_drop_files_imports_and_reports_refusals(qtbot, make_project, open_windo
         drop(window, [folder])
     report = blocker.args[0]
     assert report.imported >= 1 and report.problems
-    assert window.documents.table_model.rowCount() == 1 + report.imported
+    qtbot.waitUntil(lambda: window.documents.table_model.rowCount() == 1 + report.imported)
     dialog = window.files.last_report_dialog
     assert isinstance(dialog, ImportReportDialog) and dialog.isVisible()
     details = dialog.details.toPlainText()

@@ -30,7 +30,7 @@ def test_a_file_open_event_opens_that_project(qtbot, make_project, open_window, 
         assert opened is not None and opened is not window
         qtbot.addWidget(opened)
         assert opened.project.path == other
-        assert opened.documents.table_model.rowCount() == 1
+        qtbot.waitUntil(lambda: opened.documents.table_model.rowCount() == 1)
     finally:
         app.removeEventFilter(requests)
         requests.deleteLater()
@@ -47,7 +47,7 @@ def test_a_file_open_event_for_an_article_imports_it(qtbot, make_project, open_w
         with qtbot.waitSignal(window.files.importFinished, timeout=20_000) as blocker:
             QApplication.sendEvent(app, QFileOpenEvent(str(article)))
         assert blocker.args[0].imported == 1
-        assert window.documents.table_model.rowCount() == 2
+        qtbot.waitUntil(lambda: window.documents.table_model.rowCount() == 2)
     finally:
         app.removeEventFilter(requests)
         requests.deleteLater()

@@ -74,6 +74,7 @@ def test_geometry_and_last_document_are_restored(qtbot, make_project, project_pa
     window.show()
     window.resize(760, 700)  # the offscreen screen is 800x800
     size = (window.width(), window.height())
+    qtbot.waitUntil(lambda: len(window.documents.visible_ids()) == 3)  # read on a worker
     ids = window.documents.visible_ids()
     window.open_document(ids[2])
     window.docks["sentiment"].hide()

@@ -32,7 +32,7 @@ def test_list_refresh_without_the_server_keeps_rows_and_says_why(qtbot, own_clus
 
     own_cluster.stop("fast")
     choose(qtbot, panel.status_filter, "Done")
-    assert panel.problem.isVisible()
+    qtbot.waitUntil(panel.problem.isVisible, timeout=15_000)  # the worker gives up connecting
     assert "not refreshed" in panel.problem.text() and "not reachable" in panel.problem.text()
     assert panel.table_model.rowCount() == 2  # what was shown stays
 

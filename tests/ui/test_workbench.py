@@ -59,7 +59,7 @@ def test_document_list_filters_status_and_navigation(qtbot, make_project, open_w
 
     # filters: status combo and text search (typed)
     window.documents.status_filter.setCurrentIndex(window.documents.status_filter.findText("Done"))
-    assert window.documents.visible_ids() == [ids[0], ids[1]]
+    qtbot.waitUntil(lambda: window.documents.visible_ids() == [ids[0], ids[1]])
     window.documents.status_filter.setCurrentIndex(0)
     qtbot.keyClick(window.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert window.documents.search.hasFocus()
