@@ -10,12 +10,14 @@ and for ``.jsonl``/``.ndjson`` the keys of the first record: ``data`` (Label Stu
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from annotator.core.model import AnnotatedDocument
 from annotator.formats import brat, conll, doccano, hf_tokens, label_studio, prodigy
+from annotator.formats.articles import ARTICLE_SUFFIXES, DOCX_SUFFIXES, HTML_SUFFIXES, PDF_SUFFIXES
 from annotator.formats.native_jsonl import read_native_jsonl
 from annotator.formats.plaintext import TEXT_SUFFIXES, read_article
 from annotator.formats.problems import FormatError, ImportProblem
@@ -27,7 +29,11 @@ Reader = Callable[[Path, OffsetChoice], Records]
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 CONLL_SUFFIXES = frozenset({".conll", ".conll03", ".iob", ".bio", ".tsv"})
 IMPORT_SUFFIXES = (
-    TEXT_SUFFIXES | JSONL_SUFFIXES | CONLL_SUFFIXES | {".ann", ".zip", ".spacy", ".json"}
+    TEXT_SUFFIXES
+    | JSONL_SUFFIXES
+    | CONLL_SUFFIXES
+    | ARTICLE_SUFFIXES
+    | {".ann", ".zip", ".spacy", ".json"}
 )
 
 
@@ -55,8 +61,19 @@ def _spacy(path: Path, _offsets: OffsetChoice) -> Records:
     yield from read_docbin(path)
 
 
+def _article(fmt: str) -> Reader:
+    def read(path: Path, _offsets: OffsetChoice) -> Records:
+        module = importlib.import_module(f"annotator.formats.articles_{fmt}")
+        yield from getattr(module, f"read_{fmt}")(path)
+
+    return read
+
+
 IMPORT_FORMATS: dict[str, tuple[str, Reader]] = {
     "text": ("Plain-text or Markdown article", _text),
+    "html": ("HTML page (main text; needs annotator[articles])", _article("html")),
+    "docx": ("Word document .docx (needs annotator[articles])", _article("docx")),
+    "pdf": ("PDF with a text layer (needs annotator[articles])", _article("pdf")),
     "jsonl": ("Annotator JSONL", lambda p, _o: read_native_jsonl(p)),
     "doccano": ("doccano JSONL (either variant)", lambda p, o: doccano.read_doccano(p, "", o)),
     "prodigy": ("spaCy/Prodigy JSONL", lambda p, _o: prodigy.read_prodigy(p)),
@@ -73,6 +90,9 @@ IMPORT_FORMATS: dict[str, tuple[str, Reader]] = {
 
 FORMAT_SUFFIXES: dict[str, frozenset[str]] = {
     "text": TEXT_SUFFIXES,
+    "html": HTML_SUFFIXES,
+    "docx": DOCX_SUFFIXES,
+    "pdf": PDF_SUFFIXES,
     "jsonl": JSONL_SUFFIXES,
     "doccano": JSONL_SUFFIXES | {".json"},
     "prodigy": JSONL_SUFFIXES | {".json"},
@@ -109,6 +129,8 @@ def detect_format(path: Path) -> str | None:
         return None
     if suffix in TEXT_SUFFIXES:
         return "brat" if is_brat_text(path) else "text"
+    if suffix in ARTICLE_SUFFIXES:
+        return "html" if suffix in HTML_SUFFIXES else suffix[1:]
     if suffix == ".ann":
         return "brat"
     if suffix == ".zip":
