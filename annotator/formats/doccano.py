@@ -125,6 +125,13 @@ def read_doccano(
         yield item
 
 
+def _ref(value: Any, what: str) -> str | int | None:
+    """An entity id or relation end: a string, an integer or absent; else a RecordError."""
+    if value is None or isinstance(value, str) or (type(value) is int):
+        return value
+    raise RecordError(f"{what} must be a string or an integer, not {type(value).__name__}")
+
+
 def parse_doccano(
     data: Any, annotator: str = "", offsets: OffsetChoice = "auto"
 ) -> AnnotatedDocument:
@@ -140,7 +147,12 @@ def parse_doccano(
             if not isinstance(obj, dict):
                 raise RecordError(f"entity {i}: expected an object")
             raw.append(
-                (obj.get("id"), obj.get("start_offset"), obj.get("end_offset"), obj.get("label"))
+                (
+                    _ref(obj.get("id"), f'entity {i}: "id"'),
+                    obj.get("start_offset"),
+                    obj.get("end_offset"),
+                    obj.get("label"),
+                )
             )
     else:
         items = data.get("label", data.get("labels")) or []
@@ -176,12 +188,12 @@ def parse_doccano(
             raise RecordError(f"relation {i}: expected an object")
         if rel.get("type") != SPEAKER_RELATION:
             continue
-        claim, speaker = claims.get(rel.get("from_id")), entities.get(rel.get("to_id"))
+        src = _ref(rel.get("from_id"), f'relation {i}: "from_id"')
+        dst = _ref(rel.get("to_id"), f'relation {i}: "to_id"')
+        claim, speaker = claims.get(src), entities.get(dst)
         if claim is None or speaker is None:
             raise RecordError(f"relation {i}: speaker relation must go from a claim to an entity")
-        claims[rel.get("from_id")] = Claim(
-            claim.id, claim.start, claim.end, speaker.id, annotator=annotator
-        )
+        claims[src] = Claim(claim.id, claim.start, claim.end, speaker.id, annotator=annotator)
     sentiment = data.get("sentiment")
     meta = {
         k: v

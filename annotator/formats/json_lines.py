@@ -11,11 +11,12 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from annotator.core.model import AnnotatedDocument, SpanError
 from annotator.core.text import TextRejected
-from annotator.formats.problems import ImportProblem, RecordError
+from annotator.formats.limits import MB, current_limits, open_regular
+from annotator.formats.problems import FormatError, ImportProblem, RecordError
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
@@ -60,25 +61,55 @@ def refuse_lone_surrogates(value: Any) -> None:
             stack.extend(item)
 
 
+def bounded_lines(handle: BinaryIO, limit: int) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, bytes) of each line; None for a line longer than `limit` bytes.
+
+    A long line is skipped in pieces, so memory stays bounded whatever the file holds.
+    """
+    number = 0
+    while True:
+        raw = handle.readline(limit + 1)
+        if not raw:
+            return
+        number += 1
+        if len(raw) > limit and not raw.endswith(b"\n"):
+            while True:
+                rest = handle.readline(MB)
+                if not rest or rest.endswith(b"\n"):
+                    break
+            yield number, None
+            continue
+        yield number, raw
+
+
 def read_json_lines(path: Path) -> Iterator[Entry]:
     """(line number, decoded JSON) for each non-blank line, or a problem naming the line."""
     try:
-        handle = path.open("rb")
-    except OSError as exc:
-        yield ImportProblem(str(path), None, f"cannot read file: {exc.strerror or exc}")
+        handle = open_regular(path)
+    except FormatError as exc:
+        yield exc.problem
         return
+    limits = current_limits()
     with handle:
-        for number, raw in enumerate(handle, start=1):
-            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]
-            if not raw.strip():
-                continue
-            try:
-                yield number, decode_json(raw.decode("utf-8"))
-            except UnicodeDecodeError as exc:
-                yield ImportProblem(str(path), number, f"not valid UTF-8 (byte {exc.start + 1})")
-            except RecordError as exc:
-                yield ImportProblem(str(path), number, str(exc))
+        try:
+            for number, raw in bounded_lines(handle, limits.max_record_bytes):
+                if raw is None:
+                    yield ImportProblem(str(path), number, limits.record_refusal())
+                    continue
+                if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                    raw = raw[3:]
+                if not raw.strip():
+                    continue
+                try:
+                    yield number, decode_json(raw.decode("utf-8"))
+                except UnicodeDecodeError as exc:
+                    yield ImportProblem(
+                        str(path), number, f"not valid UTF-8 (byte {exc.start + 1})"
+                    )
+                except RecordError as exc:
+                    yield ImportProblem(str(path), number, str(exc))
+        except OSError as exc:
+            yield ImportProblem(str(path), None, f"cannot read file: {exc.strerror or exc}")
 
 
 def parse_each(

@@ -33,7 +33,8 @@ from annotator.core.model import (
 from annotator.core.schema import LabelSchema
 from annotator.formats.export_context import ExportContext
 from annotator.formats.json_lines import parse_each, read_json_lines, refuse_lone_surrogates
-from annotator.formats.problems import ImportProblem, RecordError
+from annotator.formats.limits import read_whole
+from annotator.formats.problems import FormatError, ImportProblem, RecordError
 from annotator.formats.source_text import (
     OffsetChoice,
     SourceText,
@@ -176,9 +177,9 @@ write_label_studio_predictions = _writer("predictions")
 def iter_json_array(path: Path) -> Iterator[tuple[int, Any] | ImportProblem]:
     """(line, element) of a top-level JSON array, or of a JSONL file, element by element."""
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        yield ImportProblem(str(path), None, f"cannot read file: {exc.strerror or exc}")
+        text = read_whole(path).decode("utf-8-sig")  # FIFOs, devices and huge files refused
+    except FormatError as exc:
+        yield exc.problem
         return
     except UnicodeDecodeError as exc:
         yield ImportProblem(str(path), None, f"not valid UTF-8 (byte {exc.start + 1})")
