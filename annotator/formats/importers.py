@@ -1,11 +1,15 @@
 """The import formats, by name, and how a file's format is recognised.
 
 Recognition, per file: ``.txt``/``.md`` articles (unless an ``.ann`` of the same name
-makes them half of a brat pair), ``.ann`` brat pairs, ``.zip`` brat archives, ``.spacy``
-DocBins, ``.conll``/``.iob``/``.bio``/``.tsv`` CoNLL columns, ``.json`` Label Studio tasks,
-and for ``.jsonl``/``.ndjson`` the keys of the first record: ``data`` (Label Studio),
-``entities`` with ``start_offset`` or ``label`` (doccano), ``tokens`` with ``ner_tags``
-(Hugging Face), ``spans`` (Prodigy), otherwise Annotator's own JSONL.
+makes them half of a brat pair), ``.html``/``.htm``/``.docx``/``.pdf`` articles, ``.ann``
+brat pairs, ``.zip`` brat archives or doccano's per-user export (only ``.jsonl`` inside),
+``.spacy`` DocBins, ``.csv``/``.tsv`` with Label Studio's export header, other ``.tsv`` and
+``.conll``/``.iob``/``.bio`` CoNLL columns, ``.json`` holding an array (Label Studio JSON
+or JSON_MIN), and for ``.jsonl``/``.ndjson`` (or a ``.json`` of lines) the first record
+whose keys tell: ``data``/``annotations`` or flat per-annotation records (Label Studio),
+``entities`` with ``relations`` or ``start_offset``, or ``label`` (doccano), ``tokens``
+with ``ner_tags`` (Hugging Face), ``spans`` (Prodigy), ``schema_version``/``claims``
+(Annotator's own JSONL, also the answer when no record tells).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from pathlib import Path
 from annotator.core.model import AnnotatedDocument
 from annotator.formats import brat, conll, doccano, hf_tokens, label_studio, prodigy
 from annotator.formats.articles import ARTICLE_SUFFIXES, DOCX_SUFFIXES, HTML_SUFFIXES, PDF_SUFFIXES
+from annotator.formats.limits import open_regular
 from annotator.formats.native_jsonl import read_native_jsonl
 from annotator.formats.plaintext import TEXT_SUFFIXES, read_article
 from annotator.formats.problems import FormatError, ImportProblem
@@ -33,7 +38,7 @@ IMPORT_SUFFIXES = (
     | JSONL_SUFFIXES
     | CONLL_SUFFIXES
     | ARTICLE_SUFFIXES
-    | {".ann", ".zip", ".spacy", ".json"}
+    | {".ann", ".zip", ".spacy", ".json", ".csv"}
 )
 
 
@@ -75,11 +80,14 @@ IMPORT_FORMATS: dict[str, tuple[str, Reader]] = {
     "docx": ("Word document .docx (needs annotator[articles])", _article("docx")),
     "pdf": ("PDF with a text layer (needs annotator[articles])", _article("pdf")),
     "jsonl": ("Annotator JSONL", lambda p, _o: read_native_jsonl(p)),
-    "doccano": ("doccano JSONL (either variant)", lambda p, o: doccano.read_doccano(p, "", o)),
+    "doccano": (
+        "doccano JSONL (either variant, or its per-user export zip)",
+        lambda p, o: doccano.read_doccano(p, "", o),
+    ),
     "prodigy": ("spaCy/Prodigy JSONL", lambda p, _o: prodigy.read_prodigy(p)),
     "hf": ("Hugging Face tokens/ner_tags JSONL", lambda p, _o: hf_tokens.read_hf(p)),
     "label-studio": (
-        "Label Studio JSON tasks",
+        "Label Studio JSON, JSON_MIN, CSV or TSV export",
         lambda p, o: label_studio.read_label_studio(p, "", o),
     ),
     "conll": ("CoNLL columns (BIO tags)", lambda p, _o: conll.read_conll(p)),
@@ -94,10 +102,10 @@ FORMAT_SUFFIXES: dict[str, frozenset[str]] = {
     "docx": DOCX_SUFFIXES,
     "pdf": PDF_SUFFIXES,
     "jsonl": JSONL_SUFFIXES,
-    "doccano": JSONL_SUFFIXES | {".json"},
+    "doccano": JSONL_SUFFIXES | {".json", ".zip"},
     "prodigy": JSONL_SUFFIXES | {".json"},
     "hf": JSONL_SUFFIXES | {".json"},
-    "label-studio": JSONL_SUFFIXES | {".json"},
+    "label-studio": JSONL_SUFFIXES | {".json", ".csv", ".tsv"},
     "conll": CONLL_SUFFIXES | {".txt"},
     "brat": frozenset({".ann", ".zip"}),
     "spacy": frozenset({".spacy"}),
@@ -134,45 +142,72 @@ def detect_format(path: Path) -> str | None:
     if suffix == ".ann":
         return "brat"
     if suffix == ".zip":
-        return "brat"
+        return "doccano" if doccano.is_doccano_zip(path) else "brat"
+    if suffix in {".csv", ".tsv"} and label_studio.is_label_studio_table(path):
+        return "label-studio"
     if suffix == ".spacy":
         return "spacy"
     if suffix in CONLL_SUFFIXES:
         return "conll"
     if suffix == ".json":
-        return "label-studio"
+        return sniff_json(path)
     if suffix in JSONL_SUFFIXES:
         return sniff_jsonl(path)
     return None
 
 
 def sniff_jsonl(path: Path) -> str:
-    """Which JSONL dialect a file is, from the keys of its first record."""
+    """Which JSONL dialect a file is, from its first record that tells (the whole file is
+    read if need be: leading records without annotations say nothing)."""
     try:
-        with path.open("rb") as handle:
+        with open_regular(path) as handle:
             for raw in handle:
-                if raw.strip():
+                if not raw.strip():
+                    continue
+                try:
                     data = json.loads(raw.decode("utf-8-sig"))
-                    break
-            else:
-                return "jsonl"
-    except (OSError, ValueError, RecursionError):
-        return "jsonl"  # the native reader reports the problem with its line
+                except (ValueError, RecursionError):
+                    return "jsonl"  # the native reader reports the problem with its line
+                kind = record_kind(data)
+                if kind is not None:
+                    return kind
+    except (FormatError, OSError):
+        pass
+    return "jsonl"
+
+
+def record_kind(data: object) -> str | None:
+    """The format one decoded record belongs to, or None if it could be several."""
     if not isinstance(data, dict):
         return "jsonl"
     if "schema_version" in data or "claims" in data:
         return "jsonl"
-    if isinstance(data.get("data"), dict):
+    if isinstance(data.get("data"), dict) or {"annotations", "predictions"} & data.keys():
         return "label-studio"
-    entities = data.get("entities")
-    if isinstance(entities, list) and any(
-        isinstance(e, dict) and "start_offset" in e for e in entities
-    ):
-        return "doccano"
-    if "label" in data and isinstance(data.get("label"), list) and "text" in data:
-        return "doccano"
     if "tokens" in data and "ner_tags" in data:
         return "hf"
     if "spans" in data:
         return "prodigy"
-    return "jsonl"
+    if label_studio.is_min_record(data):
+        return "label-studio"
+    entities, label = data.get("entities"), data.get("label")
+    if "relations" in data and isinstance(entities, list):
+        return "doccano"
+    if isinstance(entities, list) and any(
+        isinstance(e, dict) and "start_offset" in e for e in entities
+    ):
+        return "doccano"
+    if isinstance(label, list) and "text" in data and all(isinstance(x, list) for x in label):
+        return "doccano"
+    return None
+
+
+def sniff_json(path: Path) -> str:
+    """A ``.json`` file: a top-level array is Label Studio's JSON or JSON_MIN export;
+    records one a line are recognised like JSONL."""
+    try:
+        with open_regular(path) as handle:
+            head = handle.read(4096).decode("utf-8-sig", errors="replace").lstrip()
+    except (FormatError, OSError):
+        return "label-studio"  # its reader names the problem
+    return "label-studio" if not head or head.startswith("[") else sniff_jsonl(path)
