@@ -127,9 +127,7 @@ def start_doccano(work: Path) -> Server:
     doccano = str(bin_dir / "doccano")
     for step in (["init"], ["createuser", "--username", ADMIN, "--password", PASSWORD]):
         with log.open("ab") as out:
-            subprocess.run(
-                [doccano, *step], env=env, cwd=home, check=True, stdout=out, stderr=out
-            )
+            subprocess.run([doccano, *step], env=env, cwd=home, check=True, stdout=out, stderr=out)
     backend = next((bin_dir.parent / "lib").glob("python*/site-packages/backend"))
     port = free_port()
     env["PYTHONPATH"] = f"{home}{os.pathsep}{backend}"
@@ -152,7 +150,7 @@ def start_doccano(work: Path) -> Server:
     )
     server = Server("doccano", f"http://{HOST}:{port}", process, log)
     try:
-        server.wait_ready("/v1/health/", 120)
+        server.wait_ready("/v1/projects", 120)  # 403 until logged in: it answers
         reply = requests.post(
             server.url + "/v1/auth/login/",
             json={"username": ADMIN, "password": PASSWORD},

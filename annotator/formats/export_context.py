@@ -57,6 +57,13 @@ class ExportContext:
             self.losses[kind] += count
             self.note(document_id, kind, f"{count} {what}")
 
+    def lose_unwritten(self, item: AnnotatedDocument, claims: bool = True) -> None:
+        """Count the claims (if the format has none) and target sentiments of `item`."""
+        ann, doc_id = item.annotations, item.document.id
+        if claims:
+            self.lose(doc_id, "claims", len(ann.claims), "claims not written")
+        self.lose(doc_id, "target_sentiments", len(ann.targets), "target sentiments not written")
+
     def entity_labels(self) -> list[str]:
         """The exported label set: the filter's labels, or the schema's and any others seen."""
         if self.only_labels is not None:

@@ -265,16 +265,6 @@ def _is_region_list(value: Any) -> bool:
     )
 
 
-def _is_choice(key: str, value: Any) -> bool:
-    if isinstance(value, dict) and isinstance(value.get("choices"), list):
-        return True
-    if key != SENTIMENT_TAG:
-        return False
-    return isinstance(value, str) or (
-        isinstance(value, list) and bool(value) and all(isinstance(x, str) for x in value)
-    )
-
-
 def is_min_record(data: Any) -> bool:
     """A record of Label Studio's JSON_MIN (or CSV) export rather than a full task."""
     if not isinstance(data, dict) or _TASK_KEYS & data.keys() or "text" not in data:
@@ -290,9 +280,27 @@ def _region_kind(region: dict[str, Any]) -> str:
     return "choices" if "choices" in region else "textarea"
 
 
+def _is_control(key: str) -> bool:
+    """A key of Annotator's labeling config (a control, not a data field)."""
+    return key in (ENTITY_TAG, CLAIM_TAG, SENTIMENT_TAG, TARGET_TAG, SPEAKER_TAG) or (
+        key.startswith(ATTRIBUTE_PREFIX)
+    )
+
+
+def _strings(value: Any) -> list[str] | None:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        value = value.get("choices", value.get("text"))
+    if isinstance(value, list) and value and all(isinstance(x, str) for x in value):
+        return list(value)
+    return None
+
+
 def _min_result(record: dict[str, Any]) -> list[dict[str, Any]]:
-    """The full-export result list of one flat record; per-region choices and text areas
-    get the id of the labelled region on the same offsets."""
+    """The full-export result list of one flat record. Per-region choices and text areas
+    get the id of the labelled region on the same offsets; JSON_MIN flattens a per-region
+    value of a claim to a plain value, which goes to the claim when there is only one."""
     regions = [
         (key, region, _region_kind(region))
         for key, value in record.items()
@@ -300,35 +308,62 @@ def _min_result(record: dict[str, Any]) -> list[dict[str, Any]]:
         for region in value
     ]
     ids: dict[tuple[Any, Any], str] = {}
+    claim_ids: list[str] = []
     result: list[dict[str, Any]] = []
     for key, region, kind in sorted(regions, key=lambda r: r[2] != "labels"):
         span = (region.get("start"), region.get("end"))
         rid = new_id() if kind == "labels" else ids.get(span, new_id())
         ids.setdefault(span, rid)
+        if kind == "labels" and (key == CLAIM_TAG or region.get("labels") == [CLAIM_VALUE]):
+            claim_ids.append(rid)
+            claim = region
         result.append(
             {"id": rid, "from_name": key, "to_name": "text", "type": kind, "value": region}
         )
     for key, value in record.items():
-        if key not in _MIN_META and _is_choice(key, value):
-            choices = value["choices"] if isinstance(value, dict) else value
+        if key in _MIN_META or _is_region_list(value) or not _is_control(key):
+            continue
+        values = _strings(value)
+        if values is None:
+            continue
+        if key == SENTIMENT_TAG:
             result.append(
                 {
                     "from_name": key,
                     "to_name": "text",
                     "type": "choices",
-                    "value": {"choices": [choices] if isinstance(choices, str) else choices},
+                    "value": {"choices": values},
+                }
+            )
+        elif (key == SPEAKER_TAG or key.startswith(ATTRIBUTE_PREFIX)) and len(claim_ids) == 1:
+            kind = "textarea" if key == SPEAKER_TAG else "choices"
+            result.append(
+                {
+                    "id": claim_ids[0],
+                    "from_name": key,
+                    "to_name": "text",
+                    "type": kind,
+                    "value": {
+                        "start": claim["start"],
+                        "end": claim["end"],
+                        ("text" if kind == "textarea" else "choices"): values,
+                    },
                 }
             )
     return result
 
 
 def min_records_to_task(records: list[dict[str, Any]]) -> dict[str, Any]:
-    """One full task from the flat records of its annotations."""
+    """One full task from the flat records of its annotations: the data fields are those
+    the records share (controls of Annotator's config aside), the rest are annotations."""
     first = records[0]
     fields = {
         k: v
         for k, v in first.items()
-        if k not in _MIN_META and not _is_region_list(v) and not _is_choice(k, v)
+        if k not in _MIN_META
+        and not _is_region_list(v)
+        and not _is_control(k)
+        and all(r.get(k) == v for r in records)
     }
     annotations = []
     for record in records:
