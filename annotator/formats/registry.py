@@ -95,7 +95,7 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
             "Label Studio JSON tasks with annotations",
             ".json",
             label_studio.write_label_studio,
-            "nothing (one annotation per annotator)",
+            "who made each annotation",
             utf16_option=True,
         ),
         ExportFormat(
