@@ -7,8 +7,14 @@ claims as ``labels`` from ``claim``, claim attributes as per-region ``choices`` 
 target sentiment as per-region ``choices`` ``target_sentiment``, document sentiment as
 ``choices`` ``sentiment`` and claim -> speaker as a ``relation`` labelled ``speaker``.
 The matching labeling config is in the manifest (``label_config``). Offsets are code
-points (current Label Studio) or UTF-16 units with ``--offsets utf16`` (older versions);
-the importer checks each region's quoted text to tell them apart.
+points (Label Studio 1.23 counts them; measured) or UTF-16 units with ``--offsets utf16``
+(older versions); the importer takes code points unless the regions' quoted text says
+otherwise (`annotator.formats.offset_units`).
+
+Import reads the JSON export (or JSONL of tasks), JSON_MIN (one flat record per
+annotation, merged per task) and the CSV/TSV exports. Every annotation of a task comes in
+under its analyst (``completed_by``: the email where the export has it, else
+``user-<id>``); every prediction under an annotator named after its model version.
 
 Cannot express: who made each annotation (one annotation per task).
 """
