@@ -95,5 +95,8 @@ def reader(
             return [parse(path, read_bytes(path))]
         except FormatError as exc:
             return [exc.problem]
+        except ImportError as exc:  # installed, but broken (e.g. a missing native library)
+            module = PARSERS[fmt][0]
+            return [ImportProblem(str(path), None, f"the '{module}' package fails: {exc}")]
 
     return read

@@ -22,7 +22,8 @@ from pathlib import Path
 from annotator.core.model import AnnotatedDocument
 from annotator.formats import brat, conll, doccano, hf_tokens, label_studio, prodigy
 from annotator.formats.articles import ARTICLE_SUFFIXES, DOCX_SUFFIXES, HTML_SUFFIXES, PDF_SUFFIXES
-from annotator.formats.limits import open_regular
+from annotator.formats.json_lines import bounded_lines
+from annotator.formats.limits import current_limits, open_regular
 from annotator.formats.native_jsonl import read_native_jsonl
 from annotator.formats.plaintext import TEXT_SUFFIXES, read_article
 from annotator.formats.problems import FormatError, ImportProblem
@@ -161,7 +162,9 @@ def sniff_jsonl(path: Path) -> str:
     read if need be: leading records without annotations say nothing)."""
     try:
         with open_regular(path) as handle:
-            for raw in handle:
+            for _number, raw in bounded_lines(handle, current_limits().max_record_bytes):
+                if raw is None:
+                    continue  # too long: the reader refuses it with its line
                 if not raw.strip():
                     continue
                 try:
