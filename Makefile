@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export QT_QPA_PLATFORM ?=
 
-.PHONY: run test lint bench fuzz package clean
+.PHONY: run test lint bench fuzz package interop clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ bench: $(VENV)/.test-deps
 fuzz: $(VENV)/.test-deps
 	$(BIN)/python -m pip install -e '.[fuzz]'
 	$(BIN)/python tests/fuzzing/atheris_importers.py -max_total_time=$(or $(FUZZ_SECONDS),60)
+
+# The real doccano 1.8.4 and Label Studio 1.23.2 (cached virtualenvs, 127.0.0.1 only):
+# exports uploaded and read back through their APIs, their exports imported back.
+interop: $(VENV)/.test-deps
+	QT_QPA_PLATFORM=offscreen $(BIN)/python interop/run.py
 
 # Linux bundle (dist/annotator), tarball and .deb; see packaging/README.md for Windows/macOS.
 package: $(VENV)/.package-deps

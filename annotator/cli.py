@@ -68,7 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--offsets",
         default="auto",
         choices=["auto", "codepoint", "utf16"],
-        help="unit of doccano/Label Studio offsets (default: detected per record)",
+        help="unit of doccano/Label Studio offsets (default: the tool's own, overridden by "
+        "span text in a record)",
     )
     p_imp.add_argument(
         "--max-record-mb",
@@ -104,9 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p_exp.add_argument(
         "--offsets",
-        default="codepoint",
+        default=None,
         choices=["codepoint", "utf16"],
-        help="offset unit for doccano/Label Studio (utf16 for tools that count like JavaScript)",
+        help="offset unit for doccano/Label Studio (default: the tool's own, doccano utf16)",
     )
     p_exp.add_argument(
         "--no-manifest", action="store_true", help="do not write OUT.manifest.json beside OUT"
@@ -209,6 +210,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         )
         if project.repo.bad_rows.count:  # stored rows the export could not use
             print(f"note: {project.repo.bad_rows.summary()}", file=sys.stderr)
+    for kind, count in sorted(report.losses.items()):
+        print(f"lost: {count} {kind.replace('_', ' ')}", file=sys.stderr)
     for note in report.notes[:20]:
         print(f"note: {note}", file=sys.stderr)
     if len(report.notes) > 20:

@@ -46,6 +46,7 @@ def write_conll(items: Iterable[AnnotatedDocument], out: BinaryIO, ctx: ExportCo
     for item in ctx.counted(items):
         text = item.document.text
         tokens = aligned_tokens(item, ctx)
+        ctx.lose_unwritten(item)
         tags = bio_tags(item, tokens, ctx, "the CoNLL tags")
         lines = [f"{DOCSTART} -X- -X- O", ""]
         for sentence in sentences_of(text, tokens):

@@ -4,39 +4,54 @@
 ``doccano-relations``: ``{"text", "entities": [{id, label, start_offset, end_offset}],
 "relations": [{id, from_id, to_id, type}]}``: claims are entities labelled ``CLAIM``
 with a ``speaker`` relation from the claim to its speaker entity.
-Both carry ``id``, ``title``, ``status``, ``sentiment`` and ``offset_unit`` as extra
-keys (doccano keeps them as metadata). Offsets are code points, or UTF-16 units with
-``--offsets utf16``; the importer reads ``offset_unit``, else detects the unit per
-record (or takes ``--offsets``).
+Both carry ``id``, ``title``, ``status`` and ``sentiment`` as extra keys (doccano keeps
+them as metadata). Offsets are UTF-16 units by default, as doccano's frontend counts
+them (JavaScript string positions; measured with doccano 1.8.4), or code points with
+``--offsets codepoint``. The importer takes UTF-16 unless a record's span text or its
+offsets say otherwise (`annotator.formats.offset_units`); an ``offset_unit`` key that
+older exports wrote is ignored, since doccano echoes it back after its own edits.
+A zip of doccano's per-user export (``<user>.jsonl`` members) imports each member's
+spans under that user.
 
 Cannot express: claim attributes, target sentiment, free-text speakers, and in the
-``doccano`` variant claims at all.
+``doccano`` variant claims at all; doccano's default project (no overlapping spans)
+drops spans that overlap (counted in the manifest's ``losses``).
 """
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Iterable, Iterator
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
 from annotator.core.ids import new_id
-from annotator.core.model import AnnotatedDocument, Claim, DocumentAnnotations, EntitySpan
+from annotator.core.model import (
+    AnnotatedDocument,
+    Claim,
+    DocumentAnnotations,
+    EntitySpan,
+    SpanError,
+)
+from annotator.core.text import TextRejected
 from annotator.formats.export_context import ExportContext
-from annotator.formats.json_lines import parse_each, read_json_lines
+from annotator.formats.json_lines import decode_json, parse_each, read_json_lines
+from annotator.formats.limits import current_limits
 from annotator.formats.native_jsonl import encode_line
+from annotator.formats.offset_units import Unit, resolve_unit
 from annotator.formats.problems import ImportProblem, RecordError
 from annotator.formats.source_text import (
     OffsetChoice,
     SourceText,
     annotated,
-    detect_unit,
     new_document,
 )
 from annotator.formats.token_spans import offset_converter
 
 CLAIM_LABEL = "CLAIM"
 SPEAKER_RELATION = "speaker"
-_META_KEYS = ("id", "title", "status", "sentiment", "offset_unit")
+_META_KEYS = ("id", "title", "status", "sentiment", "offset_unit", "Comments")
+CONVENTION: Unit = "utf16"  # doccano's frontend counts JavaScript (UTF-16) positions
 
 
 def _meta(item: AnnotatedDocument, ctx: ExportContext) -> dict[str, Any]:
@@ -46,8 +61,40 @@ def _meta(item: AnnotatedDocument, ctx: ExportContext) -> dict[str, Any]:
         "title": doc.title,
         "status": doc.status.value,
         "sentiment": item.annotations.document_sentiment,
-        "offset_unit": ctx.offsets,
     }
+
+
+def _overlapping(spans: Iterable[tuple[int, int]]) -> int:
+    """How many of `spans` (in the order written) a doccano project without overlapping
+    spans drops. doccano 1.8.4's importer sorts a record's spans by start (stably) and
+    keeps each that starts at or after the end of the last one kept."""
+    dropped, last_end = 0, -1
+    for s, e in sorted(spans, key=lambda span: span[0]):
+        if s >= last_end:
+            last_end = e
+        else:
+            dropped += 1
+    return dropped
+
+
+def _note_losses(item: AnnotatedDocument, ctx: ExportContext, claims_written: bool) -> None:
+    ann, doc_id = item.annotations, item.document.id
+    spans = [(e.start, e.end) for e in ann.sorted_entities()]
+    if claims_written:
+        spans += [(c.start, c.end) for c in ann.sorted_claims()]
+        free = sum(1 for c in ann.claims.values() if c.speaker_id is None and c.speaker_text)
+        attrs = sum(len(c.attributes) for c in ann.claims.values())
+        ctx.lose(doc_id, "free_text_speakers", free, "free-text speakers not written")
+        ctx.lose(doc_id, "claim_attributes", attrs, "claim attributes not written")
+    else:
+        ctx.lose(doc_id, "claims", len(ann.claims), "claims not written")
+    ctx.lose(doc_id, "target_sentiments", len(ann.targets), "target sentiments not written")
+    ctx.lose(
+        doc_id,
+        "overlaps_dropped_by_doccano",
+        _overlapping(spans),
+        "overlapping spans that doccano's default project (no overlaps) drops",
+    )
 
 
 def write_doccano(items: Iterable[AnnotatedDocument], out: BinaryIO, ctx: ExportContext) -> int:
@@ -55,8 +102,7 @@ def write_doccano(items: Iterable[AnnotatedDocument], out: BinaryIO, ctx: Export
     for item in ctx.counted(items):
         conv = offset_converter(item.document.text, ctx)
         ann = item.annotations
-        if ann.claims:
-            ctx.note(item.document.id, "claims_dropped", f"{len(ann.claims)} claims not written")
+        _note_losses(item, ctx, claims_written=False)
         record = {
             "text": item.document.text,
             "label": [[conv(e.start), conv(e.end), e.label] for e in ann.sorted_entities()],
@@ -76,6 +122,7 @@ def write_doccano_relations(
     for item in ctx.counted(items):
         conv = offset_converter(item.document.text, ctx)
         ann = item.annotations
+        _note_losses(item, ctx, claims_written=True)
         numbers: dict[str, int] = {}
         entities = []
         for e in ann.sorted_entities():
@@ -119,6 +166,9 @@ def read_doccano(
     path: Path, annotator: str = "", offsets: OffsetChoice = "auto"
 ) -> Iterator[AnnotatedDocument | ImportProblem]:
     """Either variant, record by record (``label`` may also be named ``labels``)."""
+    if path.suffix.lower() == ".zip":
+        yield from read_doccano_zip(path, annotator, offsets)
+        return
     for _line, item in parse_each(
         path, read_json_lines(path), lambda data: parse_doccano(data, annotator, offsets)
     ):
@@ -138,6 +188,7 @@ def parse_doccano(
     if not isinstance(data, dict):
         raise RecordError("expected a JSON object")
     raw: list[tuple[Any, Any, Any, Any]] = []  # (source id, start, end, label)
+    quoted: list[str | None] = []  # span text, where a record gives it
     relations = data.get("relations") or []
     if "entities" in data:
         items = data.get("entities") or []
@@ -154,6 +205,7 @@ def parse_doccano(
                     obj.get("label"),
                 )
             )
+            quoted.append(obj.get("text") if isinstance(obj.get("text"), str) else None)
     else:
         items = data.get("label", data.get("labels")) or []
         if not isinstance(items, list):
@@ -162,20 +214,18 @@ def parse_doccano(
             if not isinstance(obj, list) or len(obj) != 3:
                 raise RecordError(f"label {i}: expected [start, end, label]")
             raw.append((None, obj[0], obj[1], obj[2]))
+            quoted.append(None)
     text = data.get("text", data.get("data"))
     if not isinstance(text, str):
         raise RecordError('missing "text" (a string)')
-    spans = [(s, e, None) for _i, s, e, _l in raw if type(s) is int and type(e) is int]
-    declared = data.get("offset_unit")
-    if offsets == "auto" and declared in ("codepoint", "utf16"):
-        offsets = declared  # written by Annotator: no need to guess
-    source = SourceText(text, detect_unit(text, spans, offsets))
+    spans = [(s, e, q) for (_i, s, e, _l), q in zip(raw, quoted, strict=True)]
+    source = SourceText(text, resolve_unit(text, spans, CONVENTION, offsets))
     entities: dict[Any, EntitySpan] = {}
     claims: dict[Any, Claim] = {}
     for i, (sid, s, e, label) in enumerate(raw, start=1):
         if not isinstance(label, str) or not label.strip():
             raise RecordError(f"entity {i}: the label must be a non-empty string")
-        start, end = source.span(s, e, f"entity {i}")
+        start, end = source.span(s, e, f"entity {i}", quoted[i - 1])
         key = sid if sid is not None else i
         if label == CLAIM_LABEL and "entities" in data:
             claims[key] = Claim(new_id(), start, end, annotator=annotator)
@@ -212,4 +262,73 @@ def parse_doccano(
         claims.values(),
         document_sentiment=sentiment if isinstance(sentiment, str) and sentiment else None,
     )
-    return annotated(doc, ann)
+    return annotated(doc, ann, annotator)
+
+
+# -- doccano's per-user export: a zip of <user>.jsonl ---------------------------------
+
+
+def is_doccano_zip(path: Path) -> bool:
+    """A zip whose members are all JSONL files (doccano's export), not a brat archive."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = [n for n in archive.namelist() if not n.endswith("/")]
+    except (OSError, zipfile.BadZipFile):
+        return False
+    return bool(names) and all(n.lower().endswith(".jsonl") for n in names)
+
+
+def read_doccano_zip(
+    path: Path, annotator: str = "", offsets: OffsetChoice = "auto"
+) -> Iterator[AnnotatedDocument | ImportProblem]:
+    """Each member ``<user>.jsonl`` is one user's annotations of every example; the
+    examples are merged (by doccano's ``id``, else the text) and each span keeps its user.
+    ``all.jsonl`` (a collaborative project) has no single user."""
+    limit = current_limits().max_file_bytes
+    merged: dict[Any, AnnotatedDocument] = {}
+    try:
+        archive = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile) as exc:
+        yield ImportProblem(str(path), None, f"not a readable zip: {exc}")
+        return
+    with archive:
+        for info in sorted(archive.infolist(), key=lambda i: i.filename):
+            if info.is_dir():
+                continue
+            where = f"{path}!{info.filename}"
+            if info.file_size > limit:
+                yield ImportProblem(where, None, current_limits().file_refusal(info.file_size))
+                continue
+            user = PurePosixPath(info.filename).stem
+            who = annotator if user == "all" else user
+            data = archive.read(info)
+            for number, raw in enumerate(data.splitlines(), start=1):
+                if not raw.strip():
+                    continue
+                try:
+                    record = decode_json(raw.decode("utf-8-sig"))
+                    item = parse_doccano(record, who, offsets)
+                except UnicodeDecodeError as exc:
+                    yield ImportProblem(where, number, f"not valid UTF-8 (byte {exc.start + 1})")
+                    continue
+                except (RecordError, SpanError, TextRejected) as exc:
+                    yield ImportProblem(where, number, str(exc))
+                    continue
+                key = record.get("id") if isinstance(record, dict) else None
+                key = key if isinstance(key, (int, str)) else item.document.text
+                merged[key] = _merge(merged[key], item) if key in merged else item
+    yield from merged.values()
+
+
+def _merge(first: AnnotatedDocument, other: AnnotatedDocument) -> AnnotatedDocument:
+    """`first` with the annotations of `other` (the same example, another user) added."""
+    if first.document.text != other.document.text:
+        return first
+    a, b = first.annotations, other.annotations
+    ann = DocumentAnnotations(
+        {**a.entities, **b.entities},
+        {**a.claims, **b.claims},
+        {**a.targets, **b.targets},
+        a.document_sentiment or b.document_sentiment,
+    )
+    return AnnotatedDocument(first.document, ann, first.annotator or other.annotator)

@@ -43,12 +43,26 @@ class ExportContext:
     counts: Counter[str] = field(default_factory=Counter)
     label_counts: Counter[str] = field(default_factory=Counter)
     extra_manifest: dict[str, object] = field(default_factory=dict)
+    losses: Counter[str] = field(default_factory=Counter)  # kind -> annotations lost
 
     def note(self, document_id: str, kind: str, message: str) -> None:
         """Record a loss or a change; all are counted, the first 1000 kept verbatim."""
         self.note_counts[kind] += 1
         if len(self.notes) < MAX_KEPT_NOTES:
             self.notes.append(ExportNote(document_id, kind, message))
+
+    def lose(self, document_id: str, kind: str, count: int, what: str) -> None:
+        """Count `count` annotations of `kind` the output (or its tool) loses; note them."""
+        if count > 0:
+            self.losses[kind] += count
+            self.note(document_id, kind, f"{count} {what}")
+
+    def lose_unwritten(self, item: AnnotatedDocument, claims: bool = True) -> None:
+        """Count the claims (if the format has none) and target sentiments of `item`."""
+        ann, doc_id = item.annotations, item.document.id
+        if claims:
+            self.lose(doc_id, "claims", len(ann.claims), "claims not written")
+        self.lose(doc_id, "target_sentiments", len(ann.targets), "target sentiments not written")
 
     def entity_labels(self) -> list[str]:
         """The exported label set: the filter's labels, or the schema's and any others seen."""

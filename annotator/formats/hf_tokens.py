@@ -40,6 +40,7 @@ def write_hf(items: Iterable[AnnotatedDocument], out: BinaryIO, ctx: ExportConte
     for item in ctx.counted(items):
         text = item.document.text
         tokens = aligned_tokens(item, ctx)
+        ctx.lose_unwritten(item)
         ids = []
         for tag in bio_tags(item, tokens, ctx, "the ner_tags"):
             if tag not in index:

@@ -1,15 +1,20 @@
 """The import formats, by name, and how a file's format is recognised.
 
 Recognition, per file: ``.txt``/``.md`` articles (unless an ``.ann`` of the same name
-makes them half of a brat pair), ``.ann`` brat pairs, ``.zip`` brat archives, ``.spacy``
-DocBins, ``.conll``/``.iob``/``.bio``/``.tsv`` CoNLL columns, ``.json`` Label Studio tasks,
-and for ``.jsonl``/``.ndjson`` the keys of the first record: ``data`` (Label Studio),
-``entities`` with ``start_offset`` or ``label`` (doccano), ``tokens`` with ``ner_tags``
-(Hugging Face), ``spans`` (Prodigy), otherwise Annotator's own JSONL.
+makes them half of a brat pair), ``.html``/``.htm``/``.docx``/``.pdf`` articles, ``.ann``
+brat pairs, ``.zip`` brat archives or doccano's per-user export (only ``.jsonl`` inside),
+``.spacy`` DocBins, ``.csv``/``.tsv`` with Label Studio's export header, other ``.tsv`` and
+``.conll``/``.iob``/``.bio`` CoNLL columns, ``.json`` holding an array (Label Studio JSON
+or JSON_MIN), and for ``.jsonl``/``.ndjson`` (or a ``.json`` of lines) the first record
+whose keys tell: ``data``/``annotations`` or flat per-annotation records (Label Studio),
+``entities`` with ``relations`` or ``start_offset``, or ``label`` (doccano), ``tokens``
+with ``ner_tags`` (Hugging Face), ``spans`` (Prodigy), ``schema_version``/``claims``
+(Annotator's own JSONL, also the answer when no record tells).
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -17,7 +22,9 @@ from pathlib import Path
 
 from annotator.core.model import AnnotatedDocument
 from annotator.formats import brat, conll, doccano, hf_tokens, label_studio, prodigy
-from annotator.formats.limits import MB, current_limits, open_regular
+from annotator.formats.articles import ARTICLE_SUFFIXES, DOCX_SUFFIXES, HTML_SUFFIXES, PDF_SUFFIXES
+from annotator.formats.json_lines import bounded_lines
+from annotator.formats.limits import current_limits, open_regular
 from annotator.formats.native_jsonl import read_native_jsonl
 from annotator.formats.plaintext import TEXT_SUFFIXES, read_article
 from annotator.formats.problems import FormatError, ImportProblem
@@ -29,7 +36,11 @@ Reader = Callable[[Path, OffsetChoice], Records]
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 CONLL_SUFFIXES = frozenset({".conll", ".conll03", ".iob", ".bio", ".tsv"})
 IMPORT_SUFFIXES = (
-    TEXT_SUFFIXES | JSONL_SUFFIXES | CONLL_SUFFIXES | {".ann", ".zip", ".spacy", ".json"}
+    TEXT_SUFFIXES
+    | JSONL_SUFFIXES
+    | CONLL_SUFFIXES
+    | ARTICLE_SUFFIXES
+    | {".ann", ".zip", ".spacy", ".json", ".csv"}
 )
 
 
@@ -57,14 +68,28 @@ def _spacy(path: Path, _offsets: OffsetChoice) -> Records:
     yield from read_docbin(path)
 
 
+def _article(fmt: str) -> Reader:
+    def read(path: Path, _offsets: OffsetChoice) -> Records:
+        module = importlib.import_module(f"annotator.formats.articles_{fmt}")
+        yield from getattr(module, f"read_{fmt}")(path)
+
+    return read
+
+
 IMPORT_FORMATS: dict[str, tuple[str, Reader]] = {
     "text": ("Plain-text or Markdown article", _text),
+    "html": ("HTML page (main text; needs annotator[articles])", _article("html")),
+    "docx": ("Word document .docx (needs annotator[articles])", _article("docx")),
+    "pdf": ("PDF with a text layer (needs annotator[articles])", _article("pdf")),
     "jsonl": ("Annotator JSONL", lambda p, _o: read_native_jsonl(p)),
-    "doccano": ("doccano JSONL (either variant)", lambda p, o: doccano.read_doccano(p, "", o)),
+    "doccano": (
+        "doccano JSONL (either variant, or its per-user export zip)",
+        lambda p, o: doccano.read_doccano(p, "", o),
+    ),
     "prodigy": ("spaCy/Prodigy JSONL", lambda p, _o: prodigy.read_prodigy(p)),
     "hf": ("Hugging Face tokens/ner_tags JSONL", lambda p, _o: hf_tokens.read_hf(p)),
     "label-studio": (
-        "Label Studio JSON tasks",
+        "Label Studio JSON, JSON_MIN, CSV or TSV export",
         lambda p, o: label_studio.read_label_studio(p, "", o),
     ),
     "conll": ("CoNLL columns (BIO tags)", lambda p, _o: conll.read_conll(p)),
@@ -75,11 +100,14 @@ IMPORT_FORMATS: dict[str, tuple[str, Reader]] = {
 
 FORMAT_SUFFIXES: dict[str, frozenset[str]] = {
     "text": TEXT_SUFFIXES,
+    "html": HTML_SUFFIXES,
+    "docx": DOCX_SUFFIXES,
+    "pdf": PDF_SUFFIXES,
     "jsonl": JSONL_SUFFIXES,
-    "doccano": JSONL_SUFFIXES | {".json"},
+    "doccano": JSONL_SUFFIXES | {".json", ".zip"},
     "prodigy": JSONL_SUFFIXES | {".json"},
     "hf": JSONL_SUFFIXES | {".json"},
-    "label-studio": JSONL_SUFFIXES | {".json"},
+    "label-studio": JSONL_SUFFIXES | {".json", ".csv", ".tsv"},
     "conll": CONLL_SUFFIXES | {".txt"},
     "brat": frozenset({".ann", ".zip"}),
     "spacy": frozenset({".spacy"}),
@@ -111,55 +139,82 @@ def detect_format(path: Path) -> str | None:
         return None
     if suffix in TEXT_SUFFIXES:
         return "brat" if is_brat_text(path) else "text"
+    if suffix in ARTICLE_SUFFIXES:
+        return "html" if suffix in HTML_SUFFIXES else suffix[1:]
     if suffix == ".ann":
         return "brat"
     if suffix == ".zip":
-        return "brat"
+        return "doccano" if doccano.is_doccano_zip(path) else "brat"
+    if suffix in {".csv", ".tsv"} and label_studio.is_label_studio_table(path):
+        return "label-studio"
     if suffix == ".spacy":
         return "spacy"
     if suffix in CONLL_SUFFIXES:
         return "conll"
     if suffix == ".json":
-        return "label-studio"
+        return sniff_json(path)
     if suffix in JSONL_SUFFIXES:
         return sniff_jsonl(path)
     return None
 
 
 def sniff_jsonl(path: Path) -> str:
-    """Which JSONL dialect a file is, from the keys of its first record."""
-    limit = current_limits().max_record_bytes
+    """Which JSONL dialect a file is, from its first record that tells (the whole file is
+    read if need be: leading records without annotations say nothing)."""
     try:
         with open_regular(path) as handle:
-            for _ in range(10_000):  # blank lines before the first record
-                raw = handle.readline(min(limit, 64 * MB) + 1)
-                if not raw:
-                    return "jsonl"
-                if raw.strip():
+            for _number, raw in bounded_lines(handle, current_limits().max_record_bytes):
+                if raw is None:
+                    continue  # too long: the reader refuses it with its line
+                if not raw.strip():
+                    continue
+                try:
                     data = json.loads(raw.decode("utf-8-sig"))
-                    break
-            else:
-                return "jsonl"
-    except (OSError, ValueError, RecursionError):
-        return "jsonl"  # the native reader reports the problem with its line
+                except (ValueError, RecursionError):
+                    return "jsonl"  # the native reader reports the problem with its line
+                kind = record_kind(data)
+                if kind is not None:
+                    return kind
+    except (FormatError, OSError):
+        pass
+    return "jsonl"
+
+
+def record_kind(data: object) -> str | None:
+    """The format one decoded record belongs to, or None if it could be several."""
     if not isinstance(data, dict):
         return "jsonl"
     if "schema_version" in data or "claims" in data:
         return "jsonl"
-    if isinstance(data.get("data"), dict):
+    if isinstance(data.get("data"), dict) or {"annotations", "predictions"} & data.keys():
         return "label-studio"
-    entities = data.get("entities")
-    if isinstance(entities, list) and any(
-        isinstance(e, dict) and "start_offset" in e for e in entities
-    ):
-        return "doccano"
-    if "label" in data and isinstance(data.get("label"), list) and "text" in data:
-        return "doccano"
     if "tokens" in data and "ner_tags" in data:
         return "hf"
     if "spans" in data:
         return "prodigy"
-    return "jsonl"
+    if label_studio.is_min_record(data):
+        return "label-studio"
+    entities, label = data.get("entities"), data.get("label")
+    if "relations" in data and isinstance(entities, list):
+        return "doccano"
+    if isinstance(entities, list) and any(
+        isinstance(e, dict) and "start_offset" in e for e in entities
+    ):
+        return "doccano"
+    if isinstance(label, list) and "text" in data and all(isinstance(x, list) for x in label):
+        return "doccano"
+    return None
+
+
+def sniff_json(path: Path) -> str:
+    """A ``.json`` file: a top-level array is Label Studio's JSON or JSON_MIN export;
+    records one a line are recognised like JSONL."""
+    try:
+        with open_regular(path) as handle:
+            head = handle.read(4096).decode("utf-8-sig", errors="replace").lstrip()
+    except (FormatError, OSError):
+        return "label-studio"  # its reader names the problem
+    return "label-studio" if not head or head.startswith("[") else sniff_jsonl(path)
 
 
 def walk_inputs(paths: Iterable[Path]) -> Iterator[tuple[Path, bool, str | None]]:

@@ -92,6 +92,7 @@ def build_manifest(
             **{k: ctx.counts[k] for k in sorted(ctx.counts)},
             "labels": {k: ctx.label_counts[k] for k in sorted(ctx.label_counts)},
         },
+        "losses": {k: ctx.losses[k] for k in sorted(ctx.losses)},
         "notes": {
             "counts": {k: ctx.note_counts[k] for k in sorted(ctx.note_counts)},
             "examples": [

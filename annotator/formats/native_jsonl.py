@@ -85,12 +85,33 @@ def native_record(item: AnnotatedDocument) -> dict[str, Any]:
     }
 
 
+def _encode_json(record: dict[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+
+
+try:  # orjson writes the same compact UTF-8 JSON about five times faster
+    import orjson
+
+    def _encode(record: dict[str, Any]) -> bytes:
+        try:
+            return orjson.dumps(record)
+        except TypeError:  # an integer beyond 64 bits, a key that is not a string: json
+            return _encode_json(record).encode("utf-8")
+
+except ImportError:  # pragma: no cover - orjson is a dependency; kept for odd platforms
+
+    def _encode(record: dict[str, Any]) -> bytes:
+        return _encode_json(record).encode("utf-8")
+
+
 def encode_line(record: dict[str, Any]) -> bytes:
-    line = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
-    if "\u2028" in line or "\u2029" in line or "\x85" in line:
+    """One JSON line, UTF-8, compact; U+2028, U+2029 and U+0085 escaped so that tools
+    splitting lines on them (Python's str.splitlines, some JavaScript) keep the record."""
+    line = _encode(record)
+    if b"\xe2\x80\xa8" in line or b"\xe2\x80\xa9" in line or b"\xc2\x85" in line:
         for raw, escaped in _LINE_BREAKERS.items():
-            line = line.replace(raw, escaped)
-    return (line + "\n").encode("utf-8")
+            line = line.replace(raw.encode("utf-8"), escaped.encode("ascii"))
+    return line + b"\n"
 
 
 def write_native_jsonl(

@@ -29,6 +29,7 @@ from annotator.formats.tokenize import tokens_in
 def prodigy_record(item: AnnotatedDocument, ctx: ExportContext) -> dict[str, Any]:
     doc, text = item.document, item.document.text
     tokens = aligned_tokens(item, ctx)
+    ctx.lose_unwritten(item)
     spans = []
     for e in item.annotations.sorted_entities():
         first, last = tokens_in(tokens, e.start, e.end)

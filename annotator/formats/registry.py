@@ -18,7 +18,7 @@ from annotator.formats import (
     prodigy,
     spacy_docbin,
 )
-from annotator.formats.export_context import ExportContext
+from annotator.formats.export_context import ExportContext, OffsetUnit
 from annotator.formats.native_jsonl import write_native_jsonl
 
 Writer = Callable[[Iterable[AnnotatedDocument], BinaryIO, ExportContext], int]
@@ -43,6 +43,7 @@ class ExportFormat:
     write_folder: FolderWriter | None = None  # when the output may be a folder
     missing: Callable[[], str | None] = _always  # why it is unavailable (e.g. a package)
     utf16_option: bool = False  # offsets may be written in UTF-16 units
+    default_offsets: OffsetUnit = "codepoint"  # the target tool's own convention
 
     def unavailable_reason(self) -> str | None:
         return self.missing()
@@ -75,16 +76,19 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
             "doccano JSONL, sequence labelling (text, label)",
             ".jsonl",
             doccano.write_doccano,
-            "claims, claim attributes, target sentiment",
+            "claims, claim attributes, target sentiment; overlaps in a default doccano project",
             utf16_option=True,
+            default_offsets="utf16",
         ),
         ExportFormat(
             "doccano-relations",
             "doccano JSONL with relations (entities, relations; claim -> speaker)",
             ".jsonl",
             doccano.write_doccano_relations,
-            "claim attributes, target sentiment, free-text speakers",
+            "claim attributes, target sentiment, free-text speakers; overlaps in a default "
+            "doccano project",
             utf16_option=True,
+            default_offsets="utf16",
         ),
         ExportFormat(
             "label-studio",

@@ -28,6 +28,7 @@ def aligned_tokens(
         return tokens
     misaligned = _misaligned(spans, tokens)
     if misaligned:
+        ctx.losses["spans_not_aligned_to_tokens"] += len(misaligned)
         tokens, cuts = split_at(tokens, (b for s, e, _ in misaligned for b in (s, e)))
         shown = ", ".join(f"{lab} {text[s:e]!r}" for s, e, lab in misaligned[:5])
         more = f" and {len(misaligned) - 5} more" if len(misaligned) > 5 else ""
@@ -76,6 +77,8 @@ def note_overlaps(
 ) -> None:
     """Report entities left out of a non-overlapping layer, one note each."""
     text = item.document.text
+    if dropped:
+        ctx.losses["overlaps_dropped"] += len(dropped)
     for e in dropped:
         ctx.note(
             item.document.id,

@@ -41,6 +41,7 @@ class ExportReport:
     notes: list[ExportNote] = field(default_factory=list)
     note_counts: dict[str, int] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
+    losses: dict[str, int] = field(default_factory=dict)
 
     def summary(self) -> str:
         """One line for the user: what was written and what could not be expressed."""
@@ -94,7 +95,7 @@ def export_project(
     annotator: str | None = None,
     ids: Sequence[str] | None = None,
     labels: Sequence[str] | None = None,
-    offsets: OffsetUnit = "codepoint",
+    offsets: OffsetUnit | None = None,
     manifest: bool = True,
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
@@ -110,6 +111,8 @@ def export_project(
     reason = writer.unavailable_reason()
     if reason is not None:
         raise FormatUnavailable(f"{fmt}: {reason}")
+    if offsets is None:  # the target tool's own convention (doccano: UTF-16)
+        offsets = writer.default_offsets
     if offsets != "codepoint" and not writer.utf16_option:
         raise ValueError(f"the {fmt} format always counts offsets in code points")
     total = project.repo.count_documents(status, ids)
@@ -168,4 +171,5 @@ def export_project(
         list(ctx.notes),
         dict(ctx.note_counts),
         dict(ctx.counts),
+        dict(ctx.losses),
     )

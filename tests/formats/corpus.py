@@ -138,6 +138,7 @@ def export_bytes(
     from annotator.formats.export_context import ExportContext
     from annotator.formats.registry import export_format
 
+    options.setdefault("offsets", export_format(fmt).default_offsets)  # as export_project
     ctx = ExportContext(**options)  # type: ignore[arg-type]
     buffer = io.BytesIO()
     export_format(fmt).write(items, buffer, ctx)

@@ -80,7 +80,8 @@ def test_prodigy_tokens_and_token_indices_agree(tmp_path: Path) -> None:
 
 
 def test_doccano_relations_link_claims_to_speakers(tmp_path: Path) -> None:
-    record = json.loads(write(tmp_path, "doccano-relations").read_text("utf-8").splitlines()[0])
+    path = write(tmp_path, "doccano-relations", offsets="codepoint")
+    record = json.loads(path.read_text("utf-8").splitlines()[0])
     by_id = {e["id"]: e for e in record["entities"]}
     text = record["text"]
     pairs = {
@@ -94,29 +95,49 @@ def test_doccano_relations_link_claims_to_speakers(tmp_path: Path) -> None:
     assert all(r["type"] == "speaker" for r in record["relations"])
 
 
-def test_utf16_offsets_are_written_on_request_and_read_back(tmp_path: Path) -> None:
-    path = write(tmp_path, "doccano", offsets="utf16")
+def test_utf16_offsets_are_the_default_and_no_unit_marker_is_written(tmp_path: Path) -> None:
+    path = write(tmp_path, "doccano")
     records = [json.loads(x) for x in path.read_text("utf-8").splitlines()]
     omap = OffsetMap(TEXT_1)
     s, e = at(TEXT_1, "Liu He")
     assert [omap.to_utf16(s), omap.to_utf16(e), "PERSON"] in records[0]["label"]
-    assert records[0]["offset_unit"] == "utf16"
-    back = [b for b in read_doccano(path) if isinstance(b, AnnotatedDocument)]
-    assert [facts(b) for b in back] == [expected(i, "doccano") for i in corpus()]
-    # Without the declared unit (a file from doccano itself) the unit is detected.
-    for record in records:
-        del record["offset_unit"]
-    path.write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
+    assert all("offset_unit" not in r for r in records)  # doccano would echo it back
     back = [b for b in read_doccano(path) if isinstance(b, AnnotatedDocument)]
     assert [facts(b) for b in back] == [expected(i, "doccano") for i in corpus()]
     forced = list(read_doccano(path, offsets="codepoint"))
     assert isinstance(forced[0], ImportProblem) or facts(forced[0]) != facts(back[0])
 
 
+def test_code_point_export_reads_back_with_the_override(tmp_path: Path) -> None:
+    path = write(tmp_path, "doccano", offsets="codepoint")
+    back = [b for b in read_doccano(path, offsets="codepoint") if isinstance(b, AnnotatedDocument)]
+    assert [facts(b) for b in back] == [expected(i, "doccano") for i in corpus()]
+
+
+def test_an_echoed_unit_marker_never_overrides_the_offsets(tmp_path: Path) -> None:
+    """An older export's ``offset_unit: codepoint`` comes back from doccano on records
+    whose spans were made in doccano (UTF-16): the spans win."""
+    text = "🎉🎉 Traders in 北京 said"
+    omap = OffsetMap(text)
+    label = [[*omap.span_to_utf16(*at(text, "Traders")), "ORG"]]
+    path = tmp_path / "echo.jsonl"
+    record = {"text": text, "label": label, "offset_unit": "codepoint"}
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    (item,) = list(read_doccano(path))
+    assert isinstance(item, AnnotatedDocument)
+    (entity,) = item.annotations.entities.values()
+    assert text[entity.start : entity.end] == "Traders"
+    assert "offset_unit" not in item.document.meta
+
+
 def test_crlf_source_offsets_map_onto_the_normalised_text(tmp_path: Path) -> None:
     raw = crlf(TEXT_1)
     path = tmp_path / "crlf.jsonl"
-    spans = [[*at(raw, "Liu He"), "PERSON"], [*at(raw, "Cafe\u0301 owner"), "ORG"]]
+    omap = OffsetMap(raw)  # doccano counts UTF-16 units of the raw text
+    spans = [
+        [*omap.span_to_utf16(*at(raw, "Liu He")), "PERSON"],
+        [*omap.span_to_utf16(*at(raw, "Cafe\u0301 owner")), "ORG"],
+    ]
     path.write_text(json.dumps({"text": raw, "label": spans}) + "\n", encoding="utf-8")
     (item,) = list(read_doccano(path))
     assert isinstance(item, AnnotatedDocument) and item.document.text == TEXT_1

@@ -67,7 +67,9 @@ def test_entities_survive_exactly(fmt: str, offsets: str, item: AnnotatedDocumen
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"x{SUFFIX.get(fmt, '.jsonl')}"
         path.write_bytes(data)
-        (back,) = list(import_format(EXACT[fmt])(path, "auto"))
+        # doccano has no span text: code points (not its convention) need the override.
+        read_as = "codepoint" if fmt.startswith("doccano") and offsets == "codepoint" else "auto"
+        (back,) = list(import_format(EXACT[fmt])(path, read_as))
     assert isinstance(back, AnnotatedDocument), back
     assert back.document.text == item.document.text
     assert spans(back) == spans(item)

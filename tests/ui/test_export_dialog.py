@@ -122,7 +122,7 @@ def test_utf16_offsets_for_a_format_that_offers_them(qtbot, make_project, open_w
     assert "always counts offsets in code points" in dialog.offsets.toolTip()
     pick(qtbot, dialog.format, "doccano", "doccano")
     assert dialog.offsets.isEnabled()
-    pick(qtbot, dialog.offsets, "UTF", "utf16")
+    assert dialog.offsets.currentData() == "utf16"  # doccano's frontend counts UTF-16
     out = tmp_path / "utf16.jsonl"
     type_path(qtbot, dialog, out)
     export_and_wait(qtbot, window, dialog)
@@ -206,6 +206,7 @@ def test_choices_are_remembered_per_project(qtbot, make_project, open_window, tm
         "tester",
     ]
     pick(qtbot, dialog.format, "Label", "label-studio")
+    assert dialog.offsets.currentData() == "codepoint"  # Label Studio counts code points
     pick(qtbot, dialog.offsets, "UTF", "utf16")
     pick(qtbot, dialog.annotator, "tester", "tester")
     pick(qtbot, dialog.status, "Only", "todo")

@@ -39,8 +39,8 @@ from annotator.ui.plain import plain_label, plain_tooltip, problem_label
 from annotator.ui.settings import ExportSettings
 
 OFFSET_TEXT: dict[str, str] = {
-    "codepoint": "Code points (Python, spaCy)",
-    "utf16": "UTF-16 code units (JavaScript, Label Studio, doccano UI)",
+    "codepoint": "Code points (Python, spaCy, Label Studio)",
+    "utf16": "UTF-16 code units (JavaScript, doccano)",
 }
 
 
@@ -195,7 +195,7 @@ class ExportDialog(QDialog):
         self.check_none.clicked.connect(lambda: self._check_every(Qt.CheckState.Unchecked))
         self.buttons.accepted.connect(self._accept)
         self.buttons.rejected.connect(self.reject)
-        self._format_changed()
+        self._format_changed(restored=True)
         self.update_summary()
         self.resize(620, self.sizeHint().height())
 
@@ -286,8 +286,10 @@ class ExportDialog(QDialog):
     def _suffix(self) -> str:
         return EXPORT_FORMATS[self.format.currentData()].suffix
 
-    def _format_changed(self) -> None:
+    def _format_changed(self, _index: int = -1, *, restored: bool = False) -> None:
         fmt = EXPORT_FORMATS[self.format.currentData()]
+        if fmt.utf16_option and not restored:  # the target tool's own unit (doccano: UTF-16)
+            self.offsets.setCurrentIndex(self.offsets.findData(fmt.default_offsets))
         if fmt.utf16_option:
             self.offsets.setEnabled(True)
             self.offsets.setToolTip(
