@@ -182,6 +182,12 @@ def open_project(
         if path is not None and existed:
             _check_project_file(path)
         project = _open_checked(text, path, annotator, existed, create)
+        if held is not None:
+            try:
+                held.lock_inode()  # a new project's file exists only now
+            except BaseException:
+                project.repo.dispose()
+                raise
     except BaseException:
         if held is not None:
             held.release()
