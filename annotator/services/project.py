@@ -21,6 +21,7 @@ from annotator.services.errors import ProjectCorrupt, ProjectError
 from annotator.services.lock import ProjectLock, ProjectLocked
 from annotator.storage import ProjectRepository, make_engine, prepare_database, sqlite_path
 from annotator.storage import is_url as is_url  # re-exported for the ui layer
+from annotator.storage.engine import UnsupportedLocation
 from annotator.storage.errors import ConflictError
 from annotator.storage.migrate import SchemaTooNew, current_revision, needs_upgrade
 from annotator.storage.postgres import DriverMissing, database_user, display_url
@@ -162,7 +163,10 @@ def open_project(
     upgrade, and backed up on open when a backup is due (`backup=False` skips that).
     """
     text = str(location)
-    path = sqlite_path(text)
+    try:
+        path = sqlite_path(text)
+    except UnsupportedLocation as exc:
+        raise ProjectError(str(exc)) from None
     held: ProjectLock | None = None
     existed = True
     if path is not None:
