@@ -77,3 +77,41 @@ def test_export_documents_from_a_file_and_bad_format(
     with pytest.raises(SystemExit):
         main(["export", "--project", str(proj), "--format", "xml"])
     capsys.readouterr()
+
+
+@pytest.mark.parametrize("out_name", ["train.spacy", "corpus"])
+def test_a_span_ending_in_a_space_is_trimmed_and_the_spacy_export_completes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], out_name: str
+) -> None:
+    spacy = pytest.importorskip("spacy")
+    from spacy.tokens import DocBin
+
+    source = tmp_path / "in.jsonl"
+    record = {
+        "id": "d1",
+        "text": "Hello world, said Angela Merkel in Berlin.",
+        "entities": [
+            {"id": "e1", "start": 0, "end": 6, "label": "PERSON"},  # "Hello "
+            {"id": "e2", "start": 18, "end": 32, "label": "PERSON"},  # "Angela Merkel "
+            {"id": "e3", "start": 35, "end": 41, "label": "GPE"},
+        ],
+    }
+    source.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    proj = str(tmp_path / "p.annotator")
+    assert main(["import", str(source), "--project", proj]) == 0
+    out = tmp_path / out_name
+    capsys.readouterr()
+    code = main(["export", "--project", proj, "--format", "spacy", "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert "'Hello ' [0, 6) trimmed of whitespace to [0, 5)" in err
+    assert "'Angela Merkel ' [18, 32) trimmed of whitespace to [18, 31)" in err
+    manifest = json.loads(Path(f"{out}.manifest.json").read_text("utf-8"))
+    assert manifest["notes"]["counts"]["trimmed"] == 2
+    path = out if out.is_file() else next(out.glob("*.spacy"))
+    (doc,) = DocBin().from_disk(path).get_docs(spacy.blank("xx").vocab)
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("Hello", "PERSON"),
+        ("Angela Merkel", "PERSON"),
+        ("Berlin", "GPE"),
+    ]

@@ -20,6 +20,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -27,6 +28,7 @@ from typing import Any, BinaryIO
 PARTIAL_SUFFIX = ".partial"
 RECORD_SUFFIX = ".export.json"
 OLD_SUFFIX = ".old"
+UNNAMED_PARTIAL_MAX_AGE_S = 24 * 3600
 
 
 class FolderNotOurs(OSError):
@@ -91,13 +93,23 @@ def partial_files(target: str | Path) -> list[Path]:
     return [c for c in children if c.name.startswith(prefix) and c.name.endswith(PARTIAL_SUFFIX)]
 
 
+def _stale(partial: Path, pid_text: str) -> bool:
+    if pid_text.isdigit():
+        return not pid_alive(int(pid_text))
+    # Folders of earlier versions carry no process id: stale once nobody could still write.
+    try:
+        return time.time() - partial.lstat().st_mtime > UNNAMED_PARTIAL_MAX_AGE_S
+    except OSError:
+        return False
+
+
 def remove_stale_partials(target: str | Path) -> list[Path]:
     """Delete temporary files (or folders) left by writes to `target` whose process died."""
     removed = []
     prefix = f".{Path(target).name}."
     for partial in partial_files(target):
         pid_text = partial.name[len(prefix) :].split(".", 1)[0]
-        if pid_text.isdigit() and not pid_alive(int(pid_text)):
+        if _stale(partial, pid_text):
             with contextlib.suppress(OSError):
                 if partial.is_dir() and not partial.is_symlink():
                     shutil.rmtree(partial)
@@ -198,7 +210,7 @@ def check_replaceable(
         example = sorted(present)[0]
     raise FolderNotOurs(
         errno.EEXIST,
-        f"the folder is not empty and holds files this {kind} export did not write "
+        f"is a folder that holds files this {kind} export did not write "
         f"(such as {example!r}); nothing was deleted. Choose a new or empty folder",
         str(path),
     )

@@ -93,28 +93,60 @@ def words_and_spaces(item: AnnotatedDocument, ctx: ExportContext) -> tuple[list[
     return words, spaces
 
 
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """[start, end) without leading and trailing whitespace."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
 def to_doc(item: AnnotatedDocument, ctx: ExportContext, vocab: Any) -> Any:
     from spacy.tokens import Doc
 
     doc_obj, ann = item.document, item.annotations
     words, spaces = words_and_spaces(item, ctx)
     doc = Doc(vocab, words=words, spaces=spaces)
-    entities = ann.sorted_entities()
+    text = doc_obj.text
+    cache: dict[tuple[int, int, str], Any] = {}
 
-    def span(start: int, end: int, label: str) -> Any:
+    def span(start: int, end: int, label: str, what: str) -> Any:
+        """The span over [start, end); trimmed of whitespace at its ends (spaCy's tokens
+        do not end in a space) or, if it still does not align, None: one note either way."""
+        key = (start, end, label)
+        if key in cache:
+            return cache[key]
         found = doc.char_span(start, end, label=label)
-        if found is None:  # cannot happen: tokens are cut at every edge
-            raise RecordError(f"span [{start}, {end}) does not align with tokens")
+        if found is None:
+            a, b = _trimmed(text, start, end)
+            found = doc.char_span(a, b, label=label) if a < b else None
+            quoted = f"{label} {text[start:end]!r} [{start}, {end})"
+            if found is not None:
+                message = f"{what} {quoted} trimmed of whitespace to [{a}, {b})"
+                ctx.note(doc_obj.id, "trimmed", message)
+            else:
+                message = f"{what} {quoted} does not align with tokens; left out"
+                ctx.note(doc_obj.id, "unaligned", message)
+        cache[key] = found
         return found
 
+    every = ann.sorted_entities()
+    entities = [e for e in every if span(e.start, e.end, e.label, "entity") is not None]
     kept, dropped = non_overlapping(entities)
     note_overlaps(item, dropped, ctx, "doc.ents (it is in doc.spans['entities'])")
-    doc.ents = [span(e.start, e.end, e.label) for e in kept]
-    doc.spans["entities"] = [span(e.start, e.end, e.label) for e in entities]
-    claims = ann.sorted_claims()
-    doc.spans["claims"] = [span(c.start, c.end, CLAIM_LABEL) for c in claims]
+    doc.ents = [span(e.start, e.end, e.label, "entity") for e in kept]  # trimmed: no overlap
+    doc.spans["entities"] = [span(e.start, e.end, e.label, "entity") for e in entities]
+    claims = [
+        c for c in ann.sorted_claims() if span(c.start, c.end, CLAIM_LABEL, "claim") is not None
+    ]
+    doc.spans["claims"] = [span(c.start, c.end, CLAIM_LABEL, "claim") for c in claims]
     targets = [(e, ann.target_for(e.id)) for e in entities]
-    doc.spans["target_sentiment"] = [span(e.start, e.end, t.label) for e, t in targets if t]
+    doc.spans["target_sentiment"] = [
+        s
+        for e, t in targets
+        if t and (s := span(e.start, e.end, t.label, "target sentiment")) is not None
+    ]
     if ann.document_sentiment:
         names = dict.fromkeys([*ctx.schema.sentiment_names, ann.document_sentiment])
         doc.cats = {name: float(name == ann.document_sentiment) for name in names}

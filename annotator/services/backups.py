@@ -152,9 +152,12 @@ def backup_if_due(project: Project, interval: float = INTERVAL_SECONDS) -> Path 
 def restore_backup(project_path: Path, backup: Path) -> Path:
     """Put `backup` in place of the project; the damaged file is kept, renamed, not deleted.
 
-    Returns where the damaged project was moved. The caller must not have it open.
+    Returns where the damaged project was moved. The caller must not have it open. A
+    symbolic link is followed: the file it names is replaced, and the link stays a link.
     """
-    from annotator.services.lock import ProjectLock
+    from annotator.services.lock import ProjectLock, real_path
+
+    project_path = real_path(project_path)
 
     problems = project_problems(backup, quick=False)
     if problems:

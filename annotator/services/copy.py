@@ -14,11 +14,13 @@ from pathlib import Path
 
 from annotator.services.project import ProjectError, open_project
 from annotator.storage import sqlite_path
+from annotator.storage.engine import UnsupportedLocation
 from annotator.storage.row_screen import BadRows
 from annotator.storage.transfer import (
     CopyScreen,
     TransferError,
     check_content_hashes,
+    check_copyable,
     copy_rows,
     table_digests,
 )
@@ -49,11 +51,19 @@ def copy_project(
     progress: Callable[[str, int], None] | None = None,
 ) -> CopyReport:
     """Copy the project at `source` into a new (or empty) project at `destination`."""
-    dst_path = sqlite_path(str(destination))
+    try:
+        dst_path = sqlite_path(str(destination))
+        same = dst_path is not None and sqlite_path(str(source)) == dst_path
+    except UnsupportedLocation as exc:
+        raise ProjectError(str(exc)) from None
     fresh_file = dst_path is not None and not dst_path.exists()
-    if dst_path is not None and sqlite_path(str(source)) == dst_path:
+    if same:
         raise ProjectError("source and destination are the same project")
     with open_project(source, create=False) as src:
+        try:  # what the destination would refuse, before a file or table is made there
+            check_copyable(src.repo.engine, "sqlite" if dst_path is not None else "postgresql")
+        except TransferError as exc:
+            raise ProjectError(f"{src.display_name}: {exc}; nothing was copied") from None
         try:
             with open_project(destination, create=True) as dst:
                 try:

@@ -1,4 +1,9 @@
-"""One writer per project: an operating-system lock on a file beside the project.
+"""One writer per project: operating-system locks on a file beside the project and on
+the project file's inode.
+
+The file beside the project is named after the project with its symbolic links resolved;
+a second lock, in a folder of the system's temporary directory, is named after the project
+file's device and inode, so a hard link under another name finds the project locked too.
 
 The lock is taken with ``flock`` (POSIX) or ``msvcrt.locking`` (Windows). The operating
 system drops it when the holding process ends, however it ends, so a crash never leaves a
@@ -10,9 +15,11 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import socket
 import sys
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -21,6 +28,8 @@ from typing import Any
 from annotator.services.errors import ProjectError
 
 LOCK_SUFFIX = ".lock"
+INODE_LOCK_DIR = "annotator-locks"
+log = logging.getLogger(__name__)
 # Windows locks are mandatory: lock a byte well past the holder record so it stays readable.
 _WINDOWS_LOCK_OFFSET = 1 << 20
 
@@ -55,8 +64,32 @@ class ProjectLocked(ProjectError):
         )
 
 
+def real_path(project_path: Path) -> Path:
+    """The project file with every symbolic link resolved: one file, one name lock."""
+    return Path(os.path.realpath(project_path))
+
+
 def lock_path_for(project_path: Path) -> Path:
-    return project_path.with_name(project_path.name + LOCK_SUFFIX)
+    real = real_path(project_path)
+    return real.with_name(real.name + LOCK_SUFFIX)
+
+
+def inode_lock_path(project_path: Path) -> Path | None:
+    """The machine-wide lock of the project file's inode, or None (no file yet, or no
+    usable lock folder). A hard link has another name but the same device and inode."""
+    try:
+        st = os.stat(project_path)
+    except OSError:
+        return None
+    folder = Path(tempfile.gettempdir()) / INODE_LOCK_DIR
+    try:
+        folder.mkdir(mode=0o777, exist_ok=True)
+        if sys.platform != "win32" and folder.stat().st_uid == os.geteuid():
+            folder.chmod(0o1777)  # every user's Annotator locks here (sticky, like /tmp)
+    except OSError as exc:
+        log.warning("no inode lock for %s: %s", project_path, exc)
+        return None
+    return folder / f"{st.st_dev}-{st.st_ino}{LOCK_SUFFIX}"
 
 
 def read_holder(lock_file: Path) -> LockHolder | None:
@@ -86,32 +119,59 @@ class ProjectLock:
         self.path = lock_path_for(project_path)
         self.user = user
         self._fd: int | None = None
+        self._inode: tuple[Path, int] | None = None
 
     @property
     def held(self) -> bool:
         return self._fd is not None
 
     def acquire(self) -> ProjectLock:
-        if self._fd is not None:
-            return self
+        """Lock the name, then the file's inode (if the file exists yet)."""
+        if self._fd is None:
+            self._fd = self._lock(self.path, required=True)
+        try:
+            self.lock_inode()
+        except BaseException:
+            self.release()
+            raise
+        return self
+
+    def lock_inode(self) -> None:
+        """Also lock the project file's inode; call again once a new project file exists."""
+        if self._inode is not None or self._fd is None:
+            return
+        path = inode_lock_path(self.project_path)
+        if path is not None:
+            fd = self._lock(path, required=False)
+            if fd is not None:
+                self._inode = (path, fd)
+
+    def _lock(self, path: Path, *, required: bool) -> int | None:
         for _ in range(5):  # retry if the file was replaced between open and lock
             try:
                 flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0)
-                fd = os.open(self.path, flags, 0o644)
+                fd = os.open(path, flags, 0o666)
             except OSError as exc:
-                raise ProjectError(
-                    f"{self.path}: cannot create the project lock ({exc.strerror or exc})"
-                ) from None
+                if not required:  # e.g. another user's lock file: lock it read-only
+                    try:
+                        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+                    except OSError:
+                        log.warning("no inode lock at %s: %s", path, exc)
+                        return None
+                else:
+                    raise ProjectError(
+                        f"{path}: cannot create the project lock ({exc.strerror or exc})"
+                    ) from None
             if not _try_lock(fd):
                 os.close(fd)
-                raise ProjectLocked(self.project_path, read_holder(self.path))
-            if _same_file(fd, self.path):
-                self._fd = fd
-                self._write_holder(fd)
-                return self
+                raise ProjectLocked(self.project_path, read_holder(path))
+            if _same_file(fd, path):
+                with contextlib.suppress(OSError):
+                    self._write_holder(fd)
+                return fd
             _unlock(fd)
             os.close(fd)
-        raise ProjectLocked(self.project_path, read_holder(self.path))
+        raise ProjectLocked(self.project_path, read_holder(path))
 
     def _write_holder(self, fd: int) -> None:
         record = {
@@ -129,25 +189,31 @@ class ProjectLock:
         # No fsync: the record only informs; the lock itself lives in the kernel.
 
     def release(self) -> None:
+        inode, self._inode = self._inode, None
+        if inode is not None:
+            _release(*inode)
         fd, self._fd = self._fd, None
-        if fd is None:
-            return
-        if sys.platform != "win32":
-            # Unlink while still holding the lock; a waiter that opened the old file notices
-            # (inode check in `acquire`) and retries on a fresh one.
-            with contextlib.suppress(OSError):
-                os.unlink(self.path)
-        _unlock(fd)
-        os.close(fd)
-        if sys.platform == "win32":
-            with contextlib.suppress(OSError):
-                os.unlink(self.path)
+        if fd is not None:
+            _release(self.path, fd)
 
     def __enter__(self) -> ProjectLock:
         return self.acquire()
 
     def __exit__(self, *_exc: object) -> None:
         self.release()
+
+
+def _release(path: Path, fd: int) -> None:
+    if sys.platform != "win32":
+        # Unlink while still holding the lock; a waiter that opened the old file notices
+        # (inode check in `_lock`) and retries on a fresh one.
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+    _unlock(fd)
+    os.close(fd)
+    if sys.platform == "win32":
+        with contextlib.suppress(OSError):
+            os.unlink(path)
 
 
 def _same_file(fd: int, path: Path) -> bool:

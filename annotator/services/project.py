@@ -21,6 +21,7 @@ from annotator.services.errors import ProjectCorrupt, ProjectError
 from annotator.services.lock import ProjectLock, ProjectLocked
 from annotator.storage import ProjectRepository, make_engine, prepare_database, sqlite_path
 from annotator.storage import is_url as is_url  # re-exported for the ui layer
+from annotator.storage.engine import UnsupportedLocation
 from annotator.storage.errors import ConflictError
 from annotator.storage.migrate import SchemaTooNew, current_revision, needs_upgrade
 from annotator.storage.postgres import DriverMissing, database_user, display_url
@@ -162,7 +163,10 @@ def open_project(
     upgrade, and backed up on open when a backup is due (`backup=False` skips that).
     """
     text = absorb_password(str(location))  # a password in the URL goes to memory only
-    path = sqlite_path(text)
+    try:
+        path = sqlite_path(text)
+    except UnsupportedLocation as exc:
+        raise ProjectError(str(exc)) from None
     held: ProjectLock | None = None
     existed = True
     if path is not None:
@@ -182,6 +186,12 @@ def open_project(
         if path is not None and existed:
             _check_project_file(path)
         project = _open_checked(text, path, annotator, existed, create)
+        if held is not None:
+            try:
+                held.lock_inode()  # a new project's file exists only now
+            except BaseException:
+                project.repo.dispose()
+                raise
     except BaseException:
         if held is not None:
             held.release()

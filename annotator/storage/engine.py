@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
 
 from annotator.storage.changes import SERVER_CONNECT_ARGS, track_own_connections
 from annotator.storage.postgres import (
@@ -18,6 +19,46 @@ from annotator.storage.postgres import (
 )
 
 BUSY_TIMEOUT_MS = 10_000
+# What a project may live in: a SQLite file, or PostgreSQL through psycopg (3 or 2).
+DRIVERS = {"sqlite": ("pysqlite",), "postgresql": ("psycopg", "psycopg2")}
+EXPECTED = "a project file, sqlite:///path/to/project.annotator or postgresql://user@host/database"
+
+
+class UnsupportedLocation(ValueError):
+    """A project location that is neither a SQLite file nor a PostgreSQL database URL."""
+
+
+def parse_url(location: str) -> URL:
+    """The URL of a project location; UnsupportedLocation (one line, no password) for a
+    malformed URL, another database system, a driver Annotator does not use, or a SQLite
+    URL without a file."""
+    scheme = location.split("://", 1)[0]
+    try:
+        url = make_url(normalise_url(location))
+    except (ArgumentError, ValueError):
+        raise UnsupportedLocation(
+            f"{scheme}://...: not a database URL Annotator understands; expected {EXPECTED}"
+        ) from None
+    backend = url.get_backend_name()
+    if backend not in DRIVERS:
+        raise UnsupportedLocation(
+            f"{scheme}://: Annotator projects cannot live in {backend or 'this database'}; "
+            f"expected {EXPECTED}"
+        )
+    try:
+        driver = url.get_driver_name()  # without "+driver", SQLAlchemy's default for it
+    except (ArgumentError, ImportError) as exc:  # NoSuchModuleError is an ArgumentError
+        raise UnsupportedLocation(f"{scheme}://: {exc}") from None
+    if driver not in DRIVERS[backend]:
+        raise UnsupportedLocation(
+            f"{scheme}://: Annotator does not use the {driver} driver; "
+            f"use {backend}://... ({' or '.join(DRIVERS[backend])})"
+        )
+    if backend == "sqlite" and (not url.database or url.database == ":memory:"):
+        raise UnsupportedLocation(
+            f"{scheme}://: a SQLite project needs a file; expected {EXPECTED}"
+        )
+    return url
 
 
 def is_url(location: str | Path) -> bool:
@@ -29,14 +70,16 @@ def sqlite_path(location: str | Path) -> Path | None:
     """The file behind a location, or None for a non-SQLite server URL."""
     if not is_url(location):
         return Path(location)
-    url = make_url(str(location))
-    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+    url = parse_url(str(location))
+    if url.get_backend_name() == "sqlite" and url.database:
         return Path(url.database)
     return None
 
 
 def make_engine(location: str | Path, **kwargs: Any) -> Engine:
     """Create an engine; SQLite files get WAL, synchronous=FULL, foreign keys, busy timeout."""
+    if is_url(location):
+        parse_url(str(location))  # refuse what is not a project location, in one line
     url = normalise_url(str(location)) if is_url(location) else f"sqlite:///{Path(location)}"
     if make_url(url).get_backend_name() != "sqlite":
         check_driver(url)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import Engine, Table, func, insert, select
+from sqlalchemy import Engine, String, Table, func, insert, select
 
 from annotator.core.text import content_hash
 from annotator.storage.models import Base, DocumentRow
@@ -85,6 +85,39 @@ class CopyScreen:
             self._report(f"target_sentiments row {row['id']}: its span was not copied")
             return None
         return row
+
+
+def check_copyable(source: Engine, target_backend: str) -> None:
+    """Raise TransferError naming the first value a `target_backend` database would refuse
+    (PostgreSQL: text with a NUL character, or longer than its column allows), so that a
+    copy is refused before anything is written. SQLite stores any text."""
+    if target_backend != "postgresql":
+        return
+    with source.connect() as conn:
+        for table in tables():
+            texts = [c for c in table.columns if isinstance(c.type, String)]
+            if not texts:
+                continue
+            keys = list(table.primary_key.columns)
+            query = select(*keys, *(c for c in texts if c not in keys))
+            for row in conn.execution_options(yield_per=BATCH).execute(query):
+                values = row._mapping
+                where = "/".join(str(values[k.name]) for k in keys)
+                for column in texts:
+                    value = values[column.name]
+                    if not isinstance(value, str):
+                        continue
+                    limit = getattr(column.type, "length", None)
+                    if "\x00" in value:
+                        raise TransferError(
+                            f"{table.name} {where}: {column.name} contains a NUL character, "
+                            "which PostgreSQL cannot store"
+                        )
+                    if limit is not None and len(value) > limit:
+                        raise TransferError(
+                            f"{table.name} {where}: {column.name} is {len(value)} characters "
+                            f"long; PostgreSQL stores at most {limit} there"
+                        )
 
 
 def copy_rows(

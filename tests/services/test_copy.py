@@ -93,3 +93,59 @@ def test_cli_copy(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "not empty" in capsys.readouterr().err
     assert cli_main(["copy", str(tmp_path / "missing.annotator"), str(tmp_path / "c")]) == 2
     assert not (tmp_path / "c").exists()
+
+
+@pytest.mark.parametrize(
+    "location", ["foo://x", "foo+bar://h/db", "mysql://u:s3cret@h/db", "://x", "sqlite://"]
+)
+def test_unknown_schemes_are_one_line_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], location: str
+) -> None:
+    source = tmp_path / "a.annotator"
+    open_project(source, "alice", backup=False).close()
+    for argv in (["--project", location, "stats"], ["copy", str(source), location]):
+        assert cli_main(argv) == 2, argv
+        err = capsys.readouterr().err
+        assert err.startswith("annotator: ") and err.count("\n") == 1, err
+        assert "s3cret" not in err and "Traceback" not in err
+    with pytest.raises(ProjectError):
+        open_project(location)
+
+
+def _set_label(path: Path, label: str) -> None:
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    conn.execute(
+        "UPDATE entity_spans SET label = ? WHERE rowid = (SELECT min(rowid) FROM entity_spans)",
+        (label,),
+    )
+    conn.commit()
+    conn.close()
+
+
+@pytest.mark.parametrize(
+    ("label", "why"), [("PER\x00SON", "NUL character"), ("X" * 201, "201 characters")]
+)
+def test_copy_to_postgres_refuses_what_it_cannot_store_before_writing(
+    pg_database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], label: str, why: str
+) -> None:
+    from sqlalchemy import inspect
+
+    from annotator.storage import make_engine
+
+    source = tmp_path / "a.annotator"
+    build_source(source)
+    _set_label(source, label)
+    with pytest.raises(ProjectError, match=why):
+        copy_project(source, pg_database)
+    assert cli_main(["copy", str(source), pg_database]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and why in err and "entity_spans" in err
+    engine = make_engine(pg_database)
+    try:
+        assert inspect(engine).get_table_names() == []  # nothing was written there
+    finally:
+        engine.dispose()
+    back = tmp_path / "b.annotator"
+    assert cli_main(["copy", str(source), str(back)]) == 0  # SQLite stores it as it is

@@ -6,6 +6,7 @@ import json
 import os
 import stat
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -188,9 +189,16 @@ def test_stale_partial_folders_are_removed_by_the_next_export(
     (dead / "doc-1.ann").write_text("half", encoding="utf-8")
     live = tmp_path / f".brat.{os.getppid()}.a1b2.partial"  # an export still running
     live.mkdir()
+    legacy = tmp_path / ".brat.x9_q2kfw.partial"  # earlier versions named no process
+    legacy.mkdir()
+    (legacy / "doc-1.ann").write_text("half", encoding="utf-8")
+    recent = tmp_path / ".brat.abcdefgh.partial"
+    recent.mkdir()
+    day_ago = time.time() - 25 * 3600
+    os.utime(legacy, (day_ago, day_ago))
     export_project(project, folder, "brat")
-    assert not dead.exists() and live.exists()
-    assert partial_files(folder) == [live]
+    assert not dead.exists() and not legacy.exists()
+    assert sorted(partial_files(folder)) == sorted([live, recent])
 
 
 SWAP_KILLED = """
