@@ -206,3 +206,83 @@ def test_grant_refusals_are_one_line(
         assert len(err.strip().splitlines()) == 1
     with open_project(urls["bob"]) as bob:
         assert my_roles(bob) == ["annotator"]
+
+
+def test_annotators_use_only_the_schemas_labels(team: tuple[str, dict[str, str]]) -> None:
+    from annotator.core.model import TargetSentiment
+    from annotator.storage.errors import InvalidValue
+
+    doc_id, urls = team
+    with open_project(urls["alice"]) as alice:
+        editor = alice.repo.editor(doc_id, "alice")
+        with pytest.raises(InvalidValue, match="not in the project's label schema"):
+            editor.put_entity(EntitySpan(new_id(), 0, 3, "PWNED"), new=True)
+        span = EntitySpan(new_id(), 0, 3, "PERSON")
+        editor.put_entity(span, new=True)
+        with pytest.raises(InvalidValue, match="not in the project's label schema"):
+            editor.put_entity(EntitySpan(span.id, 0, 3, "PWNED"))  # through a write function
+        with pytest.raises(InvalidValue, match="not in the project's label schema"):
+            editor.put_target(TargetSentiment(new_id(), span.id, "ecstatic"))
+        engine = make_engine(urls["alice"])
+        try:
+            with engine.begin() as conn, pytest.raises(Exception, match="beyond the end"):
+                conn.execute(
+                    text("SELECT annotator_update_span(:i, :d, 0, 1000000, 'PERSON', :a, now())"),
+                    {"i": span.id, "d": doc_id, "a": alice.repo.annotator_id("alice")},
+                )
+            with engine.begin() as conn, pytest.raises(Exception, match="status"):
+                conn.execute(
+                    text("SELECT annotator_set_status(:d, 'pwned', NULL, now())"), {"d": doc_id}
+                )
+        finally:
+            engine.dispose()
+    with open_project(urls["owner"]) as owner:  # the owner (imports) may bring new labels
+        owner.repo.editor(doc_id, "owner").put_entity(EntitySpan(new_id(), 0, 3, "NEW"), new=True)
+
+
+def test_an_annotator_edit_is_one_statement(team: tuple[str, dict[str, str]]) -> None:
+    from sqlalchemy import event
+
+    doc_id, urls = team
+    with open_project(urls["alice"]) as alice:
+        session = DocumentSession(alice, doc_id)
+        session.apply(session.new_entity(0, 3, "PERSON"))  # the first edit stamps the document
+        [span_id] = session.annotations.entities
+        statements: list[str] = []
+
+        def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+            statements.append(statement)
+
+        event.listen(alice.repo.engine, "before_cursor_execute", count)
+        session.apply(session.new_entity(4, 8, "ORG"))
+        session.put_entity(EntitySpan(span_id, 0, 5, "ORG", "alice"))
+        session.delete_entity(span_id)
+        event.remove(alice.repo.engine, "before_cursor_execute", count)
+        assert len(statements) == 3, statements
+
+
+def test_an_old_team_project_is_upgraded_to_the_new_grants(pg_server, pg_database: str) -> None:  # type: ignore[no-untyped-def]
+    from alembic import command
+
+    from annotator.storage.migrate import alembic_config
+
+    pg_server.create_role("alice")
+    engine = make_engine(pg_database)
+    database = pg_database.rsplit("/", 1)[1]
+    group = f"{database}_annotator"
+    with engine.begin() as conn:  # revision 0002 with the grants older versions gave
+        command.upgrade(alembic_config(conn), "0002")
+        for role in ROLES:
+            conn.execute(text(f'CREATE ROLE "{database}_{role}" NOLOGIN'))
+        conn.execute(text(f'GRANT SELECT, INSERT, UPDATE, DELETE ON entity_spans TO "{group}"'))
+        conn.execute(text(f'GRANT SELECT ON alembic_version, documents TO "{group}"'))
+        conn.execute(text(f'GRANT "{group}" TO alice'))
+    engine.dispose()
+    with open_project(pg_database) as owner:
+        assert roles_of(owner.repo.engine, "alice") == ["annotator"]
+    alice = make_engine(pg_server.url(database, user="alice"))
+    try:
+        with alice.connect() as conn, pytest.raises(Exception, match="permission denied"):
+            conn.execute(text("LOCK TABLE entity_spans IN ACCESS EXCLUSIVE MODE"))
+    finally:
+        alice.dispose()
