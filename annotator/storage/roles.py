@@ -134,6 +134,9 @@ RETURNS void {header} AS $$
 DECLARE
     me text := annotator_me();
 BEGIN
+    IF p_owner = me AND p_new_owner = me THEN  -- one's own row, staying one's own: the usual
+        RETURN;
+    END IF;
     IF annotator_is_privileged() THEN
         RETURN;
     END IF;
