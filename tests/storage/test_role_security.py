@@ -286,3 +286,32 @@ def test_an_old_team_project_is_upgraded_to_the_new_grants(pg_server, pg_databas
             conn.execute(text("LOCK TABLE entity_spans IN ACCESS EXCLUSIVE MODE"))
     finally:
         alice.dispose()
+
+
+def test_the_locks_an_annotator_may_take_block_no_one(
+    team: tuple[str, dict[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """INSERT and SELECT grants allow ROW EXCLUSIVE and ACCESS SHARE locks only: held in an
+    open transaction, they keep no other analyst from reading or editing."""
+    doc_id, urls = team
+    monkeypatch.setattr(postgres, "LOCK_TIMEOUT_MS", 2000)
+    holder = make_engine(urls["alice"])
+    try:
+        with holder.connect() as conn, conn.begin():
+            for table in ("entity_spans", "claims", "target_sentiments", "document_sentiments"):
+                conn.execute(text(f"LOCK TABLE {table} IN ROW EXCLUSIVE MODE"))
+            conn.execute(text("LOCK TABLE documents IN ACCESS SHARE MODE"))
+            # and the document's row, by a status change left uncommitted
+            conn.execute(
+                text("SELECT annotator_set_status(:d, 'done', NULL, now())"), {"d": doc_id}
+            )
+            with open_project(urls["bob"]) as bob:
+                session = DocumentSession(bob, doc_id)
+                session.apply(session.new_entity(0, 3, "PERSON"))
+                [span_id] = session.annotations.entities
+                session.put_entity(EntitySpan(span_id, 0, 5, "ORG", "bob"))
+                session.delete_entity(span_id)
+            with open_project(urls["owner"]) as owner:
+                assert owner.repo.stats().documents == 1
+    finally:
+        holder.dispose()
