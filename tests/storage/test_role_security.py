@@ -315,3 +315,20 @@ def test_the_locks_an_annotator_may_take_block_no_one(
                 assert owner.repo.stats().documents == 1
     finally:
         holder.dispose()
+
+
+def test_a_user_without_a_role_is_refused_in_one_line(pg_server, pg_database: str) -> None:  # type: ignore[no-untyped-def]
+    pg_server.create_role("eve")
+    with open_project(pg_database) as owner:
+        doc_id, _ = owner.repo.add_document(NewDocument(title="t", text=TEXT))
+        span = EntitySpan(new_id(), 0, 3, "PERSON", "owner")
+        owner.repo.editor(doc_id, "owner").put_entity(span, new=True)
+    database = pg_database.rsplit("/", 1)[1]
+    pg_server.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO eve", database=database)
+    pg_server.execute("GRANT INSERT ON annotators TO eve", database=database)
+    with open_project(pg_server.url(database, user="eve")) as eve:
+        editor = eve.repo.editor(doc_id, "eve")
+        with pytest.raises(NotPermitted, match="belongs to owner"):
+            editor.put_entity(EntitySpan(span.id, 0, 5, "ORG", "eve"))
+        with pytest.raises(NotPermitted, match="not given you a role"):
+            editor.set_document_sentiment(None)
