@@ -17,6 +17,7 @@ T = TypeVar("T")
 
 INSUFFICIENT_PRIVILEGE = "42501"  # also raised for row-level security violations
 CHECK_VIOLATION = "23514"
+UNDEFINED_FUNCTION = "42883"
 LOCK_NOT_AVAILABLE = "55P03"  # lock_timeout
 QUERY_CANCELED = "57014"  # statement_timeout
 # Messages of Annotator's own triggers start with this; the rest is meant for the user.
@@ -73,6 +74,11 @@ def translate(exc: DBAPIError) -> StorageError | None:
         return InvalidValue(detail.split(REFUSAL_PREFIX, 1)[1])
     if sqlstate == INSUFFICIENT_PRIVILEGE:
         return NotPermitted(f"the server refused this change: {detail}")
+    if sqlstate == UNDEFINED_FUNCTION and "annotator_" in detail:  # no write functions
+        return NotPermitted(
+            "you may not change this project: the project's owner has not given you a role "
+            "(annotator grant USER ROLE)"
+        )
     if sqlstate == CHECK_VIOLATION or detail.startswith("CHECK constraint failed"):
         return InvalidValue(f"the database refused an invalid value: {detail}")
     if sqlstate in (LOCK_NOT_AVAILABLE, QUERY_CANCELED):

@@ -113,7 +113,7 @@ BEGIN
         EXECUTE format('SELECT ($1).%I::text', TG_ARGV[0]) USING NEW INTO changed;
     END IF;
     PERFORM pg_notify('{CHANNEL}', json_build_object(
-        'table', TG_TABLE_NAME, 'op', TG_OP, 'id', changed, 'by', current_user)::text);
+        'table', TG_TABLE_NAME, 'op', TG_OP, 'id', changed, 'by', session_user)::text);
     RETURN NULL;
 END $$
 """

@@ -134,6 +134,9 @@ RETURNS void {header} AS $$
 DECLARE
     me text := annotator_me();
 BEGIN
+    IF p_owner = me AND p_new_owner = me THEN  -- one's own row, staying one's own: the usual
+        RETURN;
+    END IF;
     IF annotator_is_privileged() THEN
         RETURN;
     END IF;
@@ -240,7 +243,11 @@ RETURNS integer {header} AS $$
 DECLARE
     done integer;
 BEGIN
-    UPDATE documents SET updated_at = p_stamp WHERE id = p_doc AND updated_at < p_before;
+    -- only a timestamp: when another session holds the row (a status change in an open
+    -- transaction), skip it rather than make the edit wait
+    UPDATE documents SET updated_at = p_stamp WHERE id = (
+        SELECT id FROM documents WHERE id = p_doc AND updated_at < p_before
+        FOR UPDATE SKIP LOCKED);
     GET DIAGNOSTICS done = ROW_COUNT;
     RETURN done;
 END $$;

@@ -74,6 +74,8 @@ class CopyScreen:
             n = self._lengths.get(row["document_id"])
             problem = offsets_problem(row["start_offset"], row["end_offset"], n)
             if problem is None and table == "claims":
+                if row["attributes"] is None:  # JSON null: no attributes
+                    row = {**row, "attributes": {}}
                 problem = attributes_problem(row["attributes"])
             if problem is not None:
                 self._report(f"{table} row {row['id']}: {problem}; not copied")

@@ -206,3 +206,129 @@ def test_grant_refusals_are_one_line(
         assert len(err.strip().splitlines()) == 1
     with open_project(urls["bob"]) as bob:
         assert my_roles(bob) == ["annotator"]
+
+
+def test_annotators_use_only_the_schemas_labels(team: tuple[str, dict[str, str]]) -> None:
+    from annotator.core.model import TargetSentiment
+    from annotator.storage.errors import InvalidValue
+
+    doc_id, urls = team
+    with open_project(urls["alice"]) as alice:
+        editor = alice.repo.editor(doc_id, "alice")
+        with pytest.raises(InvalidValue, match="not in the project's label schema"):
+            editor.put_entity(EntitySpan(new_id(), 0, 3, "PWNED"), new=True)
+        span = EntitySpan(new_id(), 0, 3, "PERSON")
+        editor.put_entity(span, new=True)
+        with pytest.raises(InvalidValue, match="not in the project's label schema"):
+            editor.put_entity(EntitySpan(span.id, 0, 3, "PWNED"))  # through a write function
+        with pytest.raises(InvalidValue, match="not in the project's label schema"):
+            editor.put_target(TargetSentiment(new_id(), span.id, "ecstatic"))
+        engine = make_engine(urls["alice"])
+        try:
+            with engine.begin() as conn, pytest.raises(Exception, match="beyond the end"):
+                conn.execute(
+                    text("SELECT annotator_update_span(:i, :d, 0, 1000000, 'PERSON', :a, now())"),
+                    {"i": span.id, "d": doc_id, "a": alice.repo.annotator_id("alice")},
+                )
+            with engine.begin() as conn, pytest.raises(Exception, match="status"):
+                conn.execute(
+                    text("SELECT annotator_set_status(:d, 'pwned', NULL, now())"), {"d": doc_id}
+                )
+        finally:
+            engine.dispose()
+    with open_project(urls["owner"]) as owner:  # the owner (imports) may bring new labels
+        owner.repo.editor(doc_id, "owner").put_entity(EntitySpan(new_id(), 0, 3, "NEW"), new=True)
+
+
+def test_an_annotator_edit_is_one_statement(team: tuple[str, dict[str, str]]) -> None:
+    from sqlalchemy import event
+
+    doc_id, urls = team
+    with open_project(urls["alice"]) as alice:
+        session = DocumentSession(alice, doc_id)
+        session.apply(session.new_entity(0, 3, "PERSON"))  # the first edit stamps the document
+        [span_id] = session.annotations.entities
+        statements: list[str] = []
+
+        def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+            statements.append(statement)
+
+        event.listen(alice.repo.engine, "before_cursor_execute", count)
+        session.apply(session.new_entity(4, 8, "ORG"))
+        session.put_entity(EntitySpan(span_id, 0, 5, "ORG", "alice"))
+        session.delete_entity(span_id)
+        event.remove(alice.repo.engine, "before_cursor_execute", count)
+        assert len(statements) == 3, statements
+
+
+def test_an_old_team_project_is_upgraded_to_the_new_grants(pg_server, pg_database: str) -> None:  # type: ignore[no-untyped-def]
+    from alembic import command
+
+    from annotator.storage.migrate import alembic_config
+
+    pg_server.create_role("alice")
+    engine = make_engine(pg_database)
+    database = pg_database.rsplit("/", 1)[1]
+    group = f"{database}_annotator"
+    with engine.begin() as conn:  # revision 0002 with the grants older versions gave
+        command.upgrade(alembic_config(conn), "0002")
+        for role in ROLES:
+            conn.execute(text(f'CREATE ROLE "{database}_{role}" NOLOGIN'))
+        conn.execute(text(f'GRANT SELECT, INSERT, UPDATE, DELETE ON entity_spans TO "{group}"'))
+        conn.execute(text(f'GRANT SELECT ON alembic_version, documents TO "{group}"'))
+        conn.execute(text(f'GRANT "{group}" TO alice'))
+    engine.dispose()
+    with open_project(pg_database) as owner:
+        assert roles_of(owner.repo.engine, "alice") == ["annotator"]
+    alice = make_engine(pg_server.url(database, user="alice"))
+    try:
+        with alice.connect() as conn, pytest.raises(Exception, match="permission denied"):
+            conn.execute(text("LOCK TABLE entity_spans IN ACCESS EXCLUSIVE MODE"))
+    finally:
+        alice.dispose()
+
+
+def test_the_locks_an_annotator_may_take_block_no_one(
+    team: tuple[str, dict[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """INSERT and SELECT grants allow ROW EXCLUSIVE and ACCESS SHARE locks only: held in an
+    open transaction, they keep no other analyst from reading or editing."""
+    doc_id, urls = team
+    monkeypatch.setattr(postgres, "LOCK_TIMEOUT_MS", 2000)
+    holder = make_engine(urls["alice"])
+    try:
+        with holder.connect() as conn, conn.begin():
+            for table in ("entity_spans", "claims", "target_sentiments", "document_sentiments"):
+                conn.execute(text(f"LOCK TABLE {table} IN ROW EXCLUSIVE MODE"))
+            conn.execute(text("LOCK TABLE documents IN ACCESS SHARE MODE"))
+            # and the document's row, by a status change left uncommitted
+            conn.execute(
+                text("SELECT annotator_set_status(:d, 'done', NULL, now())"), {"d": doc_id}
+            )
+            with open_project(urls["bob"]) as bob:
+                session = DocumentSession(bob, doc_id)
+                session.apply(session.new_entity(0, 3, "PERSON"))
+                [span_id] = session.annotations.entities
+                session.put_entity(EntitySpan(span_id, 0, 5, "ORG", "bob"))
+                session.delete_entity(span_id)
+            with open_project(urls["owner"]) as owner:
+                assert owner.repo.stats().documents == 1
+    finally:
+        holder.dispose()
+
+
+def test_a_user_without_a_role_is_refused_in_one_line(pg_server, pg_database: str) -> None:  # type: ignore[no-untyped-def]
+    pg_server.create_role("eve")
+    with open_project(pg_database) as owner:
+        doc_id, _ = owner.repo.add_document(NewDocument(title="t", text=TEXT))
+        span = EntitySpan(new_id(), 0, 3, "PERSON", "owner")
+        owner.repo.editor(doc_id, "owner").put_entity(span, new=True)
+    database = pg_database.rsplit("/", 1)[1]
+    pg_server.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO eve", database=database)
+    pg_server.execute("GRANT INSERT ON annotators TO eve", database=database)
+    with open_project(pg_server.url(database, user="eve")) as eve:
+        editor = eve.repo.editor(doc_id, "eve")
+        with pytest.raises(NotPermitted, match="belongs to owner"):
+            editor.put_entity(EntitySpan(span.id, 0, 5, "ORG", "eve"))
+        with pytest.raises(NotPermitted, match="not given you a role"):
+            editor.set_document_sentiment(None)

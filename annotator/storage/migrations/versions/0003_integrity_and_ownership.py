@@ -20,6 +20,7 @@ from annotator.storage.integrity import (
     install_integrity_checks,
     remove_integrity_checks,
 )
+from annotator.storage.postgres import install_change_notifications
 from annotator.storage.roles import install_roles_on, roles_installed
 
 revision = '0003'
@@ -43,6 +44,7 @@ def upgrade() -> None:
             if not broken:
                 conn.execute(text(f'ALTER TABLE {table} VALIDATE CONSTRAINT {name}'))
     install_integrity_checks(conn)
+    install_change_notifications(conn)  # 'by' names the login (writes may run as the owner)
     if conn.dialect.name == 'postgresql' and roles_installed(conn):
         install_roles_on(conn)  # grants and write functions of this revision
 
