@@ -162,22 +162,22 @@ class DocumentModel(QObject):
 
         Raises what storage raises (e.g. NotFound) and then keeps the current document.
         """
-        session = None
-        if doc_id is not None:
-            with gc_paused():  # thousands of spans: no collector passes while loading
-                session = DocumentSession(self.project, doc_id)
-        self._release()
-        self.session = session
-        if session is None or doc_id is None:
-            self.undo_group.setActiveStack(None)  # type: ignore[arg-type]
-        else:
-            self._unsubscribe = session.subscribe(self._on_change)
-            stack = self._stacks.get(doc_id)
-            if stack is None:
-                stack = self._stacks[doc_id] = QUndoStack(self.undo_group)
-            self.undo_group.setActiveStack(stack)
-        self._selection = ("", "")
-        self.documentChanged.emit()
+        # thousands of spans: no collector passes while loading and while every view
+        # indexes them (none of these objects form cycles)
+        with gc_paused():
+            session = DocumentSession(self.project, doc_id) if doc_id is not None else None
+            self._release()
+            self.session = session
+            if session is None or doc_id is None:
+                self.undo_group.setActiveStack(None)  # type: ignore[arg-type]
+            else:
+                self._unsubscribe = session.subscribe(self._on_change)
+                stack = self._stacks.get(doc_id)
+                if stack is None:
+                    stack = self._stacks[doc_id] = QUndoStack(self.undo_group)
+                self.undo_group.setActiveStack(stack)
+            self._selection = ("", "")
+            self.documentChanged.emit()
         self.selectionChanged.emit("", "")
 
     def _release(self) -> None:
@@ -340,7 +340,8 @@ class DocumentModel(QObject):
             )
             if annotation_id not in table:
                 self.select("", "")
-        self.annotationsReset.emit()
+        with gc_paused():
+            self.annotationsReset.emit()
 
     def _apply_batch(self, changes: list[Change]) -> None:
         self._reset_annotations()
