@@ -257,6 +257,8 @@ class AnnotationList(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._picked)
         model.selectionChanged.connect(self._show_selection)
         rows.modelReset.connect(self._after_reset)
+        # the selection may name a row that arrives later in the same edit's fan-out
+        rows.rowsInserted.connect(self._after_reset)
         model.schemaChanged.connect(self._size_columns)
         self._size_columns()
         self._after_reset()
