@@ -249,6 +249,7 @@ class Workbench(QObject):
     def stop(self) -> None:
         """Finish background work (before the project is closed)."""
         self.files.wait()
+        self.progress.wait()
         self.live.stop()
         self.backups.timer.stop()
         self.backups.wait(60)
