@@ -186,7 +186,7 @@ class Workbench(QObject):
         self.live = make_live_updates(
             project,
             self.model,
-            self.documents.reload,
+            self.documents_changed_elsewhere,
             self.team.assignments_changed,
             show_message,
             self,
@@ -234,6 +234,11 @@ class Workbench(QObject):
         self.model.documentsChanged.emit()
         self.documents.reload()
 
+    def documents_changed_elsewhere(self) -> None:
+        """Another client changed documents: what was read ahead may be out of date."""
+        self.model.drop_prefetched()
+        self.documents.reload()
+
     def focus_search(self) -> None:
         self.documents.search.setFocus()
         self.documents.search.selectAll()
@@ -250,6 +255,7 @@ class Workbench(QObject):
         """Finish background work (before the project is closed)."""
         self.files.wait()
         self.progress.wait()
+        self.model.wait()
         self.live.stop()
         self.backups.timer.stop()
         self.backups.wait(60)

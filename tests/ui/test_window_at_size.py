@@ -58,6 +58,7 @@ def big_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
         project.repo.add_document(NewDocument("A short article", "Short text about Geneva."))
         doc_id, _ = project.repo.add_document(NewDocument("The long article", text))
         project.repo.editor(doc_id, "bench").add_many(spans_of(text, SPANS))
+        project.repo.add_document(NewDocument("A last article", "Short text about Bern."))
     return path
 
 
@@ -66,8 +67,7 @@ def big_window(qtbot, big_project: Path, open_window) -> Iterator[Callable[[], o
     def open_long():  # type: ignore[no-untyped-def]
         project: Project = open_project(big_project, "tester", backup=False)
         window = open_window(project)
-        long_id = next(d for d in window.documents.visible_ids() if d != _short(window))
-        window.open_document(long_id)
+        window.open_document(window.documents.visible_ids()[1])
         assert len(window.model.session.annotations.entities) >= SPANS * 0.9
         return window
 
@@ -76,6 +76,10 @@ def big_window(qtbot, big_project: Path, open_window) -> Iterator[Callable[[], o
 
 def _short(window) -> str:  # type: ignore[no-untyped-def]
     return window.documents.visible_ids()[0]
+
+
+def _last(window) -> str:  # type: ignore[no-untyped-def]
+    return window.documents.visible_ids()[2]
 
 
 def count_signals(model: QAbstractItemModel) -> Counter[str]:
@@ -197,7 +201,9 @@ def test_leaving_a_document_releases_its_session_and_annotations(qtbot, big_wind
     assert window.model.push(command)  # the left document keeps one undo step
     gone = weakref.ref(session)
     del session, command
-    window.open_document(_short(window))
+    window.open_document(_last(window))  # forward: the article left is not read ahead
+    window.model.wait()
+    qtbot.wait(20)  # deliver a read-ahead that finished meanwhile (and is dropped)
     gc.collect()
     assert gone() is None, gc.get_referrers(gone())
     alive = sum(1 for o in gc.get_objects() if type(o) is EntitySpan)
@@ -206,9 +212,54 @@ def test_leaving_a_document_releases_its_session_and_annotations(qtbot, big_wind
     assert window.annotations.rows.rowCount() == 0
 
     # back again: read from storage, and the kept undo step still undoes the right span
-    window.open_document(next(d for d in window.documents.visible_ids() if d != _short(window)))
+    window.open_document(window.documents.visible_ids()[1])
     entities = window.model.session.annotations.entities
     added = [e for e in entities.values() if (e.start, e.end) == (start, end)]
     assert len(added) == 1
     assert window.model.undo()
     assert added[0].id not in window.model.session.annotations.entities
+
+
+def test_the_next_document_is_read_ahead_off_the_gui_thread(qtbot, big_window, monkeypatch):
+    import threading
+
+    from annotator.ui import document_model
+
+    window = big_window()
+    window.open_document(_short(window))  # its next one is the long article
+    reads: list[str] = []
+    real = document_model.DocumentSession
+
+    def recorded(project, doc_id):  # type: ignore[no-untyped-def]
+        reads.append(threading.current_thread().name)
+        return real(project, doc_id)
+
+    monkeypatch.setattr(document_model, "DocumentSession", recorded)
+    window.open_document(window.documents.visible_ids()[1])  # the long article
+    window.open_document(_short(window))
+    qtbot.waitUntil(
+        lambda: window.documents.visible_ids()[1] in window.model._ready, timeout=10_000
+    )
+    reads.clear()
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key.Key_PageDown, Qt.KeyboardModifier.AltModifier)
+    assert window.model.document_id == window.documents.visible_ids()[1]
+    assert len(window.model.session.annotations.entities) >= SPANS * 0.9
+    assert threading.main_thread().name not in reads  # no storage read on the GUI thread
+
+
+def test_what_was_read_ahead_is_dropped_when_a_colleague_changes_documents(
+    qtbot, big_window, big_project
+):
+    window = big_window()
+    window.open_document(_short(window))
+    long_id = window.documents.visible_ids()[1]
+    qtbot.waitUntil(lambda: long_id in window.model._ready, timeout=10_000)
+    with open_project(big_project, "colleague", create=False, lock=False) as other:
+        other.repo.editor(long_id, "colleague").put_entity(
+            EntitySpan("e-colleague", 0, 3, "ORG", "colleague")
+        )
+    window.live.poll()
+    assert long_id not in window.model._ready
+    window.open_document(long_id)
+    assert "e-colleague" in window.model.session.annotations.entities
