@@ -32,6 +32,14 @@ MAX_SNIPPET = 80
 HEADERS = ("Label", "Text", "Details")
 
 Key = tuple[int, int, str, str]  # (start, -end, kind, id): reading order
+_ROLES = frozenset(
+    {
+        int(Qt.ItemDataRole.DisplayRole),
+        int(Qt.ItemDataRole.ToolTipRole),
+        int(Qt.ItemDataRole.BackgroundRole),
+        int(KEY_ROLE),
+    }
+)
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -149,6 +157,8 @@ class AnnotationRows(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role not in _ROLES:  # most of a paint's questions: answered at once
+            return None
         session = self.model.session
         if session is None or not index.isValid() or index.row() >= len(self._keys):
             return None
