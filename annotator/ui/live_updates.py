@@ -128,7 +128,7 @@ class LiveUpdates(QObject):
             self._reload_again = True
             return
         self.reloads += 1
-        session.apply_fresh(fresh)
+        self.model.apply_fresh(session, fresh)
 
     def _failed(self, message: str) -> None:
         self.show_message(f"Cannot check for changes: {message}")
