@@ -58,7 +58,7 @@ def test_a_server_project_opened_with_a_password_shows_none(
         window = MainWindow(open_project(given), settings)
         qtbot.addWidget(window)
         window.show()
-        window.show_about()
+        window.workbench.dialogs.show_about()
         boxes = [
             b for b in window.findChildren(QMessageBox) if b.windowTitle() == "About Annotator"
         ]
