@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from annotator import __version__
 from annotator.core.model import Status
-from annotator.services.documents import document_exists, next_unfinished
+from annotator.services.documents import document_exists, first_document, next_unfinished
 from annotator.services.errors import StorageError
 from annotator.services.project import Project
 from annotator.ui.actions import WorkbenchActions
@@ -180,10 +180,7 @@ class MainWindow(QMainWindow):
             self._open_first()
 
     def _open_first(self) -> None:
-        first = next_unfinished(self.project, None)
-        ids = self.documents.visible_ids()
-        if first is None and ids:
-            first = ids[0]
+        first = next_unfinished(self.project, None) or first_document(self.project)
         if first is not None:
             self.open_document(first)
 
@@ -204,6 +201,7 @@ class MainWindow(QMainWindow):
         self.files.wait()
         self.live.stop()
         self.documents.stop()
+        self.progress.stop()
         self.backups.timer.stop()
         self.backups.wait(60)
         self.save_state()

@@ -5,10 +5,12 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QProgressBar, QStatusBar
 
+from annotator.core.model import ProjectStats
 from annotator.services.statistics import project_stats
 from annotator.ui.document_list import STATUS_TEXT
 from annotator.ui.document_model import DocumentModel
 from annotator.ui.plain import plain_label
+from annotator.ui.workers import BackgroundQueries
 
 
 def count(n: int, one: str, many: str) -> str:
@@ -35,6 +37,9 @@ class ProgressStatus(QObject):
         bar.addPermanentWidget(self.document_info)
         bar.addPermanentWidget(self.progress_bar)
         bar.addPermanentWidget(self.progress_label)
+        self._queries = BackgroundQueries(self, name="annotator-statistics")
+        queries = self._queries
+        self.destroyed.connect(lambda *_: queries.stop())
         self._timer = QTimer(self, singleShot=True, interval=200)
         self._timer.timeout.connect(self.update_progress)
         model.documentsChanged.connect(self._timer.start)
@@ -60,11 +65,23 @@ class ProgressStatus(QObject):
         )
 
     def update_progress(self) -> None:
-        try:
-            stats = project_stats(self.model.project)
-        except Exception as exc:  # e.g. the server went away; the next change tries again
-            self.bar.showMessage(f"Cannot read project statistics: {exc}", 6000)
-            return
+        """Read the project's statistics on a worker; the bar shows them when they come."""
+        project = self.model.project
+        self._queries.submit(
+            "stats",
+            lambda _partial, _stale: project_stats(project),
+            self._show_progress,
+            lambda message: self.bar.showMessage(
+                f"Cannot read project statistics: {message}", 6000
+            ),
+        )
+
+    def stop(self) -> None:
+        """Drop statistics not yet read (before the project closes)."""
+        self._timer.stop()
+        self._queries.stop()
+
+    def _show_progress(self, stats: ProjectStats) -> None:
         done = stats.by_status.get("done", 0)
         self.progress_bar.setMaximum(max(stats.documents, 1))
         self.progress_bar.setValue(done)

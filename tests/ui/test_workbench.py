@@ -42,7 +42,7 @@ def test_document_list_filters_status_and_navigation(qtbot, make_project, open_w
     )
     ids = window.documents.visible_ids()
     assert len(ids) == 3 and window.model.document_id == ids[0]
-    assert window.progress.progress_label.text().startswith("0 / 3 done")
+    qtbot.waitUntil(lambda: window.progress.progress_label.text().startswith("0 / 3 done"))
 
     qtbot.keyClick(window.view, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
     assert window.model.current_status() is Status.DONE
