@@ -65,6 +65,7 @@ class LiveUpdates(QObject):
         self.reloads = 0
         self._last_poll = 0.0
         self._reload_again = False
+        self._retry_at = 0.0  # after a failure (server away) the worker waits POLL_S
         self.queries = BackgroundQueries(self, name="annotator-live-updates")
         self.timer = QTimer(self)
         self.timer.setInterval(TICK_MS)
@@ -77,6 +78,8 @@ class LiveUpdates(QObject):
         """Ask the worker to collect changes (ignored while it still is). `force` compares
         the database even if the last comparison was less than POLL_S ago."""
         if not self.active or self.queries.busy("poll"):
+            return
+        if not force and time.monotonic() < self._retry_at:
             return
         session = self.model.session
         schema_before = self.model.schema
@@ -135,6 +138,7 @@ class LiveUpdates(QObject):
         session.apply_fresh(fresh)
 
     def _failed(self, message: str) -> None:
+        self._retry_at = time.monotonic() + POLL_S
         self.show_message(f"Cannot check for changes: {message}")
 
     def stop(self) -> None:
