@@ -55,5 +55,11 @@ def next_unfinished(project: Project, after: str | None) -> str | None:
     return project.repo.next_unfinished(after, annotator=project.annotator)
 
 
+def first_document(project: Project) -> str | None:
+    """The first document in import order (one row read)."""
+    page = next(iter(project.repo.iter_document_list(first=1)), [])
+    return page[0].id if page else None
+
+
 def document_exists(project: Project, doc_id: str) -> bool:
     return doc_id in set(project.repo.document_ids())

@@ -91,7 +91,10 @@ class ProjectWatcher:
             if change is not None and change not in changes:
                 changes.append(change)
         if any(c.kind == "schema" for c in changes):
-            self.project.reload_schema()
+            # read first, then swap: a GUI thread asking for the schema meanwhile gets the
+            # old one, never a gap it would fill with a query of its own
+            schema, version = self.project.repo.load_schema_versioned()
+            self.project._schema, self.project._schema_version = schema, version
         for change in changes:
             for listener in list(self._listeners):
                 listener(change)

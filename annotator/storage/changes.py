@@ -13,7 +13,6 @@ off the GUI thread.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import threading
@@ -201,8 +200,7 @@ class NotifyFeed:
             conn.execute(f"LISTEN {CHANNEL}")
         except Exception:  # the server went away meanwhile: poll, try again later
             log.warning("cannot listen for changes; polling instead", exc_info=True)
-            with contextlib.suppress(Exception):
-                conn.close()
+            _close_quietly(conn)
             self._conn = None
             return
         self._conn = conn
@@ -233,13 +231,20 @@ class NotifyFeed:
             return []
 
     def _drop(self) -> None:
-        with contextlib.suppress(Exception):
-            self._conn.close()
+        _close_quietly(self._conn)
         self._conn = None
 
     def close(self) -> None:
         if self._conn is not None:
             self._drop()
+
+
+def _close_quietly(conn: Any) -> None:
+    """Close a driver connection that may already be broken (logged, never raised)."""
+    try:
+        conn.close()
+    except Exception:  # a broken connection may fail to close; it is gone either way
+        log.debug("closing a change feed connection failed", exc_info=True)
 
 
 def _parse(payload: str) -> StoredChange:

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 
 from annotator.core.model import Status
-from annotator.services.documents import document_exists, next_unfinished
+from annotator.services.documents import document_exists, first_document, next_unfinished
 from annotator.services.errors import StorageError
 from annotator.services.project import Project
 from annotator.ui.document_model import DocumentModel, is_refusal
@@ -75,10 +75,7 @@ class DocumentSwitcher:
             self.open_first()
 
     def open_first(self) -> None:
-        first = next_unfinished(self.project, None)
-        ids = self.visible_ids()
-        if first is None and ids:
-            first = ids[0]
+        first = next_unfinished(self.project, None) or first_document(self.project)
         if first is not None:
             self.open_document(first)
 

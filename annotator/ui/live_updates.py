@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 
 TICK_MS = 250  # how often notifications are collected (nearly free while listening)
 POLL_S = 2.0  # how often the database is compared instead, while not listening
+SETTLE_S = 0.15  # a burst is over when no notification came for this long ...
+SETTLE_MAX_S = 0.6  # ... or when it has gone on for this long: then re-read once
 
 DocumentsChanged = Callable[[Collection[str] | None], None]
 
@@ -63,6 +65,7 @@ class LiveUpdates(QObject):
         self.reloads = 0
         self._last_poll = 0.0
         self._reload_again = False
+        self._retry_at = 0.0  # after a failure (server away) the worker waits POLL_S
         self.queries = BackgroundQueries(self, name="annotator-live-updates")
         self.timer = QTimer(self)
         self.timer.setInterval(TICK_MS)
@@ -75,6 +78,8 @@ class LiveUpdates(QObject):
         """Ask the worker to collect changes (ignored while it still is). `force` compares
         the database even if the last comparison was less than POLL_S ago."""
         if not self.active or self.queries.busy("poll"):
+            return
+        if not force and time.monotonic() < self._retry_at:
             return
         session = self.model.session
         schema_before = self.model.schema
@@ -91,6 +96,8 @@ class LiveUpdates(QObject):
             if force or watcher.listening or now - self._last_poll >= POLL_S:
                 self._last_poll = now
                 changes = watcher.poll()
+            if session is not None and watcher.listening:
+                changes += _rest_of_burst(watcher, session.document.id, changes)
             batch = ChangeBatch.of(changes)
             reread = session is not None and (
                 session.document.id in batch.documents or batch.schema or reload_anyway
@@ -131,6 +138,7 @@ class LiveUpdates(QObject):
         self.model.apply_fresh(session, fresh)
 
     def _failed(self, message: str) -> None:
+        self._retry_at = time.monotonic() + POLL_S
         self.show_message(f"Cannot check for changes: {message}")
 
     def stop(self) -> None:
@@ -143,3 +151,21 @@ class LiveUpdates(QObject):
                 watcher.close()
             except Exception:  # closing a broken connection must not stop the window closing
                 log.warning("closing the change feed failed", exc_info=True)
+
+
+def _rest_of_burst(
+    watcher: ProjectWatcher, doc_id: str, changes: list[ProjectChange]
+) -> list[ProjectChange]:
+    """While notifications about `doc_id` keep coming, collect them (on the worker), so
+    that a colleague's burst of edits is re-read once, not once per tick."""
+    if not any(c.id == doc_id for c in changes):
+        return []
+    more: list[ProjectChange] = []
+    started = quiet_since = time.monotonic()
+    while time.monotonic() - quiet_since < SETTLE_S and time.monotonic() - started < SETTLE_MAX_S:
+        time.sleep(0.03)
+        arrived = watcher.poll()
+        if arrived:
+            more += arrived
+            quiet_since = time.monotonic()
+    return more

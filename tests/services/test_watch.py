@@ -140,3 +140,36 @@ def test_server_connections_time_out_and_keep_alive(pg_database: str) -> None:
         params = conn.connection.dbapi_connection.info.get_parameters()  # type: ignore[union-attr]
     assert params["connect_timeout"] == "10"
     assert params["keepalives"] == "1"
+
+
+def test_a_burst_is_coalesced_into_one_batch() -> None:
+    from annotator.services.watch import ChangeBatch
+
+    burst = [ProjectChange("document", f"d{i % 3}") for i in range(100)]
+    burst += [ProjectChange("documents"), ProjectChange("schema"), ProjectChange("assignments")]
+    batch = ChangeBatch.of(burst)
+    assert batch.documents == {"d0", "d1", "d2"}
+    assert batch.document_set and batch.schema and batch.assignments
+    assert not ChangeBatch.of([])
+
+
+def test_only_projects_others_can_write_are_watched(tmp_path, pg_database: str) -> None:
+    from annotator.services.watch import needs_watching
+
+    with open_project(tmp_path / "mine.annotator", "alice") as locked:
+        assert not needs_watching(locked)  # this process holds the lock: nobody else writes
+        with open_project(tmp_path / "mine.annotator", "tool", lock=False) as reader:
+            assert needs_watching(reader)
+    with open_project(pg_database, "alice") as server:
+        assert needs_watching(server)
+
+
+def test_a_fresh_read_taken_before_an_own_edit_is_not_applied(project_location: str) -> None:
+    with open_project(project_location, "alice") as a:
+        doc_id, _ = a.repo.add_document(NewDocument(title="t", text="Zoë met 習近平 today"))
+        session = DocumentSession(a, doc_id)
+        stale = session.read_fresh()
+        session.apply(session.new_entity(0, 3, "PERSON"))  # committed after the read
+        assert session.apply_fresh(stale) == []
+        assert len(session.annotations.entities) == 1  # the edit is still shown
+        assert session.apply_fresh(session.read_fresh()) == []  # nothing differs

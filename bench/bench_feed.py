@@ -1,0 +1,223 @@
+"""A burst of 100 colleague edits arriving in the real MainWindow (PostgreSQL project).
+
+    python bench/bench_feed.py [--quick]
+
+Another process (the colleague) commits 100 entity edits to the document the window shows,
+as fast as it can; the window hears of them through LISTEN/NOTIFY and its change feed.
+Measures the longest GUI-thread stall from the first edit until the window is current (a
+1 ms heartbeat timer on the GUI thread; target 50 ms) and the time from the colleague's
+last commit until the article's annotations and the document list show all the edits
+(target 1 s). The server is a throw-away cluster (tests/pg_cluster.py), or
+ANNOTATOR_BENCH_PG_URL.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_list import StallMeter, app, wait
+from bench_server import _cluster, _database
+from benchlib import ROOT, article, child_env, median, percentile, row
+from PySide6.QtCore import QSettings
+
+from annotator.core.model import (
+    AnnotatedDocument,
+    Document,
+    DocumentAnnotations,
+    EntitySpan,
+)
+from annotator.services.project import open_project
+from annotator.ui.main_window import MainWindow
+from annotator.ui.settings import AppSettings
+
+BURST = 100
+STALL_TARGET_MS = 50.0
+CURRENT_TARGET_S = 1.0
+
+COLLEAGUE = """
+import sys, time
+from annotator.core.model import EntitySpan
+from annotator.services.project import open_project
+url, doc_id, burst = sys.argv[1], sys.argv[2], int(sys.argv[3])
+with open_project(url, "colleague", lock=False) as project:
+    editor = project.repo.editor(doc_id, "colleague")
+    for line in sys.stdin:
+        base = int(line)
+        for at in range(base, base + burst):
+            editor.put_entity(EntitySpan(f"c{at}", at * 10, at * 10 + 6, "ORG"))
+        print(time.time(), flush=True)
+"""
+
+
+class Clock:
+    """Time spent in some methods (wrapped on their classes), on the GUI thread."""
+
+    def __init__(self, *methods: tuple[type, str]) -> None:
+        self.spent = 0.0
+        self.depth = 0
+        for cls, name in methods:
+            setattr(cls, name, self._wrap(getattr(cls, name)))
+
+    def _wrap(self, method: Any) -> Any:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            self.depth += 1
+            started = time.perf_counter()
+            try:
+                return method(*args, **kwargs)
+            finally:
+                self.depth -= 1
+                if self.depth == 0:
+                    self.spent += time.perf_counter() - started
+
+        return timed
+
+
+def _panels_clock() -> Clock:
+    """The panels' per-change redraws (not the feed's work)."""
+    from annotator.ui.annotation_list import AnnotationList
+    from annotator.ui.article_view import ArticleView
+    from annotator.ui.claim_panel import ClaimPanel
+    from annotator.ui.sentiment_panel import SentimentPanel
+    from annotator.ui.status_bar import ProgressStatus
+
+    return Clock(
+        (AnnotationList, "rebuild"),
+        (ArticleView, "_on_annotation_changed"),
+        (ClaimPanel, "refresh"),
+        (SentimentPanel, "refresh"),
+        (ProgressStatus, "show_document"),
+    )
+
+
+def run(quick: bool = False) -> list[dict[str, Any]]:
+    rounds = 3 if quick else 7
+    panels = _panels_clock()
+    from annotator.ui.document_list import DocumentListPanel
+    from annotator.ui.live_updates import LiveUpdates
+
+    feed = Clock((LiveUpdates, "_apply"), (DocumentListPanel, "_apply_rows"))
+    admin, cluster = _cluster()
+    qapp = app()
+    try:
+        url = _database(admin)
+        text = article(40_000, 7)
+        with open_project(url, "tester", backup=False) as project:
+            spans = {
+                f"t{i}": EntitySpan(f"t{i}", i * 97, i * 97 + 5, "PERSON", "tester")
+                for i in range(300)
+            }
+            docs = [
+                AnnotatedDocument(
+                    Document(id="", title=f"Article {i}", text=text + f" ({i})"),
+                    DocumentAnnotations(entities=dict(spans) if i == 0 else {}),
+                )
+                for i in range(200)
+            ]
+            [(doc_id, _), *_] = project.repo.add_annotated_batch(docs, "tester")
+        with tempfile.TemporaryDirectory() as tmp:
+            settings = AppSettings(QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat))
+            window = MainWindow(open_project(url, "tester", backup=False), settings, restore=False)
+            window.show()
+            wait(qapp, lambda: not window.documents.pending() and window.model.session is not None)
+            window.open_document(doc_id)
+            wait(qapp, lambda: window.live.watcher is not None)
+            child = subprocess.Popen(
+                [sys.executable, "-c", COLLEAGUE, url, doc_id, str(BURST)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+                env=child_env(Path(tmp)),
+                cwd=ROOT,
+            )
+            assert child.stdin is not None and child.stdout is not None
+            meter = StallMeter()
+            stalls: list[float] = []
+            lags: list[float] = []
+            reloads: list[int] = []
+            feed_ms: list[float] = []
+            panels_ms: list[float] = []
+            model = window.documents.table_model
+            for r in range(rounds):
+                expected = 300 + BURST * (r + 1)
+                before = window.live.reloads
+                feed.spent = panels.spent = 0.0
+                meter.start()
+                child.stdin.write(f"{r * BURST}\n")
+                child.stdin.flush()
+
+                def current(n: int = expected) -> bool:
+                    session = window.model.session
+                    at = model.row_of(doc_id)
+                    return (
+                        session is not None
+                        and len(session.annotations.entities) == n
+                        and at >= 0
+                        and model.rows[at].entity_count == n
+                    )
+
+                line = ""
+                while not line:  # keep the event loop running while the colleague edits
+                    qapp.processEvents()
+                    line = _ready_line(child)
+                last_commit = float(line)
+                wait(qapp, current, timeout=30)
+                lags.append(time.time() - last_commit)
+                stalls.append(meter.stop())
+                reloads.append(window.live.reloads - before)
+                panels_ms.append(panels.spent * 1000)
+                feed_ms.append((feed.spent - panels.spent) * 1000)
+                qapp.processEvents()
+                time.sleep(0.3)
+            child.stdin.close()
+            child.wait(30)
+            window.close()
+    finally:
+        if cluster is not None:
+            cluster.destroy()
+    load = os.getloadavg()[0]
+    notes = (
+        f"{rounds} bursts of {BURST} edits to a 40,000-character article with 300+ spans; "
+        f"re-reads per burst {min(reloads)}-{max(reloads)}; load {load:.1f}"
+    )
+
+    def figure(name: str, samples: list[float], unit: str, target: float) -> dict[str, Any]:
+        p95 = percentile(samples, 95)
+        out = row(name, median(samples), unit, target, f"{notes}; p95 {p95:.3g}", p95=round(p95, 3))
+        out["pass"] = bool(p95 <= target)
+        return out
+
+    return [
+        figure("colleague burst, longest GUI stall", stalls, "ms", STALL_TARGET_MS),
+        figure("colleague burst, feed's own GUI-thread work (all)", feed_ms, "ms", STALL_TARGET_MS),
+        {
+            **figure("colleague burst, panels' per-change redraws (all)", panels_ms, "ms", 0),
+            "target": None,
+            "pass": None,
+        },
+        figure(
+            "colleague burst, last commit until the view is current", lags, "s", CURRENT_TARGET_S
+        ),
+    ]
+
+
+def _ready_line(child: subprocess.Popen[str]) -> str:
+    import select
+
+    assert child.stdout is not None
+    ready, _, _ = select.select([child.stdout], [], [], 0.001)
+    return child.stdout.readline().strip() if ready else ""
+
+
+if __name__ == "__main__":
+    for figure_row in run(quick="--quick" in sys.argv):
+        print(figure_row)
