@@ -17,7 +17,8 @@ from pathlib import Path
 
 from annotator.core.model import AnnotatedDocument
 from annotator.formats import brat, conll, doccano, hf_tokens, label_studio, prodigy
-from annotator.formats.limits import MB, current_limits, open_regular
+from annotator.formats.json_lines import bounded_lines
+from annotator.formats.limits import current_limits, open_regular
 from annotator.formats.native_jsonl import read_native_jsonl
 from annotator.formats.plaintext import TEXT_SUFFIXES, read_article
 from annotator.formats.problems import FormatError, ImportProblem
@@ -128,13 +129,11 @@ def detect_format(path: Path) -> str | None:
 
 def sniff_jsonl(path: Path) -> str:
     """Which JSONL dialect a file is, from the keys of its first record."""
-    limit = current_limits().max_record_bytes
     try:
         with open_regular(path) as handle:
-            for _ in range(10_000):  # blank lines before the first record
-                raw = handle.readline(min(limit, 64 * MB) + 1)
-                if not raw:
-                    return "jsonl"
+            for number, raw in bounded_lines(handle, current_limits().max_record_bytes):
+                if raw is None or number > 10_000:
+                    return "jsonl"  # too long, or only blank lines so far
                 if raw.strip():
                     data = json.loads(raw.decode("utf-8-sig"))
                     break
