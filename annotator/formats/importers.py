@@ -244,7 +244,11 @@ def walk_inputs(paths: Iterable[Path]) -> Iterator[tuple[Path, bool, str | None]
                     continue
                 child = here / name
                 found.append((child, _link_refusal(child, root) if child.is_symlink() else None))
+        refused = {child: reason for child, reason in found if reason is not None}
         for child, reason in sorted(found, key=lambda pair: pair[0]):
+            text = child.with_suffix(".txt")
+            if reason is None and child.suffix.lower() == ".ann" and text in refused:
+                reason = f"its text file {text.name} {refused[text]}"
             yield child, False, reason
 
 

@@ -288,6 +288,23 @@ def test_links_out_of_an_imported_folder_are_refused(project: Project, tmp_path:
     assert not any("secret" in t or "root:" in t for t in texts)
 
 
+def test_a_brat_pair_whose_text_links_out_of_the_folder_is_refused(
+    project: Project, tmp_path: Path
+) -> None:
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (tmp_path / "secret.txt").write_text("Angela Merkel secret", "utf-8")
+    (folder / "d.ann").write_text(ANN, "utf-8")
+    (folder / "d.txt").symlink_to(tmp_path / "secret.txt")
+    report = import_paths(project, [folder])
+    assert report.imported == 0
+    outside = "is a symbolic link to a file outside the imported folder (not followed)"
+    assert sorted(str(p) for p in report.problems) == [
+        f"{folder / 'd.ann'}: its text file d.txt {outside}",
+        f"{folder / 'd.txt'}: {outside}",
+    ]
+
+
 def test_a_file_name_with_a_newline_keeps_the_refusal_on_one_line(
     project: Project, tmp_path: Path
 ) -> None:
