@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from annotator.core.model import AnnotatedDocument, Document, DocumentAnnotations
@@ -44,18 +43,3 @@ def read_article(path: Path) -> AnnotatedDocument:
         content_hash=content_hash(text),
     )
     return AnnotatedDocument(doc, DocumentAnnotations())
-
-
-def expand_paths(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
-    """Files named directly, and every visible file inside named folders (sorted).
-
-    Yields (path, named_directly); callers decide what to do with each suffix.
-    """
-    for path in paths:
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
-                if child.is_file() and not hidden:
-                    yield child, False
-        else:
-            yield path, True
