@@ -22,7 +22,7 @@ from annotator.core.text import (
     normalise_with_offsets,
     title_from_text,
 )
-from annotator.formats.plaintext import MAX_ARTICLE_BYTES
+from annotator.formats.limits import read_whole
 from annotator.formats.problems import FormatError, ImportProblem
 
 ENABLE = "pip install 'annotator[articles]'"
@@ -48,14 +48,9 @@ def parser_missing(fmt: str) -> str | None:
 
 
 def read_bytes(path: Path) -> bytes:
-    """The file's bytes, within the article size limit; raise FormatError."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_ARTICLE_BYTES:
-            raise FormatError(path, None, f"file is {size // 2**20} MB; the limit is 64 MB")
-        return path.read_bytes()
-    except OSError as exc:
-        raise FormatError(path, None, f"cannot read file: {exc.strerror or exc}") from None
+    """The file's bytes, within the size limit of a file read whole (FIFOs and devices
+    refused); raise FormatError."""
+    return read_whole(path)
 
 
 def article(

@@ -12,21 +12,15 @@ from annotator.core.text import (
     decode_article,
     title_from_text,
 )
+from annotator.formats.limits import current_limits, read_whole
 from annotator.formats.problems import FormatError
 
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text"})
-MAX_ARTICLE_BYTES = 64 * 1024 * 1024
 
 
 def read_article(path: Path) -> AnnotatedDocument:
     """Read one article file; raise FormatError with file and line if it cannot be used."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_ARTICLE_BYTES:
-            raise FormatError(path, None, f"file is {size // 2**20} MB; the limit is 64 MB")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise FormatError(path, None, f"cannot read file: {exc.strerror or exc}") from None
+    data = read_whole(path, current_limits().max_record_bytes)  # an article is one record
     try:
         text = decode_article(data)
         check_storable(text)

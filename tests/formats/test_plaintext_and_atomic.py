@@ -50,3 +50,31 @@ def test_atomic_output_replaces_only_on_success(tmp_path: Path) -> None:
         out.write(b"new")
     assert target.read_bytes() == b"new"
     assert [p.name for p in tmp_path.iterdir()] == ["out.jsonl"]
+
+
+def test_an_article_over_the_record_limit_is_refused_with_the_option_to_raise_it(
+    tmp_path: Path,
+) -> None:
+    from annotator.formats.limits import ImportLimits, using_limits
+    from annotator.formats.plaintext import read_article
+    from annotator.formats.problems import FormatError
+
+    article = tmp_path / "long.txt"
+    article.write_text("Word " * 100, encoding="utf-8")
+    with using_limits(ImportLimits(max_record_bytes=100)), pytest.raises(FormatError) as refused:
+        read_article(article)
+    assert "--max-record-mb" in str(refused.value)
+    with using_limits(ImportLimits(max_record_bytes=1000)):
+        assert read_article(article).document.text.startswith("Word")
+
+
+def test_an_article_named_as_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    import os
+
+    from annotator.formats.plaintext import read_article
+    from annotator.formats.problems import FormatError
+
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    with pytest.raises(FormatError, match="only regular files"):
+        read_article(fifo)
