@@ -22,6 +22,7 @@ from annotator.storage.models import Base
 
 ROLES: Final = ("annotator", "reviewer", "admin")
 ANNOTATION_TABLES: Final = ("entity_spans", "claims", "target_sentiments", "document_sentiments")
+SUGGESTION_TABLES: Final = ("suggestions",)  # the team's shared proposals: no owner per row
 _OWN = "annotator_id = (SELECT a.id FROM annotators a WHERE a.name = current_user)"
 
 
@@ -69,7 +70,7 @@ def install_roles(engine: Engine) -> dict[str, str]:
         for table in tables:
             conn.execute(text(f"GRANT SELECT ON {table} TO {everyone}"))
             conn.execute(text(f"GRANT ALL ON {table} TO {q['admin']}"))
-        for table in ANNOTATION_TABLES:
+        for table in (*ANNOTATION_TABLES, *SUGGESTION_TABLES):
             conn.execute(text(f"GRANT INSERT, UPDATE, DELETE ON {table} TO {editors}"))
         conn.execute(text(f"GRANT INSERT ON annotators TO {editors}"))
         conn.execute(text(f"GRANT UPDATE (status, version, updated_at) ON documents TO {editors}"))
