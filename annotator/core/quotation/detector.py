@@ -15,7 +15,6 @@ import bisect
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from annotator.core.quotation.lexicon import (
     ABBREVIATIONS,
@@ -38,6 +37,7 @@ from annotator.core.quotation.lexicon import (
 )
 from annotator.core.quotation.marks import Quotation, find_quotations
 from annotator.core.quotation.mentions import Mention, names_in
+from annotator.core.word_trie import trie_pattern
 
 __all__ = ["Attribution", "Mention", "detect_quotations"]
 
@@ -54,31 +54,12 @@ _LATIN_CUE = re.compile(
 )
 
 
-def _trie_pattern(words: Iterable[str]) -> str:
-    """A regular expression matching any of `words`, factored by common prefixes (fast)."""
-    trie: dict[str, Any] = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict[str, Any]) -> str:
-        alternatives = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
-        if not alternatives:
-            return ""
-        body = alternatives[0] if len(alternatives) == 1 else f"(?:{'|'.join(alternatives)})"
-        return f"(?:{body})?" if "" in node else body
-
-    return build(trie)
-
-
 _CUE_KINDS: dict[str, str] = {
     **{w: "verb" for w in VERBS},
     **{w: "after" for w in SOURCE_AFTER},
     **{w: "before" for w in SOURCE_BEFORE},
 }
-_CUE_WORDS = re.compile(rf"\b(?:{_trie_pattern(_CUE_KINDS)})(?![\w-])")
+_CUE_WORDS = re.compile(rf"\b(?:{trie_pattern(_CUE_KINDS)})(?![\w-])")
 _INVERTED = re.compile(r"\b\w+-(?:t-)?(?:il|elle|ils|elles)\b")
 
 
