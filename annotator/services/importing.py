@@ -21,6 +21,7 @@ from annotator.formats.plaintext import expand_paths
 from annotator.formats.problems import ImportProblem
 from annotator.formats.source_text import OffsetChoice
 from annotator.services.project import Project
+from annotator.services.suggestion_import import attach_annotations, without_annotations
 
 __all__ = ["IMPORTABLE", "JSONL_SUFFIXES", "Cancelled", "ImportReport", "import_paths"]
 
@@ -37,6 +38,8 @@ class ImportReport:
     imported: int = 0
     duplicates: int = 0
     annotations: int = 0
+    added_to_existing: int = 0  # annotations added to documents stored already
+    suggestions: int = 0  # annotations stored as suggestions (as_suggestions)
     files: int = 0
     skipped_files: list[str] = field(default_factory=list)
     problems: list[ImportProblem] = field(default_factory=list)
@@ -50,8 +53,17 @@ class ImportReport:
         parts = [f"imported {self.imported} document{'s' if self.imported != 1 else ''}"]
         if self.annotations:
             parts.append(f"{self.annotations} annotations")
+        if self.suggestions:
+            parts.append(f"{self.suggestions} suggestions")
         if self.duplicates:
-            parts.append(f"{self.duplicates} already in the project (skipped)")
+            parts.append(
+                f"{self.duplicates} already in the project"
+                + (
+                    f" ({self.added_to_existing} annotations added)"
+                    if self.added_to_existing
+                    else ""
+                )
+            )
         if self.problems:
             parts.append(f"{self.refused} refused")
         if self.skipped_files:
@@ -110,6 +122,7 @@ def import_paths(
     *,
     fmt: str = "auto",
     offsets: OffsetChoice = "auto",
+    as_suggestions: bool = False,
 ) -> ImportReport:
     """Import articles and annotated data from files and folders.
 
@@ -121,6 +134,8 @@ def import_paths(
     Good records are stored in batches; each bad file or line becomes a problem that
     names the file and line. Identical texts are recognised and not stored twice. A
     record the database refuses is reported and the rest of its batch is still stored.
+    Annotations for a document already in the project are added to it; with
+    `as_suggestions` every imported annotation is stored as a suggestion instead.
     """
     report = ImportReport()
     batch: list[_Located] = []
@@ -128,19 +143,30 @@ def import_paths(
     def record(item: AnnotatedDocument, doc_id: str, created: bool) -> None:
         if created:
             report.imported += 1
-            report.annotations += _count(item)
+            report.annotations += 0 if as_suggestions else _count(item)
             report.document_ids.append(doc_id)
         else:
             report.duplicates += 1
+        if as_suggestions:
+            report.suggestions += attach_annotations(project, doc_id, item, True)
+        elif not created:
+            report.added_to_existing += attach_annotations(project, doc_id, item, False)
+
+    def stored(item: AnnotatedDocument) -> AnnotatedDocument:
+        return without_annotations(item) if as_suggestions else item
 
     def flush() -> None:
         items = [located.item for located in batch]
         try:
-            results = project.repo.add_annotated_batch(items, project.annotator)
+            results = project.repo.add_annotated_batch(
+                [stored(item) for item in items], project.annotator
+            )
         except Exception:  # one bad record must not sink the batch: store one by one
             for located in batch:
                 try:
-                    doc_id, created = project.repo.add_annotated(located.item, project.annotator)
+                    doc_id, created = project.repo.add_annotated(
+                        stored(located.item), project.annotator
+                    )
                 except Exception as exc:
                     reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
                     report.problems.append(
