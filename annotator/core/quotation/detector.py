@@ -85,7 +85,7 @@ _CJK_CUE = re.compile(
 _CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 _CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaffA-Za-z·・]+$")
 _CJK_PARTICLES = ("は", "が", "も", "也", "还", "則", "则", "再", "又", "曾")
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’»]?(?=\s+[\"“„«A-ZÀ-Þ0-9(])|[。！？]|\n")
+_SENTENCE_END = re.compile(r"[.!?][\"”’»]?(?=\s+[\"“„«A-ZÀ-Þ0-9(])|[。！？]|\n")
 _WORDS = re.compile(r"[\w’'.-]+")
 _CLAUSE_BREAK = re.compile(r"[;:–—(]|, (?=(?:and|but|while|as|und|aber|et|mais)\b)")
 _PUNCT_STOP = re.compile(r"[,.;:!?()\[\]–—\n]")
@@ -225,11 +225,12 @@ def _boundaries(doc: _Doc) -> list[int]:
     ends = []
     for m in _SENTENCE_END.finditer(text):
         at = m.start()
-        if doc.inside_quote(at) and text[at] != "\n":
+        ch = text[at]
+        if ch != "\n" and doc.inside_quote(at):
             continue
-        if m.group() == "" or text[at] not in "\n。！？":
-            word = text[max(0, at - 6) : at].rsplit(None, 1)[-1:] or [""]
-            if word[0].lower().rstrip(".") in ABBREVIATIONS or re.fullmatch(r"[A-Z]", word[0]):
+        if ch in ".!?":
+            word = text[max(0, at - 5) : at + 1].rsplit(None, 1)[-1:] or [""]
+            if word[0].lower().rstrip(".") in ABBREVIATIONS or re.fullmatch(r"[A-Z]\.", word[0]):
                 continue
         ends.append(m.end())
     for q in doc.quotes:
