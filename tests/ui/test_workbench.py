@@ -148,7 +148,7 @@ def test_widgets_have_accessible_names(qtbot, make_project, open_window):
         window.documents.table,
         window.documents.search,
         window.documents.status_filter,
-        window.annotations.tree,
+        window.annotations.table,
         window.claims.speaker,
         window.progress.progress_label,
     ):
