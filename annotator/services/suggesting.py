@@ -44,6 +44,7 @@ class DocumentSuggestions:
         self.session = session
         self.store = store or suggestion_store(session.project)
         self._all: dict[str, Suggestion] = {}
+        self._pending: list[Suggestion] | None = None  # sorted, until a decision
         self._listeners: list[Listener] = []
         self.reload()
 
@@ -51,6 +52,7 @@ class DocumentSuggestions:
         """Read the document's suggestions again (pending and decided)."""
         where = SuggestionFilter(status=None, documents=[self.session.document.id])
         self._all = {s.id: s for s in self.store.find(where)}
+        self._pending = None
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         self._listeners.append(listener)
@@ -59,9 +61,12 @@ class DocumentSuggestions:
     # -- reading -----------------------------------------------------------------
     @property
     def pending(self) -> list[Suggestion]:
-        """Pending suggestions in text order."""
-        found = [s for s in self._all.values() if s.status is SuggestionStatus.PENDING]
-        return sorted(found, key=lambda s: (s.start, -s.end, s.kind.value, s.label, s.id))
+        """Pending suggestions in text order (a list kept until the next decision)."""
+        if self._pending is None:
+            found = [s for s in self._all.values() if s.status is SuggestionStatus.PENDING]
+            found.sort(key=lambda s: (s.start, -s.end, s.kind.value, s.label, s.id))
+            self._pending = found
+        return list(self._pending)
 
     def get(self, suggestion_id: str) -> Suggestion | None:
         return self._all.get(suggestion_id)
@@ -169,6 +174,7 @@ class DocumentSuggestions:
             s = self._all.get(sid)
             if s is not None:
                 self._all[sid] = _with_status(s, status, who)
+        self._pending = None
         for listener in list(self._listeners):
             listener(list(suggestion_ids))
 

@@ -116,11 +116,10 @@ class SuggestionOverlay(QWidget):
     def placed(self) -> list[PlacedSuggestion]:
         """The pending suggestions on screen with their rectangles."""
         pending = self._suggestions()
-        if not pending or len(self._starts) != len(pending):
-            self.refresh()
-            pending = self._suggestions()
         if not pending:
             return []
+        if len(self._starts) != len(pending):
+            self.refresh()
         first, last = self._visible_range()
         # code point <= UTF-16 position <= 2 * code point: a superset of what is on screen
         i = bisect_left(self._starts, first // 2 - self._longest)
@@ -168,8 +167,8 @@ class SuggestionOverlay(QWidget):
                 painter.drawRoundedRect(rect.adjusted(-grow, -grow, grow, grow), 3, 3)
             if item.speaker:
                 link = QColor(color)
-                link.setAlpha(200 if is_current else 110)
-                painter.setPen(QPen(link, 1.2, Qt.PenStyle.DashDotLine))
+                link.setAlpha(220 if is_current else 160)
+                painter.setPen(QPen(link, 1.4, Qt.PenStyle.DashDotLine))
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 a = item.rects[0]
                 b = item.speaker[0]
