@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from screenshot_workbench import HEIGHT, ROOT, SEED, WIDTH, start_xvfb  # noqa: E402
+from screenshot_workbench import HEIGHT, ROOT, SEED, WIDTH, start_xvfb
 
 TAGGED = [("Howard Lutnick", "1"), ("Kathleen Brooks", "1")]
 
