@@ -340,6 +340,8 @@ def _speaker(
         return subject
     if after is not None and after.group().lower() in PRONOUNS and after.end() <= ge:
         return _resolve_pronoun(doc, after.start(), gs, ge, after.group().lower()), 0.75
+    if text[gs:cs].strip(' ,\u00a0"”»“«„'):
+        return None, 0.0  # 'X said the talks were "…"': what follows the verb is no speaker
     mention = _phrase_after(doc, ce, ge, names_only=False)
     return mention, 0.85
 
@@ -413,10 +415,18 @@ def _possessive(text: str, m: Mention) -> bool:
     return text[m.end : m.end + 2] in ("’s", "'s") or text[m.end : m.end + 1] in ("’", "'")
 
 
+def _abbreviated(text: str, dot: int) -> bool:
+    """Whether the full stop at `dot` ends an abbreviation ('Sen.', 'Dr.', 'J.')."""
+    word = text[max(0, dot - 6) : dot].rsplit(None, 1)[-1:] or [""]
+    return word[0].lower() in ABBREVIATIONS or (len(word[0]) == 1 and word[0].isupper())
+
+
 def _phrase_after(doc: _Doc, pos: int, end: int, names_only: bool = False) -> Mention | None:
     """The name or noun phrase starting right after a cue (up to the next punctuation)."""
     text = doc.text
     stop = _PUNCT_STOP.search(text, pos, end)
+    while stop is not None and text[stop.start()] == "." and _abbreviated(text, stop.start()):
+        stop = _PUNCT_STOP.search(text, stop.end(), end)  # 'said Sen. Elizabeth Warren'
     limit = stop.start() if stop else end
     words = [(m.start(), m.end()) for m in _WORDS.finditer(text, pos, limit)][:10]
     determined = False  # 'ein Sprecher der Feuerwehr': a noun phrase, capitalised or not
