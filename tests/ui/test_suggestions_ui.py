@@ -4,6 +4,7 @@ worker, and the gazetteer editor."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
@@ -14,6 +15,11 @@ from annotator.services.suggesting import SuggestionFilter, suggestion_store
 from annotator.ui.dialogs.gazetteer_editor import GazetteerEditor
 from annotator.ui.suggestion_tools import AcceptAllDialog
 from tests.conftest import SEED
+
+try:  # imported before the network guard starts: urllib3 probes IPv6 with a socket on import
+    import spacy
+except ImportError:  # pragma: no cover - the test extra installs spaCy
+    spacy = None
 
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 
@@ -149,3 +155,21 @@ def test_gazetteer_editor_stores_terms_per_label(qtbot, make_project, open_windo
     found = suggestion_store(window.project).find(SuggestionFilter(source="gazetteer"))
     assert {s.label for s in found} == {"ORG", "GPE"}
     qtbot.waitUntil(lambda: len(tools.pending()) == len(found))
+
+
+def test_suggest_menu_runs_a_spacy_pipeline_folder(qtbot, make_project, open_window, tmp_path):
+    if spacy is None:
+        pytest.skip("spaCy is not installed")
+    nlp = spacy.blank("en")
+    nlp.add_pipe("entity_ruler").add_patterns(
+        [{"label": "ORG", "pattern": "CNBC"}, {"label": "FAC", "pattern": "Lancaster House"}]
+    )
+    nlp.to_disk(tmp_path / "ruler")
+    window, tools = _seed_window(make_project, open_window, suggest=False)
+    runner = tools.run_spacy(str(tmp_path / "ruler"))
+    qtbot.waitUntil(lambda: runner not in tools._runners, timeout=20_000)
+    qtbot.waitUntil(lambda: len(tools.pending()) == 1)
+    [s] = tools.pending()
+    assert (window.model.text[s.start : s.end], s.label) == ("CNBC", "ORG")
+    assert s.source.startswith("spacy:en_")
+    qtbot.waitUntil(lambda: "FAC" in window.statusBar().currentMessage())
