@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 
 from annotator.core.suggestions import SuggestionKind, SuggestionStatus
 from annotator.services.gazetteers import load_gazetteer
@@ -173,3 +173,27 @@ def test_suggest_menu_runs_a_spacy_pipeline_folder(qtbot, make_project, open_win
     assert (window.model.text[s.start : s.end], s.label) == ("CNBC", "ORG")
     assert s.source.startswith("spacy:en_")
     qtbot.waitUntil(lambda: "FAC" in window.statusBar().currentMessage())
+
+
+def test_all_occurrences_of_the_selected_entity_with_a_preview(qtbot, make_project, open_window):
+    text = "Acme hired staff. Acme grew. Later Acme paid."
+    window = open_window(make_project(text, "Acme again."))
+    tools = window.workbench.suggestions
+    session = window.model.session
+    command = session.new_entity(0, 4, "ORG")
+    window.model.push(command)
+    window.model.select("entity", command.span.id)
+    shown: list[str] = []
+
+    def choose() -> None:
+        box = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox))
+        here = next(b for b in box.buttons() if b.text().startswith("This document"))
+        shown.append(here.text())
+        qtbot.mouseClick(here, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(50, choose)
+    runner = tools.suggest_occurrences()
+    assert shown == ["This document (2)"]
+    qtbot.waitUntil(lambda: runner not in tools._runners, timeout=20_000)
+    qtbot.waitUntil(lambda: len(tools.pending()) == 2)
+    assert {text[s.start : s.end] for s in tools.pending()} == {"Acme"}
