@@ -26,7 +26,7 @@ from annotator.services.project import Project
 from annotator.services.suggesting import SuggestionFilter, suggestion_store
 
 Propose = Callable[[AnnotatedDocument], list[Suggestion]]
-BATCH = 500  # documents whose suggestions are stored together
+BATCH = 1000  # documents whose suggestions are stored together
 
 
 @dataclass

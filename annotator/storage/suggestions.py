@@ -22,7 +22,7 @@ from annotator.core.suggestions import SpeakerRef, Suggestion, SuggestionKind, S
 from annotator.storage.errors import translating
 from annotator.storage.models import AnnotatorRow, SuggestionRow
 
-CHUNK = 500  # documents per query when filtering known keys
+CHUNK = 1000  # documents per query when filtering known keys
 Q = TypeVar("Q")
 _SELECT = select(*SuggestionRow.__table__.columns, AnnotatorRow.name.label("decider")).outerjoin(
     AnnotatorRow, AnnotatorRow.id == SuggestionRow.decided_by
