@@ -94,6 +94,15 @@ def test_inverted_attribution_and_source_cues() -> None:
     ]
 
 
+def test_a_paragraph_ending_with_a_colon_introduces_the_next_quotation() -> None:
+    text = 'Lena Ortiz said in a statement:\n"We will appeal the ruling."\nMarkets were calm.'
+    assert _attributed(text) == [("We will appeal the ruling.", "Lena Ortiz")]
+
+
+def test_a_verb_before_the_content_is_no_inverted_attribution() -> None:
+    assert _attributed('Officials said the talks were "productive."') == [("productive.", None)]
+
+
 def test_a_known_entity_is_the_speaker_mention() -> None:
     text = '"We disagree," the company Northwind said.'
     start = text.index("Northwind")

@@ -116,6 +116,7 @@ class _Doc:
     persons: set[str] = field(default_factory=set)
     sentence: tuple[int, int] = (0, 0)  # the sentence being attributed
     speakers: list[Mention] = field(default_factory=list)  # attributed so far, in order
+    ends: list[int] = field(default_factory=list)  # sentence boundaries
     _cues: list[tuple[str, int, int]] | None = None
     _cue_starts: list[int] = field(default_factory=list)
     _opens: list[int] = field(default_factory=list)
@@ -205,6 +206,8 @@ def detect_quotations(text: str, known: Sequence[Mention] = ()) -> list[Attribut
         doc.sentence = (sentence_start, sentence_end)
         for index in range(len(group)):
             attribution = _attribute(doc, sentence_start, sentence_end, group, index)
+            if attribution is None and index == 0:
+                attribution = _introduced(doc, sentence_start, group[0])
             if attribution is None and previous is not None:
                 attribution = _continued(doc, previous, sentence_start, sentence_end, group, index)
             if attribution is not None:
@@ -245,7 +248,7 @@ def _boundaries(doc: _Doc) -> list[int]:
 
 def _sentences(doc: _Doc) -> list[tuple[int, int, list[Quotation]]]:
     """(start, end, quotations) of each sentence that holds a quotation."""
-    ends = _boundaries(doc)
+    ends = doc.ends = _boundaries(doc)
     out: list[tuple[int, int, list[Quotation]]] = []
     for q in doc.quotes:
         i = bisect.bisect_right(ends, q.open)
@@ -295,6 +298,24 @@ def _attribute(
                 score = 0.5
             score -= 0.1 * min(rank, 2) if rank else 0.0
             return Attribution(quote, quote.start, quote.end, speaker, doc.text[cs:ce], score)
+    return None
+
+
+def _introduced(doc: _Doc, sentence_start: int, quote: Quotation) -> Attribution | None:
+    """A quotation opening a paragraph after one that ends with a colon ('Jones said in a
+    statement:'): attributed by that introducing sentence."""
+    text = doc.text
+    if text[sentence_start : quote.open].strip():
+        return None
+    colon = len(text[:sentence_start].rstrip()) - 1
+    if colon < 0 or text[colon] not in ":：":
+        return None
+    i = bisect.bisect_left(doc.ends, colon) - 1
+    start = doc.ends[i] if i >= 0 else 0
+    for kind, cs, ce in reversed(_cues(doc, start, colon)):
+        speaker, score = _speaker(doc, kind, cs, ce, start, colon, quote)
+        if speaker is not None:
+            return Attribution(quote, quote.start, quote.end, speaker, text[cs:ce], score - 0.1)
     return None
 
 
