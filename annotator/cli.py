@@ -24,6 +24,7 @@ from annotator.services.project import (
     open_project,
 )
 from annotator.services.statistics import format_stats, project_stats
+from annotator.suggest_cli import add_suggestion_commands, run_decide, run_suggest
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="refuse files read whole (.json, .spacy) larger than this "
         "(default: $ANNOTATOR_MAX_FILE_MB or 256)",
     )
+    p_imp.add_argument(
+        "--as-suggestions",
+        action="store_true",
+        help="store imported annotations as suggestions to accept or reject",
+    )
 
     p_exp = sub.add_parser("export", help="export documents and annotations")
     p_exp.add_argument("--format", default="jsonl", choices=sorted(EXPORT_FORMATS))
@@ -111,6 +117,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p_exp.add_argument(
         "--no-manifest", action="store_true", help="do not write OUT.manifest.json beside OUT"
+    )
+    p_exp.add_argument(
+        "--include-suggestions",
+        action="store_true",
+        help='native JSONL: add each document\'s pending suggestions under "suggestions"',
     )
 
     p_copy = sub.add_parser(
@@ -148,6 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_stats = sub.add_parser("stats", help="counts of documents and annotations")
     p_stats.add_argument("--project", help=project_help, default=argparse.SUPPRESS)
     p_stats.add_argument("--json", action="store_true", help="machine-readable output")
+    add_suggestion_commands(sub, project_help)
     return parser
 
 
@@ -172,7 +184,12 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     with _open(args) as project:
         report = import_paths(
-            project, args.paths, fmt=args.format, offsets=args.offsets, limits=limits
+            project,
+            args.paths,
+            fmt=args.format,
+            offsets=args.offsets,
+            limits=limits,
+            as_suggestions=args.as_suggestions,
         )
     for problem in report.problems:
         print(f"refused: {problem}", file=sys.stderr)
@@ -207,6 +224,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             labels=_id_list(args.labels),
             offsets=args.offsets,
             manifest=not args.no_manifest,
+            include_suggestions=args.include_suggestions,
         )
         if project.repo.bad_rows.count:  # stored rows the export could not use
             print(f"note: {project.repo.bad_rows.summary()}", file=sys.stderr)
@@ -330,6 +348,16 @@ def cmd_assign(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_suggest(args: argparse.Namespace) -> int:
+    with _open(args, create=False) as project:
+        return run_suggest(project, args, _id_list(args.documents))
+
+
+def cmd_suggestions(args: argparse.Namespace) -> int:
+    with _open(args, create=False) as project:
+        return run_decide(project, args, _id_list(args.documents))
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from annotator.app import run_gui
 
@@ -351,6 +379,8 @@ COMMANDS = {
     "restore": cmd_restore,
     "grant": cmd_grant,
     "assign": cmd_assign,
+    "suggest": cmd_suggest,
+    "suggestions": cmd_suggestions,
     "gui": cmd_gui,
 }
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Any, cast
@@ -28,6 +28,7 @@ from annotator.formats.manifest import (
 from annotator.formats.registry import export_format
 from annotator.services.importing import Cancelled
 from annotator.services.project import Project
+from annotator.services.suggestion_export import writer_with_suggestions
 
 __all__ = ["Cancelled", "ExportReport", "FormatUnavailable", "export_project"]
 
@@ -99,6 +100,7 @@ def export_project(
     manifest: bool = True,
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    include_suggestions: bool = False,
 ) -> ExportReport:
     """Write the project's documents to `out` ("-" for stdout) in format `fmt`.
 
@@ -106,8 +108,11 @@ def export_project(
     documents) and `labels` (only entities with these labels). The output appears only
     when complete: a failure or cancel leaves any previous file as it was. A manifest
     (format, schema version, label set, counts, SHA-256, time) is written beside it.
+    `include_suggestions` (native JSONL only) adds each document's pending suggestions.
     """
     writer = export_format(fmt)
+    if include_suggestions:
+        writer = replace(writer, write=writer_with_suggestions(project, fmt), write_folder=None)
     reason = writer.unavailable_reason()
     if reason is not None:
         raise FormatUnavailable(f"{fmt}: {reason}")

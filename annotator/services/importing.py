@@ -29,6 +29,7 @@ from annotator.formats.problems import FormatError, ImportProblem
 from annotator.formats.source_text import OffsetChoice
 from annotator.services.errors import NotPermitted, ServerUnavailable, StorageError
 from annotator.services.project import Project
+from annotator.services.suggestion_import import attach_annotations, without_annotations
 
 __all__ = [
     "IMPORTABLE",
@@ -55,6 +56,8 @@ class ImportReport:
     imported: int = 0
     duplicates: int = 0
     annotations: int = 0
+    added_to_existing: int = 0  # annotations added to documents stored already
+    suggestions: int = 0  # annotations stored as suggestions (as_suggestions)
     files: int = 0
     skipped_files: list[str] = field(default_factory=list)
     problems: list[ImportProblem] = field(default_factory=list)
@@ -69,8 +72,17 @@ class ImportReport:
         parts = [f"imported {self.imported} document{'s' if self.imported != 1 else ''}"]
         if self.annotations:
             parts.append(f"{self.annotations} annotations")
+        if self.suggestions:
+            parts.append(f"{self.suggestions} suggestions")
         if self.duplicates:
-            parts.append(f"{self.duplicates} already in the project (skipped)")
+            parts.append(
+                f"{self.duplicates} already in the project"
+                + (
+                    f" ({self.added_to_existing} annotations added)"
+                    if self.added_to_existing
+                    else ""
+                )
+            )
         if self.problems:
             parts.append(f"{self.refused} refused")
         if self.skipped_files:
@@ -208,6 +220,7 @@ def import_paths(
     fmt: str = "auto",
     offsets: OffsetChoice = "auto",
     limits: ImportLimits | None = None,
+    as_suggestions: bool = False,
 ) -> ImportReport:
     """Import articles and annotated data from files and folders.
 
@@ -222,6 +235,8 @@ def import_paths(
     record the database refuses is reported and the rest of its batch is still stored.
     When the store cannot take more (a full disk, a lost server), the import stops with
     one message in `report.stopped`; what was stored before stays stored.
+    Annotations for a document already in the project are added to it; with
+    `as_suggestions` every imported annotation is stored as a suggestion instead.
     """
     report = ImportReport()
     batch: list[_Located] = []
@@ -229,10 +244,17 @@ def import_paths(
     def record(item: AnnotatedDocument, doc_id: str, created: bool) -> None:
         if created:
             report.imported += 1
-            report.annotations += _count(item)
+            report.annotations += 0 if as_suggestions else _count(item)
             report.document_ids.append(doc_id)
         else:
             report.duplicates += 1
+        if as_suggestions:
+            report.suggestions += attach_annotations(project, doc_id, item, True)
+        elif not created:
+            report.added_to_existing += attach_annotations(project, doc_id, item, False)
+
+    def stored(item: AnnotatedDocument) -> AnnotatedDocument:
+        return without_annotations(item) if as_suggestions else item
 
     def stop_if_fatal(exc: BaseException) -> None:
         reason = _stop_reason(exc)
@@ -247,12 +269,16 @@ def import_paths(
     def flush() -> None:
         items = [located.item for located in batch]
         try:
-            results = project.repo.add_annotated_batch(items, project.annotator)
+            results = project.repo.add_annotated_batch(
+                [stored(item) for item in items], project.annotator
+            )
         except Exception as exc:  # one bad record must not sink the batch: store one by one
             stop_if_fatal(exc)
             for located in batch:
                 try:
-                    doc_id, created = project.repo.add_annotated(located.item, project.annotator)
+                    doc_id, created = project.repo.add_annotated(
+                        stored(located.item), project.annotator
+                    )
                 except Exception as one:
                     stop_if_fatal(one)
                     log.info("record refused by the store", exc_info=one)

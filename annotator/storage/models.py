@@ -10,6 +10,7 @@ from sqlalchemy import (
     BigInteger,
     CheckConstraint,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -148,6 +149,44 @@ class AssignmentRow(Base):
         ForeignKey("annotators.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     assigned_at: Mapped[datetime] = mapped_column(Timestamp)
+
+
+class SuggestionRow(Base):
+    """A proposed annotation and its decision (revision 0005): see annotator.core.suggestions.
+
+    A rejected or accepted row stays, so that its source does not propose it again.
+    """
+
+    __tablename__ = "suggestions"
+    __table_args__ = (
+        UniqueConstraint(
+            "document_id",
+            "kind",
+            "start_offset",
+            "end_offset",
+            "label",
+            "source",
+            name="uq_suggestions_key",
+        ),
+        Index("ix_suggestions_document_status", "document_id", "status"),
+    )
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    start_offset: Mapped[int] = mapped_column(Integer)
+    end_offset: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(200), index=True)
+    speaker_start: Mapped[int | None] = mapped_column(Integer)
+    speaker_end: Mapped[int | None] = mapped_column(Integer)
+    speaker_label: Mapped[str | None] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(200), index=True)
+    score: Mapped[float] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    decided_by: Mapped[str | None] = mapped_column(
+        ForeignKey("annotators.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
+    decided_at: Mapped[datetime | None] = mapped_column(Timestamp)
 
 
 # the triggers of `integrity` (and of nothing else) come with `create_all`

@@ -25,7 +25,7 @@ import hashlib
 from collections.abc import Callable
 from typing import Final, ParamSpec, TypeVar
 
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from annotator.storage.errors import StorageError, first_line, translated
@@ -40,6 +40,9 @@ ANNOTATION_TABLES: Final = ("entity_spans", "claims", "target_sentiments", "docu
 # (an undo) under that analyst's name by the reviewer
 DELETED_TABLE: Final = "annotator_deleted_rows"
 MAX_IDENTIFIER: Final = 63  # bytes; PostgreSQL cuts longer names
+# The team's shared proposals: no owner per row. Editors decide them with plain UPDATEs, so
+# they could lock this table (not the annotation tables); lock_timeout bounds the wait.
+SUGGESTION_TABLES: Final = ("suggestions",)
 _OWN = "annotator_id = (SELECT a.id FROM annotators a WHERE a.name = current_user)"
 _RESTORED = (
     "EXISTS (SELECT FROM {deleted} d WHERE d.table_name = '{table}' AND d.row_id = id "
@@ -292,7 +295,10 @@ def roles_installed(conn: Connection) -> bool:
 
 def install_roles_on(conn: Connection) -> dict[str, str]:
     """`install_roles` in the caller's transaction (a schema upgrade's)."""
-    tables = sorted(set(Base.metadata.tables) | {"alembic_version", DELETED_TABLE})
+    # the tables of the revision being set up (an upgrade runs this before later
+    # revisions have created theirs; each revision that adds a table runs it again)
+    existing = set(inspect(conn).get_table_names()) | {DELETED_TABLE}
+    tables = sorted((set(Base.metadata.tables) | {"alembic_version", DELETED_TABLE}) & existing)
     if not _is_owner(conn):
         raise StorageError(f"only the project's owner can set up its roles (you are {_me(conn)})")
     names = {role: group_role(conn, role) for role in ROLES}
@@ -321,6 +327,8 @@ def install_roles_on(conn: Connection) -> dict[str, str]:
         conn.execute(text(f"GRANT ALL ON {table} TO {q['admin']}"))
     for table in (*ANNOTATION_TABLES, "annotators"):
         conn.execute(text(f"GRANT INSERT ON {table} TO {editors}"))
+    for table in (t for t in SUGGESTION_TABLES if t in existing):
+        conn.execute(text(f"GRANT INSERT, UPDATE, DELETE ON {table} TO {editors}"))
     conn.execute(text(_write_functions(names)))
     for function in WRITE_FUNCTIONS:
         conn.execute(text(f"REVOKE ALL ON FUNCTION {function} FROM PUBLIC"))

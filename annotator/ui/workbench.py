@@ -43,6 +43,7 @@ from annotator.ui.navigator import Navigator
 from annotator.ui.sentiment_panel import SentimentPanel
 from annotator.ui.settings import AppSettings
 from annotator.ui.status_bar import ProgressStatus
+from annotator.ui.suggestion_tools import SuggestionTools
 from annotator.ui.team_menu import TeamMenu
 from annotator.ui.workbench_dialogs import WorkbenchDialogs
 
@@ -144,6 +145,17 @@ class Workbench(QObject):
             project, host.menuBar(), self.registry.register, host, self.documents.reload, show_error
         )
         self.progress = ProgressStatus(self.model, host.statusBar())
+        self.suggestions = SuggestionTools(
+            project,
+            self.model,
+            self.view,
+            host.menuBar(),
+            self.registry.register,
+            host,
+            show_message,
+            show_error,
+            self,
+        )
 
         self.labels.labelChosen.connect(self._label_clicked)
         self.labels.claimChosen.connect(self._claim_clicked)
@@ -232,6 +244,7 @@ class Workbench(QObject):
         self.files.wait()
         self.progress.wait()
         self.model.wait()
+        self.suggestions.wait()
         self.live.stop()
         self.documents.stop()
         self.backups.timer.stop()

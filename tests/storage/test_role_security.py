@@ -284,6 +284,8 @@ def test_an_old_team_project_is_upgraded_to_the_new_grants(pg_server, pg_databas
     try:
         with alice.connect() as conn, pytest.raises(Exception, match="permission denied"):
             conn.execute(text("LOCK TABLE entity_spans IN ACCESS EXCLUSIVE MODE"))
+        with alice.connect() as conn:  # tables of later revisions got the team's grants too
+            assert conn.scalar(text("SELECT has_table_privilege('suggestions', 'INSERT')"))
     finally:
         alice.dispose()
 
