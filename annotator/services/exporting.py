@@ -25,6 +25,7 @@ from annotator.formats.manifest import (
 )
 from annotator.formats.registry import export_format
 from annotator.services.importing import Cancelled
+from annotator.services.layers import gold_layer, parse_layer
 from annotator.services.project import Project
 
 __all__ = ["Cancelled", "ExportReport", "FormatUnavailable", "export_project"]
@@ -84,6 +85,7 @@ def export_project(
     manifest: bool = True,
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    layer: str = "all",
 ) -> ExportReport:
     """Write the project's documents to `out` ("-" for stdout) in format `fmt`.
 
@@ -91,7 +93,15 @@ def export_project(
     documents) and `labels` (only entities with these labels). The output appears only
     when complete: a failure or cancel leaves any previous file as it was. A manifest
     (format, schema version, label set, counts, SHA-256, time) is written beside it.
+    `layer` ("all", "gold" or "annotator:NAME") picks the annotations: see `services.layers`.
     """
+    kind, layer_name = parse_layer(layer)
+    if kind == "annotator":
+        if annotator is not None and annotator != layer_name:
+            raise ValueError(f"--layer {layer} and --only-annotator {annotator} disagree")
+        annotator = layer_name
+    elif kind == "gold" and annotator is not None:
+        raise ValueError("the gold layer cannot be combined with --only-annotator")
     writer = export_format(fmt)
     reason = writer.unavailable_reason()
     if reason is not None:
@@ -112,9 +122,12 @@ def export_project(
         only_labels=list(labels) if labels is not None else None,
         on_item=on_item,
     )
-    items = filter_labels(
-        project.repo.iter_annotated(status=status, annotator=annotator, ids=ids), labels
+    stream = (
+        gold_layer(project, ctx, status=status, ids=ids)
+        if kind == "gold"
+        else project.repo.iter_annotated(status=status, annotator=annotator, ids=ids)
     )
+    items = filter_labels(stream, labels)
     target = str(out)
     if writer.write_folder is not None and target != "-" and not target.endswith(writer.suffix):
         with atomic_folder(target) as folder:
@@ -141,6 +154,7 @@ def export_project(
             size=size,
             ctx=ctx,
             filters=filters,
+            layer=layer,
         )
         path = manifest_path(target.rstrip("/\\"))
         write_manifest(path, data)

@@ -18,6 +18,7 @@ from typing import Final
 from sqlalchemy import Connection, Engine, text
 
 from annotator.storage.errors import translated
+from annotator.storage.gold import install_gold_permissions
 from annotator.storage.models import Base
 
 ROLES: Final = ("annotator", "reviewer", "admin")
@@ -97,6 +98,7 @@ def install_roles(engine: Engine) -> dict[str, str]:
                 "WITH CHECK (name = current_user)"
             )
         )
+        install_gold_permissions(conn, names)  # gold layer: reviewers and admins only
     return names
 
 

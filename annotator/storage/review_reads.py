@@ -1,0 +1,143 @@
+"""Whole-project reads for review: every annotation as plain tuples, a few queries in all.
+
+Agreement over 50,000 documents and a million spans reads only offsets, labels and
+annotator ids (no texts), straight from the driver's cursor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.engine import Connection
+
+from annotator.core.agreement import AnnotationTable
+from annotator.storage.models import (
+    AnnotatorRow,
+    ClaimRow,
+    DocumentRow,
+    DocumentSentimentRow,
+    EntityRow,
+    TargetSentimentRow,
+)
+
+BATCH = 20_000
+
+
+def _rows(conn: Connection, query: Any) -> Iterator[tuple[Any, ...]]:
+    cursor = conn.execute(query).cursor
+    if cursor is None:
+        return
+    while True:
+        rows = cursor.fetchmany(BATCH)
+        if not rows:
+            return
+        yield from rows
+
+
+def read_annotation_table(
+    engine: Engine, annotators: Sequence[str] | None = None
+) -> AnnotationTable:
+    """Every annotation (of `annotators`, default all) as an `AnnotationTable`."""
+    table = AnnotationTable()
+    with engine.connect() as conn, conn.begin():
+        names: dict[str, str] = dict(conn.execute(select(AnnotatorRow.id, AnnotatorRow.name)).all())
+        if annotators is not None:
+            wanted = set(annotators)
+            names = {i: n for i, n in names.items() if n in wanted}
+        ids = list(names)
+
+        def only(query: Any, column: Any) -> Any:
+            return query.where(column.in_(ids)) if annotators is not None else query
+
+        entities = only(
+            select(
+                EntityRow.document_id,
+                EntityRow.annotator_id,
+                EntityRow.start_offset,
+                EntityRow.end_offset,
+                EntityRow.label,
+            ),
+            EntityRow.annotator_id,
+        )
+        add = table.add_entity
+        for doc, aid, s, e, lab in _rows(conn, entities):
+            who = names.get(aid)
+            if who is not None:
+                add(doc, who, s, e, lab)
+        claims = only(
+            select(
+                ClaimRow.document_id,
+                ClaimRow.annotator_id,
+                ClaimRow.start_offset,
+                ClaimRow.end_offset,
+                ClaimRow.speaker_text,
+            ),
+            ClaimRow.annotator_id,
+        )
+        for doc, aid, s, e, speaker in _rows(conn, claims):
+            who = names.get(aid)
+            if who is not None:
+                table.add_claim(doc, who, s, e, speaker or "")
+        sentiments = only(
+            select(
+                DocumentSentimentRow.document_id,
+                DocumentSentimentRow.annotator_id,
+                DocumentSentimentRow.label,
+            ),
+            DocumentSentimentRow.annotator_id,
+        )
+        for doc, aid, lab in _rows(conn, sentiments):
+            who = names.get(aid)
+            if who is not None:
+                table.add_document_sentiment(doc, who, lab)
+        targets = only(
+            select(
+                TargetSentimentRow.document_id,
+                TargetSentimentRow.annotator_id,
+                EntityRow.start_offset,
+                EntityRow.end_offset,
+                TargetSentimentRow.label,
+            ).join(EntityRow, EntityRow.id == TargetSentimentRow.entity_id),
+            TargetSentimentRow.annotator_id,
+        )
+        for doc, aid, s, e, lab in _rows(conn, targets):
+            who = names.get(aid)
+            if who is not None:
+                table.add_target_sentiment(doc, who, s, e, lab)
+    return table
+
+
+def _utc_day(engine: Engine, column: Any) -> Any:
+    if engine.dialect.name == "postgresql":
+        return func.date(func.timezone("UTC", column))
+    return func.date(column)  # SQLite keeps UTC text
+
+
+def _day(value: Any) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)[:10]
+
+
+def annotations_per_day(engine: Engine) -> dict[str, dict[str, int]]:
+    """Annotator name -> UTC day (YYYY-MM-DD) -> entities and claims created that day."""
+    out: dict[str, dict[str, int]] = {}
+    with engine.connect() as conn:
+        names = dict(conn.execute(select(AnnotatorRow.id, AnnotatorRow.name)).all())
+        for table in (EntityRow, ClaimRow):
+            day = _utc_day(engine, table.created_at)
+            query = select(table.annotator_id, day, func.count()).group_by(table.annotator_id, day)
+            for aid, when, n in conn.execute(query):
+                per = out.setdefault(names.get(aid, ""), {})
+                per[_day(when)] = per.get(_day(when), 0) + int(n)
+    return {who: dict(sorted(days.items())) for who, days in sorted(out.items())}
+
+
+def documents_done_per_day(engine: Engine) -> dict[str, int]:
+    """UTC day -> documents marked done that day (their last change), oldest first."""
+    day = _utc_day(engine, DocumentRow.updated_at)
+    query = (
+        select(day, func.count()).where(DocumentRow.status == "done").group_by(day).order_by(day)
+    )
+    with engine.connect() as conn:
+        return {_day(when): int(n) for when, n in conn.execute(query)}
