@@ -43,17 +43,25 @@ def _who(ann: DocumentAnnotations) -> set[str]:
 def _content(ann: DocumentAnnotations) -> tuple[Any, ...]:
     """What a version says, without ids and annotator (to see whether versions agree)."""
     ents = ann.entities
-    entities = sorted((e.start, e.end, e.label) for e in ents.values())
+    entities = tuple(sorted((e.start, e.end, e.label) for e in ents.values()))
 
     def span(entity_id: str | None) -> Any:
         e = ents.get(entity_id) if entity_id else None
-        return (e.start, e.end, e.label) if e else None
+        return (e.start, e.end, e.label) if e else ()
 
-    claims = sorted(
-        (c.start, c.end, span(c.speaker_id), c.speaker_text, sorted(c.attributes.items()))
-        for c in ann.claims.values()
+    claims = tuple(
+        sorted(
+            (
+                c.start,
+                c.end,
+                span(c.speaker_id),
+                c.speaker_text,
+                tuple(sorted(c.attributes.items())),
+            )
+            for c in ann.claims.values()
+        )
     )
-    targets = sorted((span(t.entity_id), t.label) for t in ann.targets.values())
+    targets = tuple(sorted((span(t.entity_id), t.label) for t in ann.targets.values()))
     return (entities, claims, targets, ann.document_sentiment)
 
 
