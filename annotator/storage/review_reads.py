@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, and_, func, select
 from sqlalchemy.engine import Connection
 
 from annotator.core.agreement import AnnotationTable
@@ -141,3 +141,148 @@ def documents_done_per_day(engine: Engine) -> dict[str, int]:
     )
     with engine.connect() as conn:
         return {_day(when): int(n) for when, n in conn.execute(query)}
+
+
+# -- who said what ---------------------------------------------------------------------------
+SNIPPET = 400  # code points of a claim's text read for the browser
+
+
+def speaker_counts(engine: Engine) -> dict[str, int]:
+    """Speaker text (as written, or the speaker entity's text) -> claims, one aggregate query."""
+    query = select(ClaimRow.speaker_text, func.count()).group_by(ClaimRow.speaker_text)
+    with engine.connect() as conn:
+        return {str(s or ""): int(n) for s, n in conn.execute(query)}
+
+
+def claim_details(
+    engine: Engine, speakers: Sequence[str] | None = None, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """Claims (of these speaker texts, default all) with their document's title, date and the
+    claimant's document sentiment, in document order. `text` is the claim's first
+    `SNIPPET` code points."""
+    smaller: Any = func.least if engine.dialect.name == "postgresql" else func.min  # 2 args
+    length = smaller(ClaimRow.end_offset - ClaimRow.start_offset, SNIPPET)
+    query = (
+        select(
+            ClaimRow.id,
+            ClaimRow.document_id,
+            DocumentRow.title,
+            DocumentRow.meta,
+            DocumentRow.created_at,
+            ClaimRow.start_offset,
+            ClaimRow.end_offset,
+            ClaimRow.speaker_text,
+            ClaimRow.attributes,
+            AnnotatorRow.name,
+            DocumentSentimentRow.label,
+            func.substr(DocumentRow.text, ClaimRow.start_offset + 1, length),
+        )
+        .join(DocumentRow, DocumentRow.id == ClaimRow.document_id)
+        .join(AnnotatorRow, AnnotatorRow.id == ClaimRow.annotator_id)
+        .outerjoin(
+            DocumentSentimentRow,
+            and_(
+                DocumentSentimentRow.document_id == ClaimRow.document_id,
+                DocumentSentimentRow.annotator_id == ClaimRow.annotator_id,
+            ),
+        )
+        .order_by(DocumentRow.ordinal, ClaimRow.start_offset)
+    )
+    if speakers is not None:
+        query = query.where(ClaimRow.speaker_text.in_(list(speakers)))
+    if limit is not None:
+        query = query.limit(limit)
+    keys = (
+        "id",
+        "document_id",
+        "title",
+        "meta",
+        "created_at",
+        "start",
+        "end",
+        "speaker",
+        "attributes",
+        "annotator",
+        "sentiment",
+        "text",
+    )
+    with engine.connect() as conn:
+        return [dict(zip(keys, row, strict=True)) for row in conn.execute(query)]
+
+
+def search_annotations(engine: Engine, needle: str, limit: int = 200) -> list[dict[str, Any]]:
+    """Entities whose label or text, and claims whose speaker, match `needle` (case-blind)."""
+    low = needle.casefold()
+    out: list[dict[str, Any]] = []
+    span_text = func.substr(
+        DocumentRow.text, EntityRow.start_offset + 1, EntityRow.end_offset - EntityRow.start_offset
+    )
+    entity_query = (
+        select(
+            EntityRow.document_id,
+            DocumentRow.title,
+            EntityRow.start_offset,
+            EntityRow.end_offset,
+            EntityRow.label,
+            span_text,
+        )
+        .join(DocumentRow, DocumentRow.id == EntityRow.document_id)
+        .where(
+            (func.lower(EntityRow.label) == low)
+            | func.lower(span_text).contains(low, autoescape=True)
+        )
+        .order_by(DocumentRow.ordinal, EntityRow.start_offset)
+        .limit(limit)
+    )
+    claim_query = (
+        select(
+            ClaimRow.document_id,
+            DocumentRow.title,
+            ClaimRow.start_offset,
+            ClaimRow.end_offset,
+            ClaimRow.speaker_text,
+        )
+        .join(DocumentRow, DocumentRow.id == ClaimRow.document_id)
+        .where(func.lower(ClaimRow.speaker_text).contains(low, autoescape=True))
+        .order_by(DocumentRow.ordinal, ClaimRow.start_offset)
+        .limit(limit)
+    )
+    with engine.connect() as conn:
+        for doc, title, s, e, label, text in conn.execute(entity_query):
+            out.append(
+                dict(
+                    kind="entity",
+                    document_id=doc,
+                    title=title,
+                    start=s,
+                    end=e,
+                    what=f"{label}: {text}",
+                )
+            )
+        for doc, title, s, e, speaker in conn.execute(claim_query):
+            out.append(
+                dict(
+                    kind="claim",
+                    document_id=doc,
+                    title=title,
+                    start=s,
+                    end=e,
+                    what=f"claim by {speaker}",
+                )
+            )
+    return out[: 2 * limit]
+
+
+def target_sentiments_by_text(engine: Engine) -> list[tuple[str, str, Any, Any]]:
+    """(entity text, sentiment label, document meta, document created_at) of every target."""
+    span_text = func.substr(
+        DocumentRow.text, EntityRow.start_offset + 1, EntityRow.end_offset - EntityRow.start_offset
+    )
+    query = (
+        select(span_text, TargetSentimentRow.label, DocumentRow.meta, DocumentRow.created_at)
+        .select_from(TargetSentimentRow)
+        .join(EntityRow, EntityRow.id == TargetSentimentRow.entity_id)
+        .join(DocumentRow, DocumentRow.id == TargetSentimentRow.document_id)
+    )
+    with engine.connect() as conn:
+        return [tuple(row) for row in conn.execute(query)]
