@@ -25,19 +25,21 @@ class UndoHistory:
         self._undone.clear()
 
     def undo(self) -> EditCommand | None:
+        """Undo the newest edit. If the target refuses (raises), history stays as it was."""
         if not self._done:
             return None
-        command = self._done.pop()
+        command = self._done[-1]
         command.undo(self._target)
-        self._undone.append(command)
+        self._undone.append(self._done.pop())
         return command
 
     def redo(self) -> EditCommand | None:
+        """Redo the newest undone edit. If the target refuses, history stays as it was."""
         if not self._undone:
             return None
-        command = self._undone.pop()
+        command = self._undone[-1]
         command.redo(self._target)
-        self._done.append(command)
+        self._done.append(self._undone.pop())
         return command
 
     @property

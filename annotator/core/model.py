@@ -103,14 +103,81 @@ class TargetSentiment:
     annotator: str = ""
 
 
+class TargetTable(dict[str, TargetSentiment]):
+    """Target sentiments by id, also indexed by the entity they are about.
+
+    A plain dict to its users; every way of adding or removing an item keeps the index, so
+    `for_entity` answers without scanning every target.
+    """
+
+    def __init__(self, items: Mapping[str, TargetSentiment] | None = None) -> None:
+        super().__init__()
+        self._by_entity: dict[str, dict[str, None]] = {}
+        for key, value in (items or {}).items():
+            self[key] = value
+
+    def __setitem__(self, key: str, value: TargetSentiment) -> None:
+        old = dict.get(self, key)
+        if old is not None:
+            self._unindex(key, old)
+        dict.__setitem__(self, key, value)
+        self._by_entity.setdefault(value.entity_id, {})[key] = None
+
+    def __delitem__(self, key: str) -> None:
+        old = self[key]
+        dict.__delitem__(self, key)
+        self._unindex(key, old)
+
+    def _unindex(self, key: str, old: TargetSentiment) -> None:
+        ids = self._by_entity.get(old.entity_id)
+        if ids is not None:
+            ids.pop(key, None)
+            if not ids:
+                del self._by_entity[old.entity_id]
+
+    def pop(self, key: str, *default: Any) -> Any:
+        if key in self:
+            value = self[key]
+            del self[key]
+            return value
+        if default:
+            return default[0]
+        raise KeyError(key)
+
+    def popitem(self) -> tuple[str, TargetSentiment]:
+        key = next(reversed(self.keys()))
+        return key, self.pop(key)
+
+    def setdefault(self, key: str, default: TargetSentiment) -> TargetSentiment:
+        if key not in self:
+            self[key] = default
+        return self[key]
+
+    def update(self, *args: Any, **kwargs: TargetSentiment) -> None:
+        for key, value in dict(*args, **kwargs).items():
+            self[key] = value
+
+    def clear(self) -> None:
+        dict.clear(self)
+        self._by_entity.clear()
+
+    def for_entity(self, entity_id: str) -> list[TargetSentiment]:
+        """Every target toward `entity_id` (one per annotator), oldest first."""
+        return [self[key] for key in self._by_entity.get(entity_id, ())]
+
+
 @dataclass(slots=True)
 class DocumentAnnotations:
-    """Every annotation on one document, keyed by id."""
+    """Every annotation on one document, keyed by id (targets also by entity)."""
 
     entities: dict[str, EntitySpan] = field(default_factory=dict)
     claims: dict[str, Claim] = field(default_factory=dict)
-    targets: dict[str, TargetSentiment] = field(default_factory=dict)
+    targets: dict[str, TargetSentiment] = field(default_factory=TargetTable)
     document_sentiment: str | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.targets, TargetTable):
+            self.targets = TargetTable(self.targets)
 
     @classmethod
     def of(
@@ -134,10 +201,12 @@ class DocumentAnnotations:
         return sorted(self.claims.values(), key=lambda c: (c.start, -c.end, c.id))
 
     def target_for(self, entity_id: str) -> TargetSentiment | None:
-        for target in self.targets.values():
-            if target.entity_id == entity_id:
-                return target
-        return None
+        """The first target sentiment toward `entity_id` (an index look-up, no scan)."""
+        targets = self.targets
+        if isinstance(targets, TargetTable):
+            found = targets.for_entity(entity_id)
+            return found[0] if found else None
+        return next((t for t in targets.values() if t.entity_id == entity_id), None)
 
     def is_empty(self) -> bool:
         return not (self.entities or self.claims or self.targets or self.document_sentiment)

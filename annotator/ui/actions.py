@@ -1,55 +1,119 @@
 """Every command of the workbench as a QAction, in menus and the toolbar.
 
-Actions carry a "group" property that the keyboard-shortcuts dialog shows.
+Actions carry a "group" property that the keyboard-shortcuts dialog shows. The actions
+know no window: they get the menu bar, a registry that makes each action's shortcut work
+(`ActionRegistry.register`), the document model and editor, and one callable per command
+(`WorkbenchCommands`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QLabel, QMenu, QToolBar
+from PySide6.QtWidgets import QLabel, QMenu, QMenuBar, QToolBar, QWidget
 
 from annotator.core.model import Status
 from annotator.ui.document_list import STATUS_TEXT
+from annotator.ui.document_model import DocumentModel
+from annotator.ui.editing import AnnotationEditor
 from annotator.ui.plain import menu_text, plain_tooltip
-
-if TYPE_CHECKING:
-    from annotator.ui.main_window import MainWindow
 
 STATUS_KEYS = {Status.TODO: "Ctrl+T", Status.IN_PROGRESS: "Ctrl+I", Status.DONE: "Ctrl+D"}
 
 
-class WorkbenchActions(QObject):
-    """Builds the menu bar and toolbar of `window`; label actions follow the schema."""
+class ActionRegistry:
+    """Actions whose shortcuts work in `host` (or in one widget), listed for the shortcuts
+    dialog. `register` is the callback helpers get to add their own actions."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        self.model = window.model
-        editor = window.editor
-        files = window.files
+    def __init__(self, host: QWidget) -> None:
+        self.host = host
         self.all: list[QAction] = []
 
-        menu_bar = window.menuBar()
+    def register(self, action: QAction, widget: QWidget | None = None) -> QAction:
+        (widget or self.host).addAction(action)
+        self.all.append(action)
+        return action
+
+    def forget(self, action: QAction) -> None:
+        for widget in action.associatedObjects():
+            if isinstance(widget, QWidget):
+                widget.removeAction(action)
+        self.all.remove(action)
+        action.deleteLater()
+
+
+@dataclass(frozen=True)
+class WorkbenchCommands:
+    """What the menu commands do (each a callable; no object behind them is needed)."""
+
+    new_project: Callable[[], object]
+    open_project: Callable[[], object]
+    connect_server: Callable[[], object]
+    open_location: Callable[[str], object]
+    recent_projects: Callable[[], list[str]]
+    clear_recent_projects: Callable[[], object]
+    import_files: Callable[[], object]
+    import_folder: Callable[[], object]
+    export: Callable[[], object]
+    quit: Callable[[], object]
+    edit_schema: Callable[[], object]
+    step_annotation: Callable[[int], object]
+    done_and_next: Callable[[], object]
+    next_unfinished: Callable[[], object]
+    step_document: Callable[[int], object]
+    focus_search: Callable[[], object]
+    focus_list: Callable[[], object]
+    focus_article: Callable[[], object]
+    focus_speaker: Callable[[], object]
+    set_theme: Callable[[str], object]
+    show_shortcuts: Callable[[], object]
+    show_about: Callable[[], object]
+
+
+class WorkbenchActions(QObject):
+    """Builds the menus of `menu_bar` and the main toolbar; label actions follow the schema.
+
+    `article` is the widget in which Alt+Down / Alt+Up walk the annotations (the same
+    navigator as `]` / `[`, which work anywhere in the window).
+    """
+
+    def __init__(
+        self,
+        menu_bar: QMenuBar,
+        registry: ActionRegistry,
+        model: DocumentModel,
+        editor: AnnotationEditor,
+        commands: WorkbenchCommands,
+        article: QWidget,
+    ) -> None:
+        super().__init__(registry.host)
+        self.menu_bar = menu_bar
+        self.registry = registry
+        self.model = model
+        self.editor = editor
+        self.commands = commands
+        host = registry.host
+        self.all = registry.all
+
         file_menu = menu_bar.addMenu("&File")
         self.new_project = self._make(
-            "&New project…", "File", files.new_project, QKeySequence.StandardKey.New
+            "&New project…", "File", commands.new_project, QKeySequence.StandardKey.New
         )
         self.open_project = self._make(
-            "&Open project…", "File", files.open_project, QKeySequence.StandardKey.Open
+            "&Open project…", "File", commands.open_project, QKeySequence.StandardKey.Open
         )
-        self.connect_server = self._make("&Connect to server…", "File", files.connect_server)
-        self.recent_menu = QMenu("&Recent projects", window)
+        self.connect_server = self._make("&Connect to server…", "File", commands.connect_server)
+        self.recent_menu = QMenu("&Recent projects", host)
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         self.import_files = self._make(
-            "&Import articles…", "File", files.import_files, "Ctrl+Shift+O"
+            "&Import articles…", "File", commands.import_files, "Ctrl+Shift+O"
         )
-        self.import_folder = self._make("Import &folder…", "File", files.import_folder)
-        self.export = self._make("&Export…", "File", files.export, "Ctrl+E")
-        self.quit = self._make("&Quit", "File", window.close, QKeySequence.StandardKey.Quit)
+        self.import_folder = self._make("Import &folder…", "File", commands.import_folder)
+        self.export = self._make("&Export…", "File", commands.export, "Ctrl+E")
+        self.quit = self._make("&Quit", "File", commands.quit, QKeySequence.StandardKey.Quit)
         file_menu.addActions([self.new_project, self.open_project, self.connect_server])
         file_menu.addMenu(self.recent_menu)
         file_menu.addSeparator()
@@ -58,20 +122,22 @@ class WorkbenchActions(QObject):
         file_menu.addAction(self.quit)
 
         edit_menu = menu_bar.addMenu("&Edit")
-        self.undo = self.model.undo_group.createUndoAction(window, "&Undo")
-        self.undo.setShortcut(QKeySequence.StandardKey.Undo)
-        self.redo = self.model.undo_group.createRedoAction(window, "&Redo")
-        self.redo.setShortcut(QKeySequence.StandardKey.Redo)
-        for action in (self.undo, self.redo):
-            action.setProperty("group", "Edit")
-            self.all.append(action)
+        group = model.undo_group
+        self.undo = self._make("&Undo", "Edit", model.undo, QKeySequence.StandardKey.Undo)
+        self.redo = self._make("&Redo", "Edit", model.redo, QKeySequence.StandardKey.Redo)
+        group.canUndoChanged.connect(self.undo.setEnabled)
+        group.canRedoChanged.connect(self.redo.setEnabled)
+        group.undoTextChanged.connect(lambda t: self.undo.setText(f"&Undo {t}".strip()))
+        group.redoTextChanged.connect(lambda t: self.redo.setText(f"&Redo {t}".strip()))
+        self.undo.setEnabled(group.canUndo())
+        self.redo.setEnabled(group.canRedo())
         self.delete = self._make(
             "&Delete selected annotation",
             "Edit",
             editor.delete_selected,
             QKeySequence.StandardKey.Delete,
         )
-        self.schema = self._make("&Label schema…", "Edit", window.edit_schema)
+        self.schema = self._make("&Label schema…", "Edit", commands.edit_schema)
         edit_menu.addActions([self.undo, self.redo])
         edit_menu.addSeparator()
         edit_menu.addAction(self.delete)
@@ -84,11 +150,20 @@ class WorkbenchActions(QObject):
         self.document_sentiment: dict[str, QAction] = {}
         self.target_sentiment: dict[str, QAction] = {}
         self._schema_actions: list[QAction] = []
+        step = commands.step_annotation
         self.next_annotation = self._make(
-            "Select &next annotation", "Annotate", lambda: window.step_annotation(1), "]"
+            "Select &next annotation", "Annotate", lambda: step(1), "]"
         )
         self.previous_annotation = self._make(
-            "Select &previous annotation", "Annotate", lambda: window.step_annotation(-1), "["
+            "Select &previous annotation", "Annotate", lambda: step(-1), "["
+        )
+        # the same navigator on Alt+Down / Alt+Up, in the article view only (elsewhere
+        # those keys open combo boxes and move through lists)
+        self.next_annotation_in_text = self._make(
+            "Select next annotation", "Annotate", lambda: step(1), "Alt+Down", widget=article
+        )
+        self.previous_annotation_in_text = self._make(
+            "Select previous annotation", "Annotate", lambda: step(-1), "Alt+Up", widget=article
         )
         self.clear_document_sentiment = self._make(
             "Clear document sentiment",
@@ -104,7 +179,7 @@ class WorkbenchActions(QObject):
         )
 
         doc_menu = menu_bar.addMenu("&Document")
-        self.status_group = QActionGroup(window)
+        self.status_group = QActionGroup(host)
         self.status: dict[Status, QAction] = {}
         for status, text in STATUS_TEXT.items():
             action = self._make(
@@ -119,16 +194,19 @@ class WorkbenchActions(QObject):
             doc_menu.addAction(action)
         doc_menu.addSeparator()
         self.done_and_next = self._make(
-            "Mark done and go to &next unfinished", "Document", window.done_and_next, "Ctrl+Return"
+            "Mark done and go to &next unfinished",
+            "Document",
+            commands.done_and_next,
+            "Ctrl+Return",
         )
         self.next_unfinished = self._make(
-            "Next &unfinished document", "Document", window.go_next_unfinished, "Alt+Right"
+            "Next &unfinished document", "Document", commands.next_unfinished, "Alt+Right"
         )
         self.next_document = self._make(
-            "Ne&xt document", "Document", lambda: window.step_document(1), "Alt+PgDown"
+            "Ne&xt document", "Document", lambda: commands.step_document(1), "Alt+PgDown"
         )
         self.previous_document = self._make(
-            "P&revious document", "Document", lambda: window.step_document(-1), "Alt+PgUp"
+            "P&revious document", "Document", lambda: commands.step_document(-1), "Alt+PgUp"
         )
         doc_menu.addActions(
             [self.done_and_next, self.next_unfinished, self.next_document, self.previous_document]
@@ -136,14 +214,12 @@ class WorkbenchActions(QObject):
 
         view_menu = menu_bar.addMenu("&View")
         self.focus_search = self._make(
-            "Find &document…", "View", window.focus_search, QKeySequence.StandardKey.Find
+            "Find &document…", "View", commands.focus_search, QKeySequence.StandardKey.Find
         )
-        self.focus_list = self._make(
-            "Go to document &list", "View", window.documents.table.setFocus, "Ctrl+L"
-        )
-        self.focus_article = self._make("Go to &article text", "View", window.view.setFocus, "F6")
+        self.focus_list = self._make("Go to document &list", "View", commands.focus_list, "Ctrl+L")
+        self.focus_article = self._make("Go to &article text", "View", commands.focus_article, "F6")
         self.focus_speaker = self._make(
-            "Go to claim &speaker", "View", window.claims.speaker.setFocus, "Ctrl+K"
+            "Go to claim &speaker", "View", commands.focus_speaker, "Ctrl+K"
         )
         view_menu.addActions(
             [self.focus_search, self.focus_list, self.focus_article, self.focus_speaker]
@@ -151,11 +227,11 @@ class WorkbenchActions(QObject):
         view_menu.addSeparator()
         self.panels_menu = view_menu.addMenu("&Panels")
         theme_menu = view_menu.addMenu("&Theme")
-        self.theme_group = QActionGroup(window)
+        self.theme_group = QActionGroup(host)
         self.themes: dict[str, QAction] = {}
         for name in ("system", "light", "dark"):
             action = self._make(
-                f"{name.capitalize()}", "View", lambda _=False, n=name: window.set_theme(n)
+                f"{name.capitalize()}", "View", lambda _=False, n=name: commands.set_theme(n)
             )
             action.setCheckable(True)
             action.setActionGroup(self.theme_group)
@@ -166,13 +242,13 @@ class WorkbenchActions(QObject):
         self.shortcuts = self._make(
             "&Keyboard shortcuts",
             "Help",
-            window.show_shortcuts,
+            commands.show_shortcuts,
             QKeySequence.StandardKey.HelpContents,
         )
-        self.about = self._make("&About Annotator", "Help", window.show_about)
+        self.about = self._make("&About Annotator", "Help", commands.show_about)
         help_menu.addActions([self.shortcuts, self.about])
 
-        self.toolbar = QToolBar("Main toolbar", window)
+        self.toolbar = QToolBar("Main toolbar", host)
         self.toolbar.setObjectName("main_toolbar")
         self.toolbar.setAccessibleName("Main toolbar")
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -189,11 +265,11 @@ class WorkbenchActions(QObject):
         self.done_and_next.setIconText("Done && next ▸")
         self.toolbar.addSeparator()
         self.toolbar.addActions([self.previous_document, self.next_unfinished, self.done_and_next])
-        window.addToolBar(self.toolbar)
 
         self.model.schemaChanged.connect(self.rebuild_schema_actions)
         self.model.statusChanged.connect(self.show_status)
         self.model.documentChanged.connect(self.show_status)
+        self.model.annotationsReset.connect(self.show_status)
         self.rebuild_schema_actions()
         self.show_status()
 
@@ -204,25 +280,26 @@ class WorkbenchActions(QObject):
         group: str,
         slot: Callable[..., object],
         shortcut: QKeySequence.StandardKey | str | None = None,
+        widget: QWidget | None = None,
     ) -> QAction:
-        action = QAction(text, self.window)
+        action = QAction(text, self.registry.host)
         action.setProperty("group", group)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
-        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        context = Qt.ShortcutContext.WindowShortcut
+        if widget is not None:
+            context = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        action.setShortcutContext(context)
         action.triggered.connect(lambda _checked=False: slot())
-        self.window.addAction(action)
-        self.all.append(action)
+        self.registry.register(action, widget)
         return action
 
     def _forget(self, action: QAction) -> None:
-        self.window.removeAction(action)
-        self.all.remove(action)
-        action.deleteLater()
+        self.registry.forget(action)
 
     def rebuild_schema_actions(self) -> None:
         """Label, claim and sentiment actions with the schema's hotkeys."""
-        editor = self.window.editor
+        editor = self.editor
         for action in self._schema_actions:
             self._forget(action)
         self._schema_actions = []
@@ -278,7 +355,7 @@ class WorkbenchActions(QObject):
         """Letters and digits whose Alt (or Alt+Shift) shortcut is taken by a menu or by a
         command not made from the schema: letter -> what uses it."""
         taken: dict[str, str] = {}
-        for menu_action in self.window.menuBar().actions():
+        for menu_action in self.menu_bar.actions():
             text = menu_action.text().replace("&&", "")
             at = text.find("&")
             if 0 <= at < len(text) - 1:
@@ -296,10 +373,10 @@ class WorkbenchActions(QObject):
     def _toolbar_history(self) -> list[QAction]:
         """Short Undo/Redo buttons (the menu items carry the shortcuts and full texts)."""
         group = self.model.undo_group
-        undo = QAction("Undo", self.window)
-        redo = QAction("Redo", self.window)
-        undo.triggered.connect(group.undo)
-        redo.triggered.connect(group.redo)
+        undo = QAction("Undo", self.registry.host)
+        redo = QAction("Redo", self.registry.host)
+        undo.triggered.connect(lambda _checked=False: self.model.undo())
+        redo.triggered.connect(lambda _checked=False: self.model.redo())
         group.canUndoChanged.connect(undo.setEnabled)
         group.canRedoChanged.connect(redo.setEnabled)
         group.undoTextChanged.connect(lambda t: undo.setToolTip(plain_tooltip(f"Undo {t}".strip())))
@@ -316,14 +393,14 @@ class WorkbenchActions(QObject):
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
-        files = self.window.files
-        recent = self.window.settings.recent_projects()
+        recent = self.commands.recent_projects()
+        open_location = self.commands.open_location
         for location in recent:
             action = self.recent_menu.addAction(menu_text(location))
-            action.triggered.connect(lambda _=False, loc=location: files.open_location(loc))
+            action.triggered.connect(lambda _=False, loc=location: open_location(loc))
         if not recent:
             self.recent_menu.addAction("(none)").setEnabled(False)
         else:
             self.recent_menu.addSeparator()
             clear = self.recent_menu.addAction("Clear list")
-            clear.triggered.connect(self.window.settings.clear_recent_projects)
+            clear.triggered.connect(lambda _=False: self.commands.clear_recent_projects())

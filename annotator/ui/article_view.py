@@ -17,7 +17,7 @@ Mouse and keys:
 - Delete or Backspace removes the selected entity or claim;
 - with an entity selected: Shift+Right / Shift+Left grow / shrink its end by one word,
   Ctrl+Shift+Left / Ctrl+Shift+Right grow / shrink its start by one word;
-- Alt+Down / Alt+Up select the next / previous annotation in reading order.
+- Alt+Down / Alt+Up (the workbench's navigator) select the next / previous annotation.
 
 A span tagged from the current text selection (its offsets equal `selected_span()`)
 becomes the selected annotation and the text selection is cleared, so Delete and the
@@ -50,7 +50,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip, QWidget
 
-from annotator.core.commands import RemoveClaim, RemoveEntity, ResizeEntity
 from annotator.core.model import Claim, DocumentAnnotations, EntitySpan
 from annotator.core.offsets import OffsetMap
 from annotator.ui.document_model import DocumentModel
@@ -93,13 +92,13 @@ SERIF_FAMILIES = [
     "Times New Roman",
 ]
 
-Edge = Literal["start", "end"]
-
 
 class ArticleView(QPlainTextEdit):
     """Shows the current document of `model` with its entities, claims and sentiment."""
 
     spanSelectionChanged = Signal()
+    deleteRequested = Signal()  # Delete/Backspace with an annotation selected
+    resizeRequested = Signal(int, str)  # (direction +1/-1, edge "start"/"end")
 
     def __init__(self, model: DocumentModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -137,6 +136,7 @@ class ArticleView(QPlainTextEdit):
         self._apply_typography()
 
         model.documentChanged.connect(self.reload)
+        model.annotationsReset.connect(self._reindex)
         model.annotationChanged.connect(self._on_annotation_changed)
         model.selectionChanged.connect(self._on_selection_changed)
         model.schemaChanged.connect(self.viewport().update)
@@ -164,6 +164,11 @@ class ArticleView(QPlainTextEdit):
         return self._index
 
     @property
+    def units(self) -> TextUnits:
+        """Word and grapheme boundaries of the current text (read-only use)."""
+        return self._units
+
+    @property
     def snap_to_words(self) -> bool:
         """Mouse selections grow to whole words (True) or whole characters (False)."""
         return self._snap_to_words
@@ -184,6 +189,17 @@ class ArticleView(QPlainTextEdit):
         self._index = SpanIndex(text)
         self._units = TextUnits(text, self._index.newlines)
         self._rtl_blocks = {}
+        self._index_annotations()
+        # (str.find per character is far faster than a regex scan of a 3 MB text)
+        if any(ch in text for ch in _BLOCK_BREAK_CHARS):
+            display = _BLOCK_BREAKS.sub("\n", text)
+        else:
+            display = text
+        self.setPlainText(display)
+        self._had_links = False
+        self._emit_span_changed()  # a text selection did not survive the new text
+
+    def _index_annotations(self) -> None:
         annotations = self._annotations()
         if annotations is not None:
             with gc_paused():  # tens of thousands of small tuples: skip collector passes
@@ -193,14 +209,18 @@ class ArticleView(QPlainTextEdit):
                 self._index.put_many(
                     CLAIM, [(c.id, c.start, c.end) for c in annotations.claims.values()]
                 )
-        # (str.find per character is far faster than a regex scan of a 3 MB text)
-        if any(ch in text for ch in _BLOCK_BREAK_CHARS):
-            display = _BLOCK_BREAKS.sub("\n", text)
-        else:
-            display = text
-        self.setPlainText(display)
-        self._had_links = False
-        self._emit_span_changed()  # a text selection did not survive the new text
+
+    def _reindex(self) -> None:
+        """The annotations were re-read as a whole: index them again, keep text and scroll."""
+        self._index = SpanIndex(self._text)
+        self._index_annotations()
+        self._painted_selection = self._model.selection
+        self._had_links = self._selection_has_links()
+        self.viewport().update()
+
+    def top_offset(self) -> int:
+        """The code point at the top of the screen."""
+        return self.to_codepoint(self.firstVisibleBlock().position())
 
     def _annotations(self) -> DocumentAnnotations | None:
         session = self._model.session
@@ -801,7 +821,7 @@ class ArticleView(QPlainTextEdit):
         mods = event.modifiers()
         kind = self._model.selection[0]
         if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and kind:
-            self.remove_selected()
+            self.deleteRequested.emit()
             event.accept()
             return
         if key == Qt.Key.Key_Escape and (kind or self.textCursor().hasSelection()):
@@ -809,87 +829,14 @@ class ArticleView(QPlainTextEdit):
             self.clear_span_selection()
             event.accept()
             return
-        alt = bool(mods & Qt.KeyboardModifier.AltModifier)
-        if alt and key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
-            self.select_adjacent(1 if key == Qt.Key.Key_Down else -1)
-            event.accept()
-            return
         shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
         if kind == ENTITY and shift and key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
             direction = 1 if key == Qt.Key.Key_Right else -1
             control = bool(mods & Qt.KeyboardModifier.ControlModifier)
-            self.extend_selected(direction, "start" if control else "end")
+            self.resizeRequested.emit(direction, "start" if control else "end")
             event.accept()
             return
         super().keyPressEvent(event)
-
-    def select_adjacent(self, direction: int) -> bool:
-        """Select the next (+1) or previous (-1) entity or claim in reading order.
-
-        Without a selection, starts from the top of the screen. Returns False at the end.
-        """
-
-        def order(mark: Mark) -> tuple[int, int, str, str]:
-            return (mark.start, -mark.end, mark.kind, mark.id)
-
-        kind, annotation_id = self._model.selection
-        current = self._index.get(kind, annotation_id) if kind else None
-        if current is not None:
-            pivot = order(current)
-        else:
-            top = self.to_codepoint(self.firstVisibleBlock().position())
-            pivot = (top, 1, "", "") if direction > 0 else (top, 1 << 62, "", "")
-        if direction > 0:
-            after = [m for m in self._index.marks() if order(m) > pivot]
-            found = min(after, key=order) if after else None
-        else:
-            before = [m for m in self._index.marks() if order(m) < pivot]
-            found = max(before, key=order) if before else None
-        if found is None:
-            return False
-        self._model.select(found.kind, found.id)
-        return True
-
-    def remove_selected(self) -> bool:
-        """Delete the selected entity or claim (undoable). False if nothing was removed."""
-        kind, annotation_id = self._model.selection
-        if kind == ENTITY:
-            return self._model.push(RemoveEntity(annotation_id))
-        if kind == CLAIM:
-            return self._model.push(RemoveClaim(annotation_id))
-        return False
-
-    def extend_selected(self, direction: int, edge: Edge = "end") -> bool:
-        """Move one edge of the selected entity by one word: direction +1 right, -1 left.
-
-        ("end", +1) grows the span by the next word, ("end", -1) drops its last word,
-        ("start", -1) grows it by the previous word, ("start", +1) drops its first word.
-        A span never shrinks to nothing. Pushes an undoable ResizeEntity.
-        """
-        kind, annotation_id = self._model.selection
-        annotations = self._annotations()
-        if kind != ENTITY or annotations is None:
-            return False
-        entity = annotations.entities.get(annotation_id)
-        if entity is None:
-            return False
-        start, end = entity.start, entity.end
-        units = self._units
-        if edge == "end":
-            moved = units.next_word_end(end) if direction > 0 else units.previous_word_end(end)
-            if moved is None or moved <= start:
-                return False
-            end = moved
-        else:
-            moved = (
-                units.previous_word_start(start) if direction < 0 else units.next_word_start(start)
-            )
-            if moved is None or moved >= end:
-                return False
-            start = moved
-        if (start, end) == (entity.start, entity.end):
-            return False
-        return self._model.push(ResizeEntity(entity.id, start, end))
 
 
 class _BlockLines(NamedTuple):

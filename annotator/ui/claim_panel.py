@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from bisect import bisect_left
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -14,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.model import Claim
+from annotator.core.model import Claim, EntitySpan
 from annotator.ui.annotation_list import snippet
 from annotator.ui.document_model import DocumentModel
 from annotator.ui.editing import AnnotationEditor
@@ -22,6 +25,84 @@ from annotator.ui.plain import plain_label
 from annotator.ui.theme import text_colour_on
 
 NO_SPEAKER = "(no speaker)"
+
+_Key = tuple[int, int, str, str]  # sorted_entities() order: start, longest first, label, id
+
+
+def _key(entity: EntitySpan) -> _Key:
+    return (entity.start, -entity.end, entity.label, entity.id)
+
+
+class SpeakerChoices(QAbstractListModel):
+    """ "(no speaker)" then every entity of the current document, in text order; the user
+    role holds the entity id. Fed row by row by the document model's change events."""
+
+    def __init__(self, model: DocumentModel, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self._keys: list[_Key] = []
+        self._key: dict[str, _Key] = {}
+        model.documentChanged.connect(self.reset)
+        model.annotationsReset.connect(self.reset)
+        model.annotationChanged.connect(self._changed)
+        self.reset()
+
+    def reset(self) -> None:
+        self.beginResetModel()
+        session = self.model.session
+        entities = session.annotations.entities.values() if session is not None else ()
+        self._key = {e.id: _key(e) for e in entities}
+        self._keys = sorted(self._key.values())
+        self.endResetModel()
+
+    def row_of(self, entity_id: str | None) -> int:
+        """The combo row of an entity (0, "no speaker", for None; -1 when unknown)."""
+        if entity_id is None:
+            return 0
+        key = self._key.get(entity_id)
+        return -1 if key is None else bisect_left(self._keys, key) + 1
+
+    def _changed(self, kind: str, entity_id: str, removed: bool) -> None:
+        session = self.model.session
+        if kind != "entity" or session is None:
+            return
+        entity = None if removed else session.annotations.entities.get(entity_id)
+        old = self._key.get(entity_id)
+        new = _key(entity) if entity is not None else None
+        if old is not None and old == new:
+            return
+        if old is not None:
+            row = bisect_left(self._keys, old)
+            self.beginRemoveRows(QModelIndex(), row + 1, row + 1)
+            del self._keys[row]
+            del self._key[entity_id]
+            self.endRemoveRows()
+        if new is not None:
+            row = bisect_left(self._keys, new)
+            self.beginInsertRows(QModelIndex(), row + 1, row + 1)
+            self._keys.insert(row, new)
+            self._key[entity_id] = new
+            self.endInsertRows()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._keys) + 1
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        row = index.row()
+        if not index.isValid() or not 0 <= row <= len(self._keys):
+            return None
+        if role == Qt.ItemDataRole.UserRole:
+            return None if row == 0 else self._keys[row - 1][3]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            if row == 0:
+                return NO_SPEAKER
+            session = self.model.session
+            start, neg_end, label, _id = self._keys[row - 1]
+            text = snippet(session.text[start:-neg_end], 40) if session is not None else ""
+            return f"{text} · {label}"
+        return None
 
 
 class ClaimPanel(QWidget):
@@ -50,7 +131,14 @@ class ClaimPanel(QWidget):
         self.quote.setAccessibleName("Claim text")
         self.quote.setMaximumHeight(90)
         self.quote.setTabChangesFocus(True)
+        self.choices = SpeakerChoices(model, self)
         self.speaker = QComboBox()
+        self.speaker.setModel(self.choices)
+        # sized from a length, not by measuring 20,000 entries
+        self.speaker.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.speaker.setMinimumContentsLength(24)
         self.speaker.setEditable(True)
         self.speaker.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.speaker.setAccessibleName("Claim speaker")
@@ -101,6 +189,7 @@ class ClaimPanel(QWidget):
         model.selectionChanged.connect(lambda *_: self.refresh())
         model.annotationChanged.connect(lambda *_: self.refresh())
         model.documentChanged.connect(self.refresh)
+        model.annotationsReset.connect(self.refresh)
         model.schemaChanged.connect(self._build_attributes)
         self._build_attributes()
 
@@ -131,14 +220,7 @@ class ClaimPanel(QWidget):
         self._updating = True
         self.stack.setCurrentIndex(1)
         self.quote.setPlainText(session.text[claim.start : claim.end])
-        self.speaker.clear()
-        self.speaker.addItem(NO_SPEAKER, None)
-        current = 0
-        for entity in session.annotations.sorted_entities():
-            text = snippet(session.text[entity.start : entity.end], 40)
-            self.speaker.addItem(f"{text} · {entity.label}", entity.id)
-            if entity.id == claim.speaker_id:
-                current = self.speaker.count() - 1
+        current = max(0, self.choices.row_of(claim.speaker_id))
         if claim.speaker_id is None and claim.speaker_text:
             self.speaker.setCurrentIndex(-1)
             self.speaker.setEditText(claim.speaker_text)

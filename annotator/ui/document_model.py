@@ -2,14 +2,21 @@
 
 Widgets take this model in their constructor and subscribe to its signals; they never
 touch storage. Edits are core commands pushed through `push`, which applies them (each a
-committed transaction) and records them on the document's QUndoStack.
+committed transaction) and records them on the document's QUndoStack. `undo` and `redo`
+run the step first and move the stack only when the store took it, so a refused step
+leaves the history exactly as it was.
+
+Memory: only the current document has a session (its text and annotations). Leaving a
+document releases them; its undo stack stays, holding just the commands (each remembers the
+few records it needs), and the next visit reads the document from storage again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import logging
+from collections.abc import Callable, Mapping, Sequence
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoGroup, QUndoStack
 
 from annotator.core.commands import EditCommand
@@ -21,25 +28,60 @@ from annotator.services.project import Project
 from annotator.services.session import Change, DocumentSession
 from annotator.ui.gc_pause import gc_paused
 
+log = logging.getLogger(__name__)
+
+# Errors that mean a bug in the program, not a store refusing a change: they are logged
+# and raised (the application reports them), never shown as "the edit was not saved".
+# Everything else (storage and driver errors, a span that no longer fits, an annotation a
+# colleague removed meanwhile) is a refusal: reported, logged with its traceback, and
+# nothing changes.
+PROGRAMMING_ERRORS: tuple[type[BaseException], ...] = (
+    TypeError,
+    AttributeError,
+    NameError,
+    AssertionError,
+    NotImplementedError,
+    ImportError,
+    RecursionError,
+    ArithmeticError,
+)
+
+
+def is_refusal(exc: Exception) -> bool:
+    """True when `exc` is the store refusing a change, False when it is a bug."""
+    return not isinstance(exc, PROGRAMMING_ERRORS)
+
+
+def doc_id_of(session: DocumentSession) -> str:
+    return session.document.id
+
 
 class _QtCommand(QUndoCommand):
-    """Wraps a core command; the first redo has already happened in `DocumentModel.push`."""
+    """Wraps a core command for a QUndoStack. The model runs the step itself (see
+    `DocumentModel.undo`) and then lets the stack move with `_ran` set, so the stack's own
+    call does nothing; a step the stack runs on its own (`QUndoStack.undo()` called
+    directly) is run here, and a refusal puts the stack back at once."""
 
-    def __init__(self, model: DocumentModel, session: DocumentSession, command: EditCommand):
+    def __init__(self, model: DocumentModel, doc_id: str, command: EditCommand):
         super().__init__(command.text)
         self._model = model
-        self._session = session
+        self.doc_id = doc_id  # not the session: a left document's session is released
         self.command = command
-        self._applied = True
+        self._ran = True  # the first redo happened in `DocumentModel.push`
 
     def redo(self) -> None:
-        if self._applied:
-            self._applied = False
+        if self._ran:
+            self._ran = False
             return
-        self._model._run(lambda: self.command.redo(self._session))
+        if not self._model._step(self.doc_id, self.command.redo):
+            self._model._put_back(self, undone=False)
 
     def undo(self) -> None:
-        self._model._run(lambda: self.command.undo(self._session))
+        if self._ran:
+            self._ran = False
+            return
+        if not self._model._step(self.doc_id, self.command.undo):
+            self._model._put_back(self, undone=True)
 
 
 class DocumentModel(QObject):
@@ -47,6 +89,8 @@ class DocumentModel(QObject):
 
     - documentChanged(): another document (or none) is now current.
     - annotationChanged(kind, id, removed): an entity/claim/target changed in the current document.
+    - annotationsReset(): the current document's annotations were re-read as a whole (a
+      colleague's edits, a schema rename); views rebuild once instead of per change.
     - documentSentimentChanged(), statusChanged(): document-level values changed.
     - selectionChanged(kind, id): the selected annotation ("" and "" for none).
     - schemaChanged(): the label schema was edited.
@@ -57,6 +101,7 @@ class DocumentModel(QObject):
 
     documentChanged = Signal()
     annotationChanged = Signal(str, str, bool)
+    annotationsReset = Signal()
     documentSentimentChanged = Signal()
     statusChanged = Signal()
     selectionChanged = Signal(str, str)
@@ -69,10 +114,12 @@ class DocumentModel(QObject):
         super().__init__(parent)
         self.project = project
         self.session: DocumentSession | None = None
+        self._unsubscribe: Callable[[], None] | None = None
         self.undo_group = QUndoGroup(self)
-        self._stacks: dict[str, tuple[DocumentSession, QUndoStack]] = {}
+        self._stacks: dict[str, QUndoStack] = {}
         self._selection: tuple[str, str] = ("", "")
         self._selected_documents: tuple[str, ...] = ()
+        self._batch: list[Change] | None = None
 
     # -- queries -------------------------------------------------------------------
     @property
@@ -107,54 +154,135 @@ class DocumentModel(QObject):
 
     def is_modified(self) -> bool:
         """Unsaved work never exists (edits commit at once); this means 'edited this session'."""
-        return any(not stack.isClean() for _, stack in self._stacks.values())
+        return any(not stack.isClean() for stack in self._stacks.values())
 
     # -- documents -----------------------------------------------------------------
     def load(self, doc_id: str | None) -> None:
-        """Make `doc_id` current; its session and undo history are kept while the app runs."""
-        if doc_id is None:
-            self.session = None
+        """Make `doc_id` current, read from storage; the document left is released.
+
+        Raises what storage raises (e.g. NotFound) and then keeps the current document.
+        """
+        session = None
+        if doc_id is not None:
+            with gc_paused():  # thousands of spans: no collector passes while loading
+                session = DocumentSession(self.project, doc_id)
+        self._release()
+        self.session = session
+        if session is None or doc_id is None:
             self.undo_group.setActiveStack(None)  # type: ignore[arg-type]
         else:
-            if doc_id not in self._stacks:
-                with gc_paused():  # thousands of spans: no collector passes while loading
-                    session = DocumentSession(self.project, doc_id)
-                session.subscribe(self._on_change)
-                stack = QUndoStack(self.undo_group)
-                self._stacks[doc_id] = (session, stack)
-            self.session, stack = self._stacks[doc_id]
+            self._unsubscribe = session.subscribe(self._on_change)
+            stack = self._stacks.get(doc_id)
+            if stack is None:
+                stack = self._stacks[doc_id] = QUndoStack(self.undo_group)
             self.undo_group.setActiveStack(stack)
         self._selection = ("", "")
         self.documentChanged.emit()
         self.selectionChanged.emit("", "")
 
+    def _release(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        self.session = None
+
     def forget_sessions(self) -> None:
-        """Drop cached sessions (e.g. after an import replaced data); keeps the current one."""
+        """Drop the undo history of every other document (e.g. after an import replaced
+        data); keeps the current one."""
         current = self.document_id
         for doc_id in list(self._stacks):
             if doc_id != current:
-                _, stack = self._stacks.pop(doc_id)
+                stack = self._stacks.pop(doc_id)
+                self.undo_group.removeStack(stack)
                 stack.setParent(None)
+
+    def reload_current(self) -> bool:
+        """Re-read the current document (a colleague changed it); listeners hear one
+        `annotationsReset` instead of a signal per difference. False if it failed."""
+        session = self.session
+        if session is None:
+            return True
+        self._batch = []
+        try:
+            session.reload()
+        except Exception as exc:  # e.g. deleted meanwhile, or the server went away
+            if not is_refusal(exc):
+                log.exception("reloading %s failed with a programming error", doc_id_of(session))
+                raise
+            log.warning("cannot refresh %s", doc_id_of(session), exc_info=True)
+            self.errorOccurred.emit(f"Cannot refresh the document: {exc}")
+            return False
+        finally:
+            changes, self._batch = self._batch, None
+        if changes:
+            self._apply_batch(changes)
+        return True
 
     # -- editing -------------------------------------------------------------------
     def push(self, command: EditCommand) -> bool:
         """Apply `command` to the current document and make it undoable. False on failure."""
-        if self.session is None:
-            return False
         session = self.session
-        if not self._run(lambda: command.redo(session)):
+        if session is None:
             return False
-        stack = self._stacks[session.document.id][1]
-        stack.push(_QtCommand(self, session, command))
+        doc_id = session.document.id
+        if not self._step(doc_id, command.redo):
+            return False
+        self._stacks[doc_id].push(_QtCommand(self, doc_id, command))
         return True
 
-    def _run(self, action: object) -> bool:
+    def undo(self) -> bool:
+        """Undo the current document's newest step; a refused step changes nothing."""
+        return self._move(-1)
+
+    def redo(self) -> bool:
+        """Redo the current document's newest undone step; a refused step changes nothing."""
+        return self._move(+1)
+
+    def _move(self, direction: int) -> bool:
+        stack = self.undo_stack
+        if stack is None or not (stack.canUndo() if direction < 0 else stack.canRedo()):
+            return False
+        at = stack.index() - 1 if direction < 0 else stack.index()
+        step = stack.command(at)
+        if not isinstance(step, _QtCommand):
+            return False
+        run = step.command.undo if direction < 0 else step.command.redo
+        if not self._step(step.doc_id, run):
+            return False
+        step._ran = True  # done: the stack only moves its index
+        stack.undo() if direction < 0 else stack.redo()
+        return True
+
+    def _step(self, doc_id: str, run: Callable[[DocumentSession], None]) -> bool:
+        session = self.session
+        if session is None or session.document.id != doc_id:
+            self.errorOccurred.emit("The edit was not saved: its document is not open.")
+            return False
         try:
-            action()  # type: ignore[operator]
-        except Exception as exc:  # storage or validation failure: report, change nothing
+            run(session)
+        except Exception as exc:
+            if not is_refusal(exc):
+                log.exception("an edit of %s failed with a programming error", doc_id)
+                raise
+            log.warning("an edit of %s was refused", doc_id, exc_info=True)
             self.errorOccurred.emit(f"The edit was not saved: {exc}")
             return False
         return True
+
+    def _put_back(self, step: _QtCommand, undone: bool) -> None:
+        """A step the stack ran on its own was refused: move the stack back (no re-run)."""
+        stack = self._stacks.get(step.doc_id)
+
+        def restore() -> None:
+            if stack is None:
+                return
+            step._ran = True
+            if undone:
+                stack.redo()
+            else:
+                stack.undo()
+
+        QTimer.singleShot(0, restore)  # QUndoStack moves its index after undo() returns
 
     def select(self, kind: str, annotation_id: str) -> None:
         if (kind, annotation_id) != self._selection:
@@ -187,22 +315,47 @@ class DocumentModel(QObject):
         except StorageError as exc:
             self.schemaChanged.emit()  # the project re-read the stored schema
             return f"The label schema was not saved: {exc}"
-        for session, _ in self._stacks.values():
-            session.reread_annotations()
+        if self.session is not None:
+            self.session.reread_annotations()
         if names_dropped(old, schema, changes):
             self.forget_undo_history()
         self.schemaChanged.emit()
-        self.documentChanged.emit()
+        if self.session is not None:
+            self._reset_annotations()
         return None
 
     def forget_undo_history(self) -> None:
         """Clear every document's undo stack (its steps name labels that no longer exist)."""
-        for _, stack in self._stacks.values():
+        for stack in self._stacks.values():
             stack.clear()
 
     # -- change fan-out ----------------------------------------------------------------
+    def _reset_annotations(self) -> None:
+        """The current annotations were replaced as a whole: one signal for every view."""
+        kind, annotation_id = self._selection
+        session = self.session
+        if session is not None and kind:
+            table: Mapping[str, object] = (
+                session.annotations.entities if kind == "entity" else session.annotations.claims
+            )
+            if annotation_id not in table:
+                self.select("", "")
+        self.annotationsReset.emit()
+
+    def _apply_batch(self, changes: list[Change]) -> None:
+        self._reset_annotations()
+        kinds = {change.kind for change in changes}
+        if "document_sentiment" in kinds:
+            self.documentSentimentChanged.emit()
+        if "status" in kinds:
+            self.statusChanged.emit()
+        self.documentsChanged.emit()
+
     def _on_change(self, change: Change) -> None:
         if self.session is None:
+            return
+        if self._batch is not None:
+            self._batch.append(change)
             return
         if change.kind in ("entity", "claim", "target"):
             if change.removed and self._selection == (change.kind, change.id):

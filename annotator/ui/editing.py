@@ -1,13 +1,23 @@
-"""What the annotation keys and buttons do: each turns into one core command on the model."""
+"""What the annotation keys and buttons do: each turns into one core command on the model.
+
+Every edit of the workbench goes through `AnnotationEditor`: tagging and relabelling,
+deleting, growing and shrinking a span, claims and their speakers and attributes,
+sentiments and the document status. The article view only asks (`deleteRequested`,
+`resizeRequested`); the panels and actions call the editor.
+"""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Literal
 
 from PySide6.QtCore import QObject, Signal
 
 from annotator.core.commands import (
     ChangeEntityLabel,
+    RemoveClaim,
+    RemoveEntity,
+    ResizeEntity,
     SetDocumentSentiment,
     SetStatus,
     SetTargetSentiment,
@@ -31,6 +41,12 @@ class AnnotationEditor(QObject):
         super().__init__(parent)
         self.model = model
         self.view = view
+        view.deleteRequested.connect(self.delete_selected)
+        view.resizeRequested.connect(
+            lambda direction, edge: self.extend_selected(
+                direction, "start" if edge == "start" else "end"
+            )
+        )
 
     # -- what is selected --------------------------------------------------------------
     def selected_entity(self) -> EntitySpan | None:
@@ -85,7 +101,38 @@ class AnnotationEditor(QObject):
         if self.model.selection[0] not in ("entity", "claim"):
             self.message.emit("Click an entity or claim to select it, then delete it.")
             return False
-        return self.view.remove_selected()
+        kind, annotation_id = self.model.selection
+        if kind == "entity":
+            return self.model.push(RemoveEntity(annotation_id))
+        return self.model.push(RemoveClaim(annotation_id))
+
+    def extend_selected(self, direction: int, edge: Literal["start", "end"] = "end") -> bool:
+        """Move one edge of the selected entity by one word: direction +1 right, -1 left.
+
+        ("end", +1) grows the span by the next word, ("end", -1) drops its last word,
+        ("start", -1) grows it by the previous word, ("start", +1) drops its first word.
+        A span never shrinks to nothing. Pushes an undoable ResizeEntity.
+        """
+        entity = self.selected_entity()
+        if entity is None:
+            return False
+        start, end = entity.start, entity.end
+        units = self.view.units
+        if edge == "end":
+            moved = units.next_word_end(end) if direction > 0 else units.previous_word_end(end)
+            if moved is None or moved <= start:
+                return False
+            end = moved
+        else:
+            moved = (
+                units.previous_word_start(start) if direction < 0 else units.next_word_start(start)
+            )
+            if moved is None or moved >= end:
+                return False
+            start = moved
+        if (start, end) == (entity.start, entity.end):
+            return False
+        return self.model.push(ResizeEntity(entity.id, start, end))
 
     # -- claims --------------------------------------------------------------------------
     def mark_claim(self) -> bool:

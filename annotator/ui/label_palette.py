@@ -32,6 +32,7 @@ class LabelPalette(QWidget):
         model.schemaChanged.connect(self.rebuild)
         model.selectionChanged.connect(self._show_selected)
         model.annotationChanged.connect(lambda *_: self._show_selected())
+        model.annotationsReset.connect(self._show_selected)
         self.rebuild()
 
     def rebuild(self) -> None:

@@ -50,6 +50,7 @@ class SentimentPanel(QWidget):
         self._groups: list[QButtonGroup] = []
         model.documentChanged.connect(self.refresh)
         model.documentSentimentChanged.connect(self.refresh)
+        model.annotationsReset.connect(self.refresh)
         model.annotationChanged.connect(lambda *_: self.refresh())
         model.selectionChanged.connect(lambda *_: self.refresh())
         model.schemaChanged.connect(self.rebuild)

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QProgressBar, QStatusBar
 
+from annotator.services.errors import StorageError
 from annotator.services.statistics import project_stats
 from annotator.ui.document_list import STATUS_TEXT
 from annotator.ui.document_model import DocumentModel
 from annotator.ui.plain import plain_label
+
+log = logging.getLogger(__name__)
 
 
 def count(n: int, one: str, many: str) -> str:
@@ -42,6 +47,7 @@ class ProgressStatus(QObject):
         model.statusChanged.connect(self.show_document)
         model.documentSentimentChanged.connect(self.show_document)
         model.annotationChanged.connect(lambda *_: self.show_document())
+        model.annotationsReset.connect(self.show_document)
         self.document_info.setAlignment(Qt.AlignmentFlag.AlignVCenter)
         self.show_document()
         self.update_progress()
@@ -62,7 +68,8 @@ class ProgressStatus(QObject):
     def update_progress(self) -> None:
         try:
             stats = project_stats(self.model.project)
-        except Exception as exc:  # e.g. the server went away; the next change tries again
+        except StorageError as exc:  # e.g. the server went away; the next change tries again
+            log.warning("project statistics unavailable", exc_info=True)
             self.bar.showMessage(f"Cannot read project statistics: {exc}", 6000)
             return
         done = stats.by_status.get("done", 0)

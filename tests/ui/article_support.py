@@ -15,6 +15,7 @@ from annotator.services.project import Project, open_project
 from annotator.storage import NewDocument
 from annotator.ui.article_view import ArticleView
 from annotator.ui.document_model import DocumentModel
+from annotator.ui.editing import AnnotationEditor
 
 MakeView = Callable[..., ArticleView]
 
@@ -30,6 +31,7 @@ def make_view(qtbot: QtBot, tmp_path: Path) -> Iterator[MakeView]:
         doc_id, _ = project.repo.add_document(NewDocument("Article", text))
         model = DocumentModel(project)
         view = ArticleView(model)
+        view.editor = AnnotationEditor(model, view, view)  # type: ignore[attr-defined]
         qtbot.addWidget(view)
         view.resize(width, height)
         view.show()

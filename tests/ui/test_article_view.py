@@ -197,7 +197,7 @@ def test_shift_arrows_resize_the_selected_entity_by_words(
     assert current() == "Secretary Howard"
     qtbot.keyClick(view, Qt.Key.Key_Right, ctrl_shift)
     assert current() == "Howard"
-    assert view.extend_selected(+1, "end") and current() == "Howard Lutnick"
+    assert view.editor.extend_selected(+1, "end") and current() == "Howard Lutnick"
     stored = view.model.project.repo.load_annotations(session.document.id)
     assert ARTICLE[stored.entities[entity.id].start : stored.entities[entity.id].end] == (
         "Howard Lutnick"
@@ -214,10 +214,10 @@ def test_extend_across_punctuation_and_paragraphs(qtbot: QtBot, make_view: MakeV
     view.model.select("entity", entity.id)
     session = view.model.session
     assert session is not None
-    assert view.extend_selected(+1, "end")
+    assert view.editor.extend_selected(+1, "end")
     now = session.annotations.entities[entity.id]
     assert ARTICLE[now.start : now.end] == "more.\n\nMarkets"
-    assert view.extend_selected(-1, "end")
+    assert view.editor.extend_selected(-1, "end")
     now = session.annotations.entities[entity.id]
     assert ARTICLE[now.start : now.end] == "more"
 
@@ -351,25 +351,6 @@ def test_tagging_the_text_selection_selects_the_new_span(qtbot: QtBot, make_view
     assert session is not None
     now = session.annotations.entities[entity.id]
     assert ARTICLE[now.start : now.end] == "Bloomberg Television that"
-
-
-def test_alt_arrows_walk_through_annotations_in_reading_order(
-    qtbot: QtBot, make_view: MakeView
-) -> None:
-    view = make_view(ARTICLE)
-    london = add_entity(view, *span("London"), "GPE")
-    howard = add_entity(view, *span("Howard Lutnick"), "PERSON")
-    claim = add_claim(view, *span("the talks were “going well,”"), howard)
-    alt = Qt.KeyboardModifier.AltModifier
-    qtbot.keyClick(view, Qt.Key.Key_Down, alt)
-    assert view.model.selection == ("entity", howard.id)
-    qtbot.keyClick(view, Qt.Key.Key_Down, alt)
-    assert view.model.selection == ("claim", claim.id)
-    qtbot.keyClick(view, Qt.Key.Key_Down, alt)
-    assert view.model.selection == ("entity", london.id)
-    assert not view.select_adjacent(+1)
-    qtbot.keyClick(view, Qt.Key.Key_Up, alt)
-    assert view.model.selection == ("claim", claim.id)
 
 
 def test_pointer_shows_a_hand_over_spans(qtbot: QtBot, make_view: MakeView) -> None:

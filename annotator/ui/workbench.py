@@ -1,0 +1,275 @@
+"""The composition root of the workbench: builds every part once and wires their signals.
+
+Who builds what (all here, in this order, nothing built elsewhere):
+
+- `Messages` (status bar line, warning box) -> `show_message` / `show_error` callables;
+- `DocumentModel` (current document, selection, undo) and the `ArticleView` on it;
+- `AnnotationEditor` (every edit), `AnnotationRows` (the annotation list's item model,
+  also the reading order) and the `Navigator` over it;
+- the panels: document list, label palette, annotation list, claim and sentiment panels,
+  each given the model (and the editor where it edits), put into docks of `host`;
+- `DocumentSwitcher` (which document is open), `ProjectFiles` (projects, import, export),
+  `WorkbenchDialogs`, `WorkbenchActions` (menus, toolbar) through an `ActionRegistry`,
+  `TeamMenu`, `ProgressStatus`, `LiveUpdates` and `BackupTimer`.
+
+Helpers get narrow collaborators (callables, the menu bar, a `register_action` callback,
+the widget their dialogs belong to), never the window. `host` is only the QMainWindow the
+parts are placed in; `replace_project(project)` is how the window is asked to open
+another project in its place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import SimpleNamespace
+from typing import Any, cast
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QScrollArea, QWidget
+
+from annotator.services.project import Project
+from annotator.ui.actions import ActionRegistry, WorkbenchActions, WorkbenchCommands
+from annotator.ui.annotation_list import AnnotationList, AnnotationRows
+from annotator.ui.article_view import ArticleView
+from annotator.ui.backup_timer import BackupTimer
+from annotator.ui.claim_panel import ClaimPanel
+from annotator.ui.document_list import DocumentListPanel
+from annotator.ui.document_model import DocumentModel
+from annotator.ui.document_switcher import DocumentSwitcher
+from annotator.ui.editing import AnnotationEditor
+from annotator.ui.file_ops import ProjectFiles
+from annotator.ui.label_palette import LabelPalette
+from annotator.ui.live_updates import LiveUpdates
+from annotator.ui.messages import Messages
+from annotator.ui.navigator import Navigator
+from annotator.ui.sentiment_panel import SentimentPanel
+from annotator.ui.settings import AppSettings
+from annotator.ui.status_bar import ProgressStatus
+from annotator.ui.team_menu import TeamMenu
+from annotator.ui.workbench_dialogs import WorkbenchDialogs
+
+
+def make_document_list(model: DocumentModel) -> DocumentListPanel:
+    """The document list panel (one place, so a new implementation is a one-line change)."""
+    return DocumentListPanel(model)
+
+
+def make_live_updates(
+    project: Project,
+    model: DocumentModel,
+    on_documents_changed: Callable[[], object],
+    on_assignments_changed: Callable[[], object],
+    show_message: Callable[[str, int], object],
+    parent: QObject,
+) -> LiveUpdates:
+    """Other analysts' changes, polled.
+
+    With the LiveUpdates that takes its collaborators this is exactly
+    `LiveUpdates(project, model, on_documents_changed, on_assignments_changed,
+    show_message, parent)`. Until then the current class still expects a window, so it
+    gets an object with just the five things it uses.
+    """
+    facade = QObject(parent)
+    facade.setObjectName("live_updates_collaborators")
+    collaborators: Any = facade
+    collaborators.project = project
+    collaborators.model = model
+    collaborators.documents = SimpleNamespace(reload=on_documents_changed)
+    collaborators.team = SimpleNamespace(assignments_changed=on_assignments_changed)
+    bar = SimpleNamespace(showMessage=show_message)
+    collaborators.statusBar = lambda: bar
+    return LiveUpdates(cast(Any, facade))
+
+
+class Workbench(QObject):
+    """Every part of one project's workbench, built into `host`."""
+
+    def __init__(
+        self,
+        project: Project,
+        settings: AppSettings,
+        host: QMainWindow,
+        replace_project: Callable[[Project], object],
+    ) -> None:
+        super().__init__(host)
+        self.project = project
+        self.settings = settings
+        self.messages = Messages(host.statusBar(), host)
+        show_message = self.messages.show_message
+        show_error = self.messages.show_error
+
+        self.model = DocumentModel(project, self)
+        self.view = ArticleView(self.model)
+        self.view.setFrameShape(self.view.Shape.NoFrame)
+        self.view.setMinimumWidth(320)
+        host.setCentralWidget(self.view)
+        self.editor = AnnotationEditor(self.model, self.view, self)
+        self.rows = AnnotationRows(self.model, self)
+        self.navigator = Navigator(self.model, self.rows, self.view, show_message)
+
+        self.documents = make_document_list(self.model)
+        self.labels = LabelPalette(self.model)
+        self.annotations = AnnotationList(self.model, self.rows)
+        self.claims = ClaimPanel(self.model, self.editor)
+        self.sentiment = SentimentPanel(self.model, self.editor)
+        self.docks = {
+            "documents": _dock(
+                host, "Documents", self.documents, Qt.DockWidgetArea.LeftDockWidgetArea
+            ),
+            "labels": _dock(host, "Labels", self.labels, Qt.DockWidgetArea.RightDockWidgetArea),
+            "claim": _dock(host, "Claim", self.claims, Qt.DockWidgetArea.RightDockWidgetArea),
+            "sentiment": _dock(
+                host, "Sentiment", self.sentiment, Qt.DockWidgetArea.RightDockWidgetArea
+            ),
+            "annotations": _dock(
+                host, "Annotations", self.annotations, Qt.DockWidgetArea.LeftDockWidgetArea
+            ),
+        }
+
+        self.switcher = DocumentSwitcher(
+            project,
+            self.model,
+            self.editor,
+            settings,
+            self.documents.visible_ids,
+            self.documents.reload,
+            show_message,
+            show_error,
+        )
+        self.files = ProjectFiles(
+            project,
+            settings,
+            self.model,
+            host,
+            self.documents_added,
+            self.switcher.open_document,
+            replace_project,
+            show_message,
+            show_error,
+        )
+        self.registry = ActionRegistry(host)
+        self.dialogs = WorkbenchDialogs(
+            host,
+            project,
+            self.model,
+            settings,
+            lambda: self.registry.all,
+            lambda: self.commands.reserved_alt_keys(),
+            show_message,
+            show_error,
+        )
+        self.commands = WorkbenchActions(
+            host.menuBar(),
+            self.registry,
+            self.model,
+            self.editor,
+            self._commands(host),
+            self.view,
+        )
+        host.addToolBar(self.commands.toolbar)
+        for dock in self.docks.values():
+            self.commands.panels_menu.addAction(dock.toggleViewAction())
+        self.team = TeamMenu(
+            project, host.menuBar(), self.registry.register, host, self.documents.reload, show_error
+        )
+        self.progress = ProgressStatus(self.model, host.statusBar())
+
+        self.labels.labelChosen.connect(self._label_clicked)
+        self.labels.claimChosen.connect(self._claim_clicked)
+        self.documents.documentActivated.connect(self.switcher.open_document)
+        self.annotations.annotationPicked.connect(self.navigator.show)
+        self.claims.showSpeaker.connect(self.navigator.reveal_entity)
+        self.editor.message.connect(show_message)
+        self.model.errorOccurred.connect(show_error)
+        self.model.documentChanged.connect(lambda: host.setWindowTitle(self.title()))
+
+        self.live = make_live_updates(
+            project,
+            self.model,
+            self.documents.reload,
+            self.team.assignments_changed,
+            show_message,
+            self,
+        )
+        self.backups = BackupTimer(project, self)
+        self.backups.failed.connect(lambda message: show_message(message, 15_000))
+        self.commands.themes.get(settings.theme(), self.commands.themes["system"]).setChecked(True)
+        host.setWindowTitle(self.title())
+
+    def _commands(self, host: QMainWindow) -> WorkbenchCommands:
+        files, switcher, dialogs, settings = self.files, self.switcher, self.dialogs, self.settings
+        return WorkbenchCommands(
+            new_project=files.new_project,
+            open_project=files.open_project,
+            connect_server=files.connect_server,
+            open_location=files.open_location,
+            recent_projects=settings.recent_projects,
+            clear_recent_projects=settings.clear_recent_projects,
+            import_files=files.import_files,
+            import_folder=files.import_folder,
+            export=files.export,
+            quit=host.close,
+            edit_schema=dialogs.edit_schema,
+            step_annotation=self.navigator.step,
+            done_and_next=switcher.done_and_next,
+            next_unfinished=switcher.go_next_unfinished,
+            step_document=switcher.step_document,
+            focus_search=self.focus_search,
+            focus_list=self.documents.table.setFocus,
+            focus_article=self.view.setFocus,
+            focus_speaker=self.claims.speaker.setFocus,
+            set_theme=dialogs.set_theme,
+            show_shortcuts=dialogs.show_shortcuts,
+            show_about=dialogs.show_about,
+        )
+
+    # -- small glue ------------------------------------------------------------------
+    def title(self) -> str:
+        session = self.model.session
+        title = session.document.title if session else "No document"
+        return f"{title} — {self.project.display_name} — Annotator"
+
+    def documents_added(self) -> None:
+        """Documents were added (imports never change stored ones, so undo stacks stay)."""
+        self.model.documentsChanged.emit()
+        self.documents.reload()
+
+    def focus_search(self) -> None:
+        self.documents.search.setFocus()
+        self.documents.search.selectAll()
+
+    def _label_clicked(self, name: str) -> None:
+        self.editor.apply_label(name)
+        self.view.setFocus()
+
+    def _claim_clicked(self) -> None:
+        self.editor.mark_claim()
+        self.view.setFocus()
+
+    def stop(self) -> None:
+        """Finish background work (before the project is closed)."""
+        self.files.wait()
+        self.live.stop()
+        self.backups.timer.stop()
+        self.backups.wait(60)
+
+
+def _dock(host: QMainWindow, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+    dock = QDockWidget(title, host)
+    dock.setObjectName(f"dock_{title.lower()}")
+    dock.setAccessibleName(f"{title} panel")
+    if area == Qt.DockWidgetArea.RightDockWidgetArea:  # stays usable on short screens
+        scroller = QScrollArea()
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroller.setWidget(widget)
+        dock.setWidget(scroller)
+    else:
+        dock.setWidget(widget)
+    dock.setFeatures(
+        QDockWidget.DockWidgetFeature.DockWidgetMovable
+        | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+    )
+    host.addDockWidget(area, dock)
+    return dock

@@ -1,0 +1,303 @@
+"""The real window: `MainWindow` (what `annotator` opens) driven by real key events.
+
+A project holds a short article and the 3 MB / 20,000-span article of bench_render. The
+window is shown at 1400x860 with every panel visible (documents, annotations, labels,
+claim, sentiment, status bar). Each figure is the time from the key event until the
+event queue is empty again (the frame painted):
+
+- open the long article + paint: Alt+PgDown (next document) from the short article; the
+  session is read from storage each time (a left document keeps no session);
+- add a span with its hotkey + paint: a word on screen is selected, then "1" (PERSON);
+  the figure includes the SQLite commit (synchronous=FULL);
+- undo with Ctrl+Z + paint: the span just added;
+- floor: QPlainTextEdit.setPlainText of the same text + paint, in the same run (what any
+  Qt text view costs);
+- deferred work after an edit: the longest single event-loop pass in the 0.5 s after an
+  edit (debounced document list and progress refreshes), reported without a target.
+
+Targets: open + paint under 150 ms (median); add span and undo p95 under 16 ms (one frame).
+Compare ratios within one run: these machines are shared.
+
+`run(quick)` returns rows for bench/run.py; `python bench/bench_window.py [--quick]
+[--profile open|add|undo]` prints them (or a cProfile of one action).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench_render import SPANS, TEXT_CHARS, make_article, make_spans, p95
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QPlainTextEdit
+
+from annotator.services.project import Project, open_project
+from annotator.storage import NewDocument
+from annotator.ui.main_window import MainWindow
+from annotator.ui.settings import AppSettings
+
+SHORT_TEXT = "A short article about the talks in Geneva.\n\nThe minister said little."
+
+
+def app() -> QApplication:
+    instance = QApplication.instance()
+    return instance if isinstance(instance, QApplication) else QApplication(sys.argv[:1])
+
+
+def drain(qapp: QApplication) -> None:
+    """Run the event loop until nothing is pending (posted events, paints)."""
+    for _ in range(3):
+        qapp.processEvents()
+
+
+def idle(qapp: QApplication, seconds: float) -> float:
+    """Keep the event loop running for `seconds`; returns the longest single pass in ms."""
+    longest = 0.0
+    until = time.perf_counter() + seconds
+    while time.perf_counter() < until:
+        started = time.perf_counter()
+        qapp.processEvents()
+        longest = max(longest, (time.perf_counter() - started) * 1000.0)
+        time.sleep(0.005)
+    return longest
+
+
+@contextmanager
+def window_project(chars: int, spans: int) -> Iterator[tuple[Project, str, str, str]]:
+    with tempfile.TemporaryDirectory(prefix="annotator-bench-window-") as folder:
+        project = open_project(Path(folder) / "window.annotator", "bench", backup=False)
+        text = make_article(chars)
+        short_id, _ = project.repo.add_document(NewDocument("A short article", SHORT_TEXT))
+        long_id, _ = project.repo.add_document(NewDocument("Synthetic 3 MB article", text))
+        labels = list(project.schema.entity_label_names)
+        project.repo.editor(long_id, "bench").add_many(make_spans(text, spans, labels))
+        try:
+            yield project, short_id, long_id, folder
+        finally:
+            project.close()
+
+
+class Bench:
+    def __init__(self, qapp: QApplication, project: Project, folder: str) -> None:
+        self.qapp = qapp
+        settings = AppSettings(
+            QSettings(str(Path(folder) / "settings.ini"), QSettings.Format.IniFormat)
+        )
+        self.window = MainWindow(project, settings, restore=False)
+        self.window.resize(1400, 860)
+        self.window.show()
+        self.window.activateWindow()
+        drain(qapp)
+        self.view = self.window.view
+
+    def key(self, key: Qt.Key, mods: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> float:
+        """Milliseconds from a key press on the article view until the queue is empty."""
+        started = time.perf_counter()
+        QTest.keyClick(self.view, key, mods)
+        drain(self.qapp)
+        return (time.perf_counter() - started) * 1000.0
+
+    def open_long(self, long_id: str) -> float:
+        alt = Qt.KeyboardModifier.AltModifier
+        took = self.key(Qt.Key.Key_PageDown, alt)
+        assert self.window.model.document_id == long_id, "Alt+PgDown did not open the article"
+        return took
+
+    def back_to_short(self, short_id: str) -> None:
+        self.key(Qt.Key.Key_PageUp, Qt.KeyboardModifier.AltModifier)
+        assert self.window.model.document_id == short_id
+
+    def free_words(self, count: int) -> list[tuple[int, int]]:
+        """Words on the current screen that no span covers."""
+        session = self.window.model.session
+        assert session is not None
+        text = session.text
+        covered = sorted((e.start, e.end) for e in session.annotations.entities.values())
+        top = self.view.to_codepoint(self.view.firstVisibleBlock().position())
+        found: list[tuple[int, int]] = []
+        i = text.find(" ", top) + 1
+        while len(found) < count and 0 < i < len(text):
+            end = text.find(" ", i)
+            if end < 0:
+                break
+            if end - i >= 3 and "\n" not in text[i:end]:
+                free = all(e <= i or s >= end for s, e in covered if s < end + 50)
+                if free:
+                    found.append((i, end))
+            i = end + 1
+        return found
+
+
+def floor_open(qapp: QApplication, text: str, repeats: int) -> list[float]:
+    """setPlainText of the same text in a bare QPlainTextEdit + paint."""
+    samples = []
+    for _ in range(repeats):
+        edit = QPlainTextEdit()
+        edit.resize(900, 700)
+        edit.show()
+        drain(qapp)
+        started = time.perf_counter()
+        edit.setPlainText(text)
+        edit.viewport().repaint()
+        drain(qapp)
+        samples.append((time.perf_counter() - started) * 1000.0)
+        edit.close()
+        edit.deleteLater()
+        drain(qapp)
+    return samples
+
+
+def figure(
+    name: str, samples: list[float], target: float | None, notes: str, use_p95: bool = False
+) -> dict[str, Any]:
+    med = statistics.median(samples)
+    tail = p95(samples)
+    judged = tail if use_p95 else med
+    what = "p95" if use_p95 else "median"
+    return {
+        "name": name,
+        "median": round(med, 2),
+        "p95": round(tail, 2),
+        "unit": "ms",
+        "target": target,
+        "pass": None if target is None else bool(judged < target),
+        "notes": f"median {med:.1f} ms, p95 {tail:.1f} ms, n={len(samples)}"
+        + (f"; the target applies to the {what}" if target is not None else "")
+        + f"; {notes}",
+    }
+
+
+def measure(quick: bool, profile: str | None = None) -> list[dict[str, Any]]:
+    qapp = app()
+    chars, spans = (TEXT_CHARS, SPANS)
+    opens, edits = (3, 12) if quick else (8, 40)
+    with window_project(chars, spans) as (project, short_id, long_id, folder):
+        bench = Bench(qapp, project, folder)
+        window = bench.window
+        if window.model.document_id != short_id:
+            window.open_document(short_id)
+            drain(qapp)
+        profiler = cProfile.Profile() if profile else None
+        open_ms = []
+        for _ in range(opens):
+            if profiler and profile == "open":
+                profiler.enable()
+            open_ms.append(bench.open_long(long_id))
+            if profiler:
+                profiler.disable()
+            idle(qapp, 0.2)
+            bench.back_to_short(short_id)
+            idle(qapp, 0.2)
+        bench.open_long(long_id)
+        bar = bench.view.verticalScrollBar()
+        bar.setValue(bar.maximum() // 2)
+        drain(qapp)
+        words = bench.free_words(edits)
+        add_ms: list[float] = []
+        undo_ms: list[float] = []
+        stalls: list[float] = []
+        model = window.model
+        session = model.session
+        assert session is not None
+        before = len(session.annotations.entities)
+        for start, end in words:
+            bench.view.select_span(start, end)
+            drain(qapp)
+            if profiler and profile == "add":
+                profiler.enable()
+            add_ms.append(bench.key(Qt.Key.Key_1))
+            if profiler:
+                profiler.disable()
+            assert len(model.session.annotations.entities) == before + 1, "hotkey did not tag"
+            stalls.append(idle(qapp, 0.5))
+            if profiler and profile == "undo":
+                profiler.enable()
+            undo_ms.append(bench.key(Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier))
+            if profiler:
+                profiler.disable()
+            assert len(model.session.annotations.entities) == before, "Ctrl+Z did not undo"
+            stalls.append(idle(qapp, 0.5))
+        text = model.text
+        window.close()
+        drain(qapp)
+        floor = floor_open(qapp, text, opens)
+        if profiler:
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    where = (
+        f"{chars / 1e6:.0f} MB, {spans:,} spans; MainWindow 1400x860, every panel visible; "
+        f"load average {load:.1f}"
+    )
+    return [
+        figure(
+            "window: open long article (Alt+PgDown) + paint",
+            open_ms,
+            150,
+            f"{where}; the session is read from storage",
+        ),
+        figure(
+            "window: add span with its hotkey + paint",
+            add_ms,
+            16,
+            f"{where}; one SQLite commit included",
+            use_p95=True,
+        ),
+        figure("window: undo with Ctrl+Z + paint", undo_ms, 16, where, use_p95=True),
+        figure(
+            "floor: QPlainTextEdit.setPlainText + paint (same text)",
+            floor,
+            None,
+            "no annotations, no panels: what any Qt text view costs",
+        ),
+        figure(
+            "window: longest event-loop pass in 0.5 s after an edit",
+            stalls,
+            None,
+            "debounced document list and progress refreshes (report only)",
+        ),
+    ]
+
+
+def run(quick: bool = False) -> list[dict[str, Any]]:
+    return measure(quick)
+
+
+def print_table(rows: list[dict[str, Any]]) -> None:
+    header = ("figure", "median", "p95", "target", "result")
+    lines = [header]
+    for r in rows:
+        target = "—" if r["target"] is None else f"< {r['target']} ms"
+        verdict = {True: "pass", False: "FAIL", None: "report"}[r["pass"]]
+        lines.append((r["name"], f"{r['median']:.1f} ms", f"{r['p95']:.1f} ms", target, verdict))
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    for i, line in enumerate(lines):
+        print("  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)))
+        if i == 0:
+            print("  ".join("-" * w for w in widths))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--profile", choices=["open", "add", "undo"])
+    args = parser.parse_args(argv)
+    print_table(measure(args.quick, args.profile))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
