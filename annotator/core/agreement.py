@@ -18,6 +18,7 @@ from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import combinations
 from typing import Any
 
@@ -67,6 +68,7 @@ class AnnotationTable:
         return sorted(names)
 
 
+@lru_cache(maxsize=65536)  # a corpus has few distinct speakers and many claims
 def normalise_speaker(text: str) -> str:
     return " ".join(text.split()).casefold()
 
@@ -214,15 +216,16 @@ def entity_pair(
         pair.documents += 1
         per = table.entities.get(doc, {})
         a, b = per.get(first, empty), per.get(second, empty)
+        common = a & b
         for _s, _e, lab in a:
             pair.labels[lab].reference += 1
         for _s, _e, lab in b:
             pair.labels[lab].compared += 1
-        for _s, _e, lab in a & b:
+        for _s, _e, lab in common:
             pair.labels[lab].matched += 1
-        if a and b:
-            pair.relaxed_first += _overlapping(a, b)
-            pair.relaxed_second += _overlapping(b, a)
+        if a and b:  # exact matches overlap; only the rest need looking at
+            pair.relaxed_first += len(common) + (_overlapping(a - common, b) if a != common else 0)
+            pair.relaxed_second += len(common) + (_overlapping(b - common, a) if b != common else 0)
     return pair
 
 
@@ -351,7 +354,12 @@ def agreement_report(
     table: AnnotationTable, annotators: Sequence[str] | None = None
 ) -> dict[str, Any]:
     """The JSON-ready agreement report between `annotators` (default: everyone in the table)."""
-    names = list(annotators) if annotators is not None else table.annotators()
+    annotated = table.annotated_by()
+    names = (
+        list(annotators)
+        if annotators is not None
+        else sorted({who for per in annotated.values() for who in per})
+    )
     if len(names) < 2:
         raise ValueError(
             "agreement needs at least two annotators"
@@ -359,7 +367,6 @@ def agreement_report(
         )
     if len(set(names)) != len(names):
         raise ValueError("an annotator is named twice")
-    annotated = table.annotated_by()
     pairs = list(combinations(names, 2))
     entity_pairs = [entity_pair(table, a, b, annotated) for a, b in pairs]
     return {

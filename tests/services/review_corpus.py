@@ -18,9 +18,9 @@ TEXTS = [
 
 # who -> document index -> entity spans (start, end, label)
 ENTITIES: dict[str, dict[int, list[tuple[int, int, str]]]] = {
-    "alice": {0: [(0, 13, "PERSON"), (37, 43, "GPE")], 1: [(0, 7, "PERSON"), (51, 55, "ORG")]},
-    "bob": {0: [(0, 13, "PERSON"), (37, 43, "LOC")], 2: [(0, 5, "PERSON")]},
-    "carol": {1: [(0, 7, "PERSON"), (42, 50, "PERSON")], 2: [(0, 5, "PERSON")]},
+    "alice": {0: [(0, 13, "PERSON"), (48, 54, "GPE")], 1: [(0, 7, "PERSON"), (57, 61, "ORG")]},
+    "bob": {0: [(0, 13, "PERSON"), (48, 54, "LOC")], 2: [(0, 5, "PERSON")]},
+    "carol": {1: [(0, 7, "PERSON"), (45, 53, "PERSON")], 2: [(0, 5, "PERSON")]},
 }
 SENTIMENT = {"alice": "positive", "bob": "neutral", "carol": "positive"}
 

@@ -58,17 +58,17 @@ def test_settle_undo_redo_and_complete(team: str) -> None:
             (0, 13, "PERSON")
         ]
         assert len(gold.claims) == 1 and len(gold.targets) == 1
-        assert [d.key for d in adj.disagreements] == ["sentiment", "entity:37-43"]
+        assert [d.key for d in adj.disagreements] == ["sentiment", "entity:48-54"]
         assert adj.progress() == "0 of 2 disagreements settled"
         entity = adj.disagreements[1]
         bob = next(o for o in entity.options if o.analysts == ("bob",))
         adj.decide(entity, bob)
         assert adj.progress() == "1 of 2 disagreements settled"
         labels = {(e.start, e.label) for e in adj.gold.annotations.entities.values()}
-        assert (37, "LOC") in labels
+        assert (48, "LOC") in labels
         assert adj.undo()
         assert adj.progress() == "0 of 2 disagreements settled"
-        assert all(e.start != 37 for e in adj.gold.annotations.entities.values())
+        assert all(e.start != 48 for e in adj.gold.annotations.entities.values())
         assert adj.redo()
         sentiment = adj.disagreements[0]
         adj.decide(sentiment, next(o for o in sentiment.options if o.label == "positive"))
@@ -77,7 +77,7 @@ def test_settle_undo_redo_and_complete(team: str) -> None:
         stored = project.repo.load_annotations(doc, GOLD_ANNOTATOR)
         assert sorted((e.start, e.label) for e in stored.entities.values()) == [
             (0, "PERSON"),
-            (37, "LOC"),
+            (48, "LOC"),
         ]
         assert project.repo.editor(doc, GOLD_ANNOTATOR).get_document_sentiment() == "positive"
         # saved at once: a new session sees every decision
@@ -91,7 +91,7 @@ def test_rejecting_every_version_leaves_no_gold_there(team: str) -> None:
     with open_project(team, "reviewer") as project:
         adj = AdjudicationSession(project, _doc(project, 1))
         keys = [d.key for d in adj.disagreements]
-        assert keys == ["entity:42-50", "entity:51-55"]
+        assert keys == ["entity:45-53", "entity:57-61"]
         for unit in list(adj.disagreements):
             adj.decide(unit, None)
         assert adj.complete
