@@ -168,3 +168,16 @@ def test_report_needs_two_distinct_annotators() -> None:
 def test_disagreement_count() -> None:
     assert disagreement_count({"a": {1, 2, 3}, "b": {2, 3, 4}}) == 2
     assert disagreement_count({"a": {1}}) == 0
+
+
+def test_overlap_count_on_long_documents_matches_brute_force() -> None:
+    import random
+
+    from annotator.core.agreement import _overlapping
+
+    rng = random.Random(5)
+    for _ in range(20):
+        a = {(s, s + rng.randint(1, 30), rng.choice("AB")) for s in rng.sample(range(2000), 60)}
+        b = {(s, s + rng.randint(1, 30), rng.choice("AB")) for s in rng.sample(range(2000), 60)}
+        brute = sum(1 for s, e, x in a if any(t < e and s < u and y == x for t, u, y in b))
+        assert _overlapping(a, b) == brute  # 60 x 60: the sorted, bisecting path
