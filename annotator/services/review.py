@@ -136,15 +136,18 @@ class ClaimFilter:
             return False
         if self.date_to and (claim.date is None or claim.date > self.date_to):
             return False
-        if self.sentiment and claim.sentiment != self.sentiment:
+        if self.sentiment and self.sentiment not in claim.sentiments:
             return False
-        if self.annotator and claim.annotator != self.annotator:
+        if self.annotator and self.annotator not in claim.annotators:
             return False
         return not self.text or self.text.casefold() in claim.text.casefold()
 
 
 @dataclass(frozen=True)
 class SaidClaim:
+    """One claim of the corpus; marked identically by several analysts, it is one row
+    naming them all (with each one's document sentiment)."""
+
     id: str
     document_id: str
     title: str
@@ -154,8 +157,8 @@ class SaidClaim:
     speaker: str  # as written
     canonical: str
     attributes: Mapping[str, str]
-    annotator: str
-    sentiment: str | None
+    annotators: tuple[str, ...]
+    sentiments: tuple[str, ...]  # the claimants' document sentiments, where set
     text: str
 
 
@@ -208,8 +211,14 @@ def claims_of(
     canonical = alias_map(confirmed_merges(project))
     speakers = list(group.names) if group is not None else None
     rows = claim_details(project.repo.engine, speakers)
+    merged: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    for r in rows:  # in document order; one entry per claim, however many marked it
+        attrs = tuple(sorted(dict(r["attributes"] or {}).items()))
+        key = (r["document_id"], r["start"], r["end"], _fold(r["speaker"] or ""), attrs)
+        merged.setdefault(key, []).append(r)
     out = []
-    for r in rows:
+    for same in merged.values():
+        r = same[0]
         shown = " ".join((r["speaker"] or "").split()) or NO_SPEAKER
         claim = SaidClaim(
             id=r["id"],
@@ -221,8 +230,8 @@ def claims_of(
             speaker=r["speaker"] or "",
             canonical=canonical.get(_fold(shown), shown),
             attributes=dict(r["attributes"] or {}),
-            annotator=r["annotator"],
-            sentiment=r["sentiment"],
+            annotators=tuple(sorted({x["annotator"] for x in same})),
+            sentiments=tuple(sorted({x["sentiment"] for x in same if x["sentiment"]})),
             text=r["text"] or "",
         )
         if filters is None or filters.accepts(claim):

@@ -151,8 +151,21 @@ SNIPPET = 400  # code points of a claim's text read for the browser
 
 
 def speaker_counts(engine: Engine) -> dict[str, int]:
-    """Speaker text (as written, or the speaker entity's text) -> claims, one aggregate query."""
-    query = select(ClaimRow.speaker_text, func.count()).group_by(ClaimRow.speaker_text)
+    """Speaker text (as written, or the speaker entity's text) -> claims, one aggregate query.
+
+    A claim marked by several annotators (same document, offsets and speaker) counts once.
+    """
+    spans = (
+        select(ClaimRow.speaker_text)
+        .group_by(
+            ClaimRow.speaker_text,
+            ClaimRow.document_id,
+            ClaimRow.start_offset,
+            ClaimRow.end_offset,
+        )
+        .subquery()
+    )
+    query = select(spans.c.speaker_text, func.count()).group_by(spans.c.speaker_text)
     with engine.connect() as conn:
         return {str(s or ""): int(n) for s, n in conn.execute(query)}
 

@@ -118,9 +118,9 @@ class WhoSaidWhat(QDialog):
             filters.addWidget(edit)
         filters.addStretch(1)
 
-        self.table = QTableWidget(0, 6)
+        self.table = QTableWidget(0, 7)
         self.table.setHorizontalHeaderLabels(
-            ["Date", "Document", "Speaker", "Attributes", "Sentiment", "Claim"]
+            ["Date", "Document", "Speaker", "Attributes", "Sentiment", "Marked by", "Claim"]
         )
         self.table.setAccessibleName("Claims")
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -278,7 +278,8 @@ class WhoSaidWhat(QDialog):
                 c.title,
                 c.speaker or "(no speaker)",
                 attrs,
-                c.sentiment or "",
+                ", ".join(c.sentiments),
+                ", ".join(c.annotators),
                 c.text.replace("\n", " "),
             ]
             for col, value in enumerate(values):
