@@ -42,6 +42,7 @@ from annotator.storage.gold import (
     all_adjudications,
     save_adjudication,
 )
+from annotator.storage.review_reads import document_titles
 
 NONE = "(none)"
 
@@ -368,7 +369,7 @@ def adjudication_queue(project: Project) -> list[QueueEntry]:
     annotated = table.annotated_by()
     counts = _per_doc(table)
     states = all_adjudications(project.repo.engine)
-    titles = {d.id: d.title for d in project.repo.list_documents()}
+    titles = document_titles(project.repo.engine)
     out = []
     for doc, n in counts.items():
         who = annotated.get(doc, set())

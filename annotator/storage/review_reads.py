@@ -302,3 +302,9 @@ def target_sentiments_by_text(engine: Engine) -> list[tuple[str, str, Any, Any]]
     )
     with engine.connect() as conn:
         return [tuple(row) for row in conn.execute(query)]
+
+
+def document_titles(engine: Engine) -> dict[str, str]:
+    """Document id -> title (no texts read)."""
+    with engine.connect() as conn:
+        return dict(conn.execute(select(DocumentRow.id, DocumentRow.title)).all())
