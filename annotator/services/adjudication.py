@@ -200,6 +200,25 @@ class _Decide(EditCommand):
         self.adj._settle(self.unit.key, False)
 
 
+class _Edit(EditCommand):
+    """A reviewer's own gold edit (a span no analyst marked just so); settles `key` if given."""
+
+    def __init__(self, adj: AdjudicationSession, step: EditCommand, key: str | None) -> None:
+        self.adj, self.step, self.key = adj, step, key
+        self.text = step.text
+        self._was_settled = key is not None and key in adj.settled
+
+    def redo(self, target: Any) -> None:
+        self.step.redo(target)
+        if self.key is not None:
+            self.adj._settle(self.key, True)
+
+    def undo(self, target: Any) -> None:
+        self.step.undo(target)
+        if self.key is not None and not self._was_settled:
+            self.adj._settle(self.key, False)
+
+
 class AdjudicationSession:
     """One document being adjudicated by a reviewer; edits go to the gold annotator."""
 
@@ -259,6 +278,41 @@ class AdjudicationSession:
         """Accept `option` (None: no annotation there) for `unit` into gold; undoable."""
         self.history.push(_Decide(self, unit, option))
         self._changed()
+
+    def unit_at(self, start: int, end: int) -> Disagreement | None:
+        """The entity disagreement overlapping [start, end), if any."""
+        for unit in self.disagreements:
+            if unit.kind == "entity" and unit.start < end and start < unit.end:
+                return unit
+        return None
+
+    def add_gold_entity(self, start: int, end: int, label: str) -> EntitySpan:
+        """Edit into gold: a span of the reviewer's own; settles the disagreement it overlaps."""
+        if label not in self.project.schema.entity_label_names:
+            raise ValueError(f"no entity label {label!r} in this project's schema")
+        command = self.gold.new_entity(start, end, label)
+        unit = self.unit_at(start, end)
+        self.history.push(_Edit(self, command, unit.key if unit else None))
+        self._changed()
+        return command.span
+
+    def remove_gold_entity(self, entity_id: str) -> None:
+        """Edit into gold: take one gold span away (undoable)."""
+        span = self.gold.annotations.entities.get(entity_id)
+        if span is None:
+            raise KeyError(f"no gold entity {entity_id}")
+        unit = self.unit_at(span.start, span.end)
+        self.history.push(_Edit(self, RemoveEntity(entity_id), unit.key if unit else None))
+        self._changed()
+
+    def gold_entity_in(self, start: int, end: int) -> EntitySpan | None:
+        """The shortest gold span overlapping [start, end) (or containing the caret)."""
+        hits = [
+            e
+            for e in self.gold.annotations.entities.values()
+            if (e.start < end and start < e.end) or (start == end and e.start <= start < e.end)
+        ]
+        return min(hits, key=lambda e: e.end - e.start, default=None)
 
     def undo(self) -> bool:
         done = self.history.undo() is not None

@@ -137,3 +137,19 @@ def test_export_refuses_a_bad_layer(
     assert cli_main(["export", "--project", team, "--layer", "best", "--out", str(out)]) == 2
     assert "unknown layer 'best'" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_edit_into_gold_settles_and_undoes(team: str) -> None:
+    with open_project(team, "reviewer") as project:
+        adj = AdjudicationSession(project, _doc(project, 1))
+        with pytest.raises(ValueError, match="no entity label 'WHO'"):
+            adj.add_gold_entity(45, 53, "WHO")
+        span = adj.add_gold_entity(45, 53, "NORP")  # neither analyst's label
+        assert "entity:45-53" in adj.settled
+        assert adj.gold_entity_in(46, 46) == span
+        adj.remove_gold_entity(span.id)
+        assert adj.gold_entity_in(46, 46) is None
+        adj.undo()
+        adj.undo()
+        assert "entity:45-53" not in adj.settled
+        assert adj.progress() == "0 of 2 disagreements settled"

@@ -170,3 +170,13 @@ def test_cli_merge(
     assert "Merged 2 projects: 3 documents in all (3 added)" in capsys.readouterr().err
     assert cli_main(["merge", str(tmp_path / "nope.annotator"), "--out", str(out)]) == 2
     assert "no such project" in capsys.readouterr().err
+
+
+def test_merge_reads_a_server_project_as_a_source(
+    analysts: dict[str, Path], project_location: str, tmp_path: Path
+) -> None:
+    merge_projects([analysts["alice"]], project_location)  # alice's work now on that back end
+    out = tmp_path / "local.annotator"
+    merge_projects([project_location, analysts["bob"]], out)
+    expected = {**_versions(analysts["alice"]), **_versions(analysts["bob"])}
+    assert _versions(out) == expected

@@ -169,3 +169,38 @@ def test_agreement_and_statistics_windows(qtbot, open_window, team: Project) -> 
     assert stats.done_chart.series == {"done": [1.0]}
     window.workbench.review.actions["statistics"].trigger()  # asked again: the same window
     assert window.workbench.review.windows["statistics"] is stats
+
+
+def _select(view: AdjudicationView, start: int, end: int) -> None:
+    from PySide6.QtGui import QTextCursor
+
+    cursor = QTextCursor(view.article.document())
+    cursor.setPosition(view.offsets.to_utf16(start))
+    cursor.setPosition(view.offsets.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
+    view.article.setTextCursor(cursor)
+
+
+def test_edit_into_gold_with_label_keys_and_delete(qtbot, open_window, team: Project) -> None:  # type: ignore[no-untyped-def]
+    window = open_window(team)
+    view: AdjudicationView = _open(qtbot, window, "adjudicate")
+    qtbot.waitUntil(lambda: view.session is not None, timeout=10_000)
+    assert view.session is not None
+    view.article.setFocus()
+    london = TEXTS[0].index("London")
+    _select(view, london - 1, london + len("London") + 1)  # spaces around are trimmed
+    qtbot.keyClick(view.article, Qt.Key.Key_3, Qt.KeyboardModifier.AltModifier)  # GPE
+    gold = {(e.start, e.end, e.label) for e in view.session.gold.annotations.entities.values()}
+    assert (london, london + 6, "GPE") in gold
+    assert "entity:48-54" in view.session.settled  # the edit settled that disagreement
+    assert view.progress.text() == "1 of 2 disagreements settled"
+    qtbot.keyClick(view.article, Qt.Key.Key_Z, CTRL)
+    assert "entity:48-54" not in view.session.settled
+    assert len(view.session.gold.annotations.entities) == 1
+
+    _select(view, 3, 3)  # the caret inside gold "Kevin Hassett"
+    qtbot.keyClick(view.article, Qt.Key.Key_Delete)
+    assert view.session.gold.annotations.entities == {}
+    stored = team.repo.load_annotations(view.session.doc_id, GOLD_ANNOTATOR)
+    assert stored.entities == {}
+    qtbot.keyClick(view.article, Qt.Key.Key_Z, CTRL)
+    assert len(team.repo.load_annotations(view.session.doc_id, GOLD_ANNOTATOR).entities) == 1

@@ -5,8 +5,10 @@ the article, each analyst's spans underlined in their colour, gold spans shaded 
 current disagreement highlighted; right, the versions of the current disagreement.
 
 Keys: 1-9 accept that version, 0 accept none, J / K next / previous disagreement,
-N / P next / previous document, Ctrl+Z / Ctrl+Shift+Z undo / redo. Every step is saved
-at once (see `annotator.services.adjudication`).
+N / P next / previous document, Ctrl+Z / Ctrl+Shift+Z undo / redo. Editing into gold:
+select text in the article and press Alt + a label's hotkey (as in the workbench, e.g.
+Alt+1 for PERSON) to add a gold span of your own; Delete removes the gold span at the
+selection. Every step is saved at once (see `annotator.services.adjudication`).
 """
 
 from __future__ import annotations
@@ -93,7 +95,8 @@ class AdjudicationView(QDialog):
         self.problem = problem_label("Adjudication problem")
         keys = plain_label(
             "1–9 accept that version · 0 none of them · J/K next/previous disagreement · "
-            "N/P next/previous document · Ctrl+Z undo · Ctrl+Shift+Z redo"
+            "N/P next/previous document · Ctrl+Z undo · Ctrl+Shift+Z redo · select text and "
+            "Alt+label key: your own gold span · Delete: remove the gold span there"
         )
         keys.setWordWrap(True)
 
@@ -124,7 +127,11 @@ class AdjudicationView(QDialog):
             ("0", lambda: self.accept_version(None)),
             ("Ctrl+Z", self.undo),
             ("Ctrl+Shift+Z", self.redo),
+            ("Delete", self.delete_gold),
         ]
+        for label in project.schema.entity_labels:
+            if label.hotkey:
+                bindings.append((f"Alt+{label.hotkey}", self._tagger(label.name)))
         bindings += [(str(n), self._accepter(n)) for n in range(1, 10)]
         self.shortcuts = []
         for key, slot in bindings:
@@ -136,6 +143,53 @@ class AdjudicationView(QDialog):
 
     def _accepter(self, number: int) -> Callable[[], None]:
         return lambda: self.accept_version(number)
+
+    def _tagger(self, label: str) -> Callable[[], None]:
+        return lambda: self.tag_selection(label)
+
+    def _selection(self) -> tuple[int, int] | None:
+        cursor = self.article.textCursor()
+        a, b = sorted((cursor.anchor(), cursor.position()))
+        start = self.offsets.to_codepoint(a, "floor")
+        end = self.offsets.to_codepoint(b, "ceil")
+        text = self.session.text if self.session else ""
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        return (start, end) if cursor.hasSelection() else (start, start)
+
+    def tag_selection(self, label: str) -> None:
+        """Edit into gold: the selected text becomes a gold span with `label`."""
+        span = self._selection()
+        if self.session is None or span is None or span[0] >= span[1]:
+            self.problem.setText("Select the text of the span first")
+            return
+        try:
+            self.session.add_gold_entity(span[0], span[1], label)
+        except (ValueError, StorageError) as exc:
+            self.problem.setText(str(exc))
+            return
+        self.problem.setText("")
+        self._refresh()
+        self._gold_changed()
+
+    def delete_gold(self) -> None:
+        span = self._selection()
+        if self.session is None or span is None:
+            return
+        entity = self.session.gold_entity_in(*span)
+        if entity is None:
+            self.problem.setText("No gold span there")
+            return
+        try:
+            self.session.remove_gold_entity(entity.id)
+        except StorageError as exc:
+            self.problem.setText(str(exc))
+            return
+        self.problem.setText("")
+        self._refresh()
+        self._gold_changed()
 
     # -- the queue --------------------------------------------------------------------------
     def _failed(self, message: str) -> None:
