@@ -224,6 +224,14 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
             spans=spans,
         ),
         row(
+            "agreement report, CPU time",
+            median(agreement_cpu),
+            "s",
+            10.0,
+            "the same runs in process CPU time (SQLite reads in process too): what a machine "
+            "to itself would take; the wall time above carries the neighbours' load",
+        ),
+        row(
             "who-said-what browser opens",
             median(browser_times),
             "s",
