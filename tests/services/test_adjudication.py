@@ -12,6 +12,7 @@ from annotator.core.model import AnnotatedDocument, Document, DocumentAnnotation
 from annotator.services.adjudication import AdjudicationSession, adjudication_queue
 from annotator.services.merge import merge_projects
 from annotator.services.project import Project, open_project
+from annotator.storage import NewDocument
 from annotator.storage.gold import GOLD_ANNOTATOR, adjudicated_documents
 from tests.services.review_corpus import ENTITIES, TEXTS, analyst_project
 
@@ -153,3 +154,35 @@ def test_edit_into_gold_settles_and_undoes(team: str) -> None:
         adj.undo()
         assert "entity:45-53" not in adj.settled
         assert adj.progress() == "0 of 2 disagreements settled"
+
+
+def test_claim_and_target_disagreements(tmp_path: Path) -> None:
+    from annotator.core.model import Claim, TargetSentiment
+
+    text = "Kevin Hassett said tariffs will fall, and Zoë Chen agreed with him."
+    with open_project(tmp_path / "p.annotator", "rita") as project:
+        doc, _ = project.repo.add_document(NewDocument(title="t", text=text))
+        for who, speaker, feeling in (
+            ("alice", "Kevin Hassett", "positive"),
+            ("bob", "", "negative"),
+        ):
+            hassett = EntitySpan(f"{who}-e", 0, 13, "PERSON", who)
+            editor = project.repo.editor(doc, who)
+            editor.put_entity(hassett, new=True)
+            editor.put_claim(
+                Claim(f"{who}-c", 19, 36, hassett.id if speaker else None, speaker, {}, who)
+            )
+            editor.put_target(TargetSentiment(f"{who}-t", hassett.id, feeling, who))
+        adj = AdjudicationSession(project, doc)
+        assert [d.key for d in adj.disagreements] == ["target:0-13", "claim:19-36"]  # by offset
+        target_unit, claim_unit = adj.disagreements
+        alice = next(o for o in claim_unit.options if o.analysts == ("alice",))
+        assert "by Kevin Hassett" in alice.describe(text)
+        adj.decide(claim_unit, alice)
+        (gold_claim,) = adj.gold.annotations.claims.values()
+        gold_entity = next(iter(adj.gold.annotations.entities.values()))
+        assert gold_claim.speaker_id == gold_entity.id  # linked to gold's own span
+        adj.decide(target_unit, next(o for o in target_unit.options if o.label == "negative"))
+        assert adj.complete
+        stored = project.repo.load_annotations(doc, GOLD_ANNOTATOR)
+        assert [t.label for t in stored.targets.values()] == ["negative"]
