@@ -131,6 +131,9 @@ class WorkbenchActions(QObject):
         group.redoTextChanged.connect(lambda t: self.redo.setText(f"&Redo {t}".strip()))
         self.undo.setEnabled(group.canUndo())
         self.redo.setEnabled(group.canRedo())
+        # both common redo keys, whichever the platform lists first (Ctrl+Y or Ctrl+Shift+Z)
+        redo_keys = [QKeySequence(QKeySequence.StandardKey.Redo), QKeySequence("Ctrl+Shift+Z")]
+        self.redo.setShortcuts(list(dict.fromkeys(k for k in redo_keys if not k.isEmpty())))
         self.delete = self._make(
             "&Delete selected annotation",
             "Edit",

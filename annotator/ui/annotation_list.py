@@ -21,7 +21,7 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
 
 from annotator.core.model import Claim, EntitySpan
 from annotator.ui.document_model import DocumentModel
@@ -229,36 +229,46 @@ class AnnotationList(QWidget):
         super().__init__(parent)
         self.model = model
         self.rows = rows
-        self.tree = QTreeView()
-        self.tree.setAccessibleName("Annotations of this document")
-        self.tree.setModel(rows)
-        self.tree.setRootIsDecorated(False)
-        self.tree.setAlternatingRowColors(True)
-        self.tree.setUniformRowHeights(True)  # the view then asks only about rows on screen
-        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        header = self.tree.header()
+        # A flat table view: an inserted row costs it no per-row calls into the model (a
+        # tree view lays out every row again, 20,000 Python calls per edit).
+        self.table = QTableView()
+        self.table.setAccessibleName("Annotations of this document")
+        self.table.setModel(rows)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        rows_header = self.table.verticalHeader()
+        rows_header.hide()
+        rows_header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # no row measuring
+        rows_header.setDefaultSectionSize(self.table.fontMetrics().height() + 6)
+        header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
+        header.setHighlightSections(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(self.tree)
+        layout.addWidget(self.table)
         self._updating = False
         # a pick is a selected row (a click, the arrow keys); focus alone only moves the
         # current index, and must not select an annotation
-        self.tree.selectionModel().selectionChanged.connect(self._picked)
+        self.table.selectionModel().selectionChanged.connect(self._picked)
         model.selectionChanged.connect(self._show_selection)
         rows.modelReset.connect(self._after_reset)
+        # the selection may name a row that arrives later in the same edit's fan-out
+        rows.rowsInserted.connect(self._after_reset)
         model.schemaChanged.connect(self._size_columns)
         self._size_columns()
         self._after_reset()
 
     def _size_columns(self) -> None:
         """Column widths from the schema's label names, not from 20,000 rows."""
-        metrics = self.tree.fontMetrics()
+        metrics = self.table.fontMetrics()
         names = [*self.model.schema.entity_label_names, "Claim", "Label"]
-        self.tree.setColumnWidth(0, max(metrics.horizontalAdvance(n) for n in names) + 24)
-        self.tree.setColumnWidth(1, 190)
+        self.table.setColumnWidth(0, max(metrics.horizontalAdvance(n) for n in names) + 24)
+        self.table.setColumnWidth(1, 190)
 
     def items(self) -> list[Row]:
         return [Row(self.rows, i) for i in range(self.rows.rowCount())]
@@ -270,7 +280,7 @@ class AnnotationList(QWidget):
         self._updating = True
         try:
             row = self.rows.row_of(kind, annotation_id) if kind else -1
-            selection = self.tree.selectionModel()
+            selection = self.table.selectionModel()
             if row >= 0:
                 index = self.rows.index(row, 0)
                 flags = (
@@ -278,7 +288,7 @@ class AnnotationList(QWidget):
                     | QItemSelectionModel.SelectionFlag.Rows
                 )
                 selection.setCurrentIndex(index, flags)
-                self.tree.scrollTo(index)
+                self.table.scrollTo(index)
             else:
                 selection.clear()
         finally:
@@ -287,7 +297,7 @@ class AnnotationList(QWidget):
     def _picked(self, *_args: object) -> None:
         if self._updating:
             return
-        rows = self.tree.selectionModel().selectedRows(0)
+        rows = self.table.selectionModel().selectedRows(0)
         if not rows:
             return
         kind, annotation_id = str(rows[0].data(KEY_ROLE)).split("\t", 1)

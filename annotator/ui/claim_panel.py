@@ -34,25 +34,42 @@ def _key(entity: EntitySpan) -> _Key:
 
 
 class SpeakerChoices(QAbstractListModel):
-    """ "(no speaker)" then every entity of the current document, in text order; the user
-    role holds the entity id. Fed row by row by the document model's change events."""
+    """The combo box rows: "(no speaker)" then every entity of the current document, in
+    text order; the user role holds the entity id. Fed row by row by the document model's
+    change events.
+
+    The entities are listed once a claim needs them (`ensure`), not on every document
+    opened: until then the model holds only "(no speaker)".
+    """
 
     def __init__(self, model: DocumentModel, parent: Any = None) -> None:
         super().__init__(parent)
         self.model = model
         self._keys: list[_Key] = []
         self._key: dict[str, _Key] = {}
+        self._built = False
         model.documentChanged.connect(self.reset)
         model.annotationsReset.connect(self.reset)
         model.annotationChanged.connect(self._changed)
-        self.reset()
 
     def reset(self) -> None:
+        """Forget the entities (another document, or all re-read); `ensure` lists them."""
+        if not self._built:
+            return
+        self.beginResetModel()
+        self._key, self._keys, self._built = {}, [], False
+        self.endResetModel()
+
+    def ensure(self) -> None:
+        """List the current document's entities (once per document)."""
+        if self._built:
+            return
         self.beginResetModel()
         session = self.model.session
         entities = session.annotations.entities.values() if session is not None else ()
         self._key = {e.id: _key(e) for e in entities}
         self._keys = sorted(self._key.values())
+        self._built = True
         self.endResetModel()
 
     def row_of(self, entity_id: str | None) -> int:
@@ -64,7 +81,7 @@ class SpeakerChoices(QAbstractListModel):
 
     def _changed(self, kind: str, entity_id: str, removed: bool) -> None:
         session = self.model.session
-        if kind != "entity" or session is None:
+        if kind != "entity" or session is None or not self._built:
             return
         entity = None if removed else session.annotations.entities.get(entity_id)
         old = self._key.get(entity_id)
@@ -220,6 +237,7 @@ class ClaimPanel(QWidget):
         self._updating = True
         self.stack.setCurrentIndex(1)
         self.quote.setPlainText(session.text[claim.start : claim.end])
+        self.choices.ensure()
         current = max(0, self.choices.row_of(claim.speaker_id))
         if claim.speaker_id is None and claim.speaker_text:
             self.speaker.setCurrentIndex(-1)

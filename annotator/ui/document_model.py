@@ -9,6 +9,11 @@ leaves the history exactly as it was.
 Memory: only the current document has a session (its text and annotations). Leaving a
 document releases them; its undo stack stays, holding just the commands (each remembers the
 few records it needs), and the next visit reads the document from storage again.
+
+Reading ahead: `prefetch(doc_id)` reads one document (the next in the list) on a worker
+thread, so that opening it costs no storage read on the GUI thread. At most one such
+session is kept; it is dropped when anything may have changed it (`drop_prefetched`: a
+colleague's change, a schema edit) and never outlives the window.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from annotator.services.errors import StorageError
 from annotator.services.project import Project
 from annotator.services.session import Change, DocumentSession
 from annotator.ui.gc_pause import gc_paused
+from annotator.ui.workers import Task
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +126,12 @@ class DocumentModel(QObject):
         self._selection: tuple[str, str] = ("", "")
         self._selected_documents: tuple[str, ...] = ()
         self._batch: list[Change] | None = None
+        self._ready: dict[str, DocumentSession] = {}  # at most one, read ahead
+        self._reading: Task | None = None
+        self._read_next: str | None = None
+        self._read_generation = 0  # bumped by drop_prefetched: late results are stale
+        self._wanted: str | None = None  # the one document worth reading ahead now
+        self.schemaChanged.connect(self.drop_prefetched)
 
     # -- queries -------------------------------------------------------------------
     @property
@@ -162,22 +174,26 @@ class DocumentModel(QObject):
 
         Raises what storage raises (e.g. NotFound) and then keeps the current document.
         """
-        session = None
-        if doc_id is not None:
-            with gc_paused():  # thousands of spans: no collector passes while loading
-                session = DocumentSession(self.project, doc_id)
-        self._release()
-        self.session = session
-        if session is None or doc_id is None:
-            self.undo_group.setActiveStack(None)  # type: ignore[arg-type]
-        else:
-            self._unsubscribe = session.subscribe(self._on_change)
-            stack = self._stacks.get(doc_id)
-            if stack is None:
-                stack = self._stacks[doc_id] = QUndoStack(self.undo_group)
-            self.undo_group.setActiveStack(stack)
-        self._selection = ("", "")
-        self.documentChanged.emit()
+        # thousands of spans: no collector passes while loading and while every view
+        # indexes them (none of these objects form cycles)
+        with gc_paused():
+            session = None
+            if doc_id is not None:
+                session = self._ready.pop(doc_id, None) or DocumentSession(self.project, doc_id)
+            self._ready.clear()  # the one read ahead was for another step
+            self._wanted = None
+            self._release()
+            self.session = session
+            if session is None or doc_id is None:
+                self.undo_group.setActiveStack(None)  # type: ignore[arg-type]
+            else:
+                self._unsubscribe = session.subscribe(self._on_change)
+                stack = self._stacks.get(doc_id)
+                if stack is None:
+                    stack = self._stacks[doc_id] = QUndoStack(self.undo_group)
+                self.undo_group.setActiveStack(stack)
+            self._selection = ("", "")
+            self.documentChanged.emit()
         self.selectionChanged.emit("", "")
 
     def _release(self) -> None:
@@ -186,10 +202,54 @@ class DocumentModel(QObject):
             self._unsubscribe = None
         self.session = None
 
+    # -- reading ahead ---------------------------------------------------------------
+    def prefetch(self, doc_id: str | None) -> None:
+        """Read `doc_id` on a worker (latest request wins); `load(doc_id)` then uses it."""
+        self._wanted = doc_id
+        if doc_id is None or doc_id == self.document_id or doc_id in self._ready:
+            return
+        if self._reading is not None:
+            self._read_next = doc_id
+            return
+        project, generation = self.project, self._read_generation
+        task = Task(lambda _progress, _cancelled: DocumentSession(project, doc_id), self)
+        task.succeeded.connect(lambda session: self._read_ahead(generation, doc_id, session))
+        task.failed.connect(lambda message: log.info("reading %s ahead: %s", doc_id, message))
+        task.done.connect(self._reading_done)
+        self._reading = task
+        task.start()
+
+    def _read_ahead(self, generation: int, doc_id: str, session: DocumentSession) -> None:
+        wanted = doc_id == self._wanted and doc_id != self.document_id
+        if generation == self._read_generation and wanted:
+            self._ready = {doc_id: session}
+
+    def _reading_done(self) -> None:
+        task, self._reading = self._reading, None
+        if task is not None:
+            task.wait()
+            task.deleteLater()
+        wanted, self._read_next = self._read_next, None
+        if wanted is not None and wanted == self._wanted:
+            self.prefetch(wanted)
+
+    def drop_prefetched(self) -> None:
+        """Forget what was read ahead (it may be out of date now)."""
+        self._read_generation += 1
+        self._ready.clear()
+
+    def wait(self) -> None:
+        """Let a read-ahead finish and forget it (before the project is closed)."""
+        self._read_next = None
+        if self._reading is not None:
+            self._reading.wait()
+        self.drop_prefetched()
+
     def forget_sessions(self) -> None:
         """Drop the undo history of every other document (e.g. after an import replaced
         data); keeps the current one."""
         current = self.document_id
+        self.drop_prefetched()
         for doc_id in list(self._stacks):
             if doc_id != current:
                 stack = self._stacks.pop(doc_id)
@@ -340,7 +400,8 @@ class DocumentModel(QObject):
             )
             if annotation_id not in table:
                 self.select("", "")
-        self.annotationsReset.emit()
+        with gc_paused():
+            self.annotationsReset.emit()
 
     def _apply_batch(self, changes: list[Change]) -> None:
         self._reset_annotations()

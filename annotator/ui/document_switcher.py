@@ -56,6 +56,15 @@ class DocumentSwitcher:
             self.reload_list()
             return
         self.settings.set_last_document(self.project.location, doc_id)
+        self.model.prefetch(self._after(doc_id))
+
+    def _after(self, doc_id: str | None) -> str | None:
+        """The document after `doc_id` in the list (read ahead: analysts go in order)."""
+        ids = self.visible_ids()
+        if doc_id not in ids:
+            return None
+        i = ids.index(doc_id) + 1
+        return ids[i] if i < len(ids) else None
 
     def open_last_or_first(self) -> None:
         """The document this project had open last time, else the first unfinished one."""

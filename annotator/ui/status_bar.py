@@ -1,4 +1,9 @@
-"""The permanent part of the status bar: the current document and the project's progress."""
+"""The permanent part of the status bar: the current document and the project's progress.
+
+The project's statistics are read on a worker thread (a query over every document), at
+most every 200 ms while edits keep coming; the latest request wins and the bar shows the
+previous figures meanwhile.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,12 @@ import logging
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QProgressBar, QStatusBar
 
-from annotator.services.errors import StorageError
+from annotator.core.model import ProjectStats
 from annotator.services.statistics import project_stats
 from annotator.ui.document_list import STATUS_TEXT
 from annotator.ui.document_model import DocumentModel
 from annotator.ui.plain import plain_label
+from annotator.ui.workers import Task
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +48,8 @@ class ProgressStatus(QObject):
         bar.addPermanentWidget(self.progress_label)
         self._timer = QTimer(self, singleShot=True, interval=200)
         self._timer.timeout.connect(self.update_progress)
+        self._task: Task | None = None
+        self._again = False
         model.documentsChanged.connect(self._timer.start)
         model.documentChanged.connect(self.show_document)
         model.statusChanged.connect(self.show_document)
@@ -66,15 +74,43 @@ class ProgressStatus(QObject):
         )
 
     def update_progress(self) -> None:
-        try:
-            stats = project_stats(self.model.project)
-        except StorageError as exc:  # e.g. the server went away; the next change tries again
-            log.warning("project statistics unavailable", exc_info=True)
-            self.bar.showMessage(f"Cannot read project statistics: {exc}", 6000)
+        """Read the statistics on a worker; a request during a read runs once it ends."""
+        if self._task is not None:
+            self._again = True
             return
+        project = self.model.project
+        task = Task(lambda _progress, _cancelled: project_stats(project), self)
+        task.succeeded.connect(self._show_progress)
+        task.failed.connect(self._failed)
+        task.done.connect(self._finished)
+        self._task = task
+        task.start()
+
+    def _finished(self) -> None:
+        task, self._task = self._task, None
+        if task is not None:
+            task.wait()
+            task.deleteLater()
+        if self._again:
+            self._again = False
+            self.update_progress()
+
+    def _failed(self, message: str) -> None:
+        # e.g. the server went away; the next change tries again
+        log.warning("project statistics unavailable: %s", message)
+        self.bar.showMessage(f"Cannot read project statistics: {message}", 6000)
+
+    def _show_progress(self, stats: ProjectStats) -> None:
         done = stats.by_status.get("done", 0)
         self.progress_bar.setMaximum(max(stats.documents, 1))
         self.progress_bar.setValue(done)
         self.progress_label.setText(
             f"{done} / {stats.documents} done · {stats.annotations_today} annotations today"
         )
+
+    def wait(self) -> None:
+        """Let a running read finish (before the project is closed)."""
+        self._timer.stop()
+        self._again = False
+        if self._task is not None:
+            self._task.wait()

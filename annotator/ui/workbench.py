@@ -196,7 +196,7 @@ class Workbench(QObject):
         self.live = make_live_updates(
             project,
             self.model,
-            self.documents.reload,
+            self.documents_changed_elsewhere,
             self.team.assignments_changed,
             show_message,
             self,
@@ -244,6 +244,11 @@ class Workbench(QObject):
         self.model.documentsChanged.emit()
         self.documents.reload()
 
+    def documents_changed_elsewhere(self) -> None:
+        """Another client changed documents: what was read ahead may be out of date."""
+        self.model.drop_prefetched()
+        self.documents.reload()
+
     def focus_search(self) -> None:
         self.documents.search.setFocus()
         self.documents.search.selectAll()
@@ -259,6 +264,8 @@ class Workbench(QObject):
     def stop(self) -> None:
         """Finish background work (before the project is closed)."""
         self.files.wait()
+        self.progress.wait()
+        self.model.wait()
         self.live.stop()
         self.backups.timer.stop()
         self.backups.wait(60)

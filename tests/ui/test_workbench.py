@@ -42,7 +42,7 @@ def test_document_list_filters_status_and_navigation(qtbot, make_project, open_w
     )
     ids = window.documents.visible_ids()
     assert len(ids) == 3 and window.model.document_id == ids[0]
-    assert window.progress.progress_label.text().startswith("0 / 3 done")
+    qtbot.waitUntil(lambda: window.progress.progress_label.text().startswith("0 / 3 done"))
 
     qtbot.keyClick(window.view, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
     assert window.model.current_status() is Status.DONE
@@ -148,7 +148,7 @@ def test_widgets_have_accessible_names(qtbot, make_project, open_window):
         window.documents.table,
         window.documents.search,
         window.documents.status_filter,
-        window.annotations.tree,
+        window.annotations.table,
         window.claims.speaker,
         window.progress.progress_label,
     ):
@@ -192,3 +192,24 @@ def test_progress_dialog_cancel_stops_the_worker(qtbot, make_project, open_windo
         button = runner.dialog.findChild(QAbstractButton)
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     QApplication.processEvents()
+
+
+def test_project_statistics_are_read_off_the_gui_thread(
+    qtbot, make_project, open_window, monkeypatch
+):
+    import threading
+
+    from annotator.ui import status_bar
+
+    threads: list[str] = []
+    real = status_bar.project_stats
+
+    def recorded(project):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread().name)
+        return real(project)
+
+    monkeypatch.setattr(status_bar, "project_stats", recorded)
+    window = open_window(make_project("Alpha article on oil.", "Beta article on gas."))
+    qtbot.keyClick(window.view, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.progress.progress_label.text().startswith("1 / 2 done"))
+    assert threads and threading.main_thread().name not in threads
