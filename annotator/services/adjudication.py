@@ -36,6 +36,7 @@ from annotator.core.model import Claim, DocumentAnnotations, EntitySpan
 from annotator.services.agreement import annotation_table
 from annotator.services.project import Project
 from annotator.services.session import DocumentSession
+from annotator.services.team import is_team_project, my_roles
 from annotator.storage.gold import (
     GOLD_ANNOTATOR,
     adjudication,
@@ -43,6 +44,7 @@ from annotator.storage.gold import (
     save_adjudication,
 )
 from annotator.storage.review_reads import document_titles
+from annotator.storage.roles import is_owner
 
 NONE = "(none)"
 
@@ -394,6 +396,21 @@ class AdjudicationSession:
         if option is not None:
             steps.extend(self._add_steps(option))
         return steps
+
+
+def adjudication_refusal(project: Project) -> str | None:
+    """Why this session may not adjudicate (write gold), or None when it may.
+
+    A project file: anyone who opens it. A server project: its owner, reviewers and admins
+    (the database enforces the same, see `annotator.storage.gold`).
+    """
+    if not is_team_project(project):
+        return None
+    roles = my_roles(project)
+    if {"reviewer", "admin"} & set(roles) or is_owner(project.repo.engine):
+        return None
+    held = ", ".join(roles) if roles else "none"
+    return f"Only reviewers and admins can adjudicate into gold (your project roles: {held})."
 
 
 # -- the queue of documents --------------------------------------------------------------------

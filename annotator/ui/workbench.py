@@ -182,6 +182,7 @@ class Workbench(QObject):
             self.switcher.open_document,
             lambda: self.model.document_id,
             self.view.select_span,
+            show_error,
         )
 
         self.labels.labelChosen.connect(self._label_clicked)

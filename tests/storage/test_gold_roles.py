@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from annotator.core.model import EntitySpan
-from annotator.services.adjudication import AdjudicationSession
+from annotator.services.adjudication import AdjudicationSession, adjudication_refusal
 from annotator.services.project import open_project
 from annotator.services.team import grant, setup_roles
 from annotator.storage import NewDocument
@@ -97,3 +97,15 @@ def test_upgrade_to_gold_layer_grants_reviewers(
         assert adjudicated_documents(carol.repo.engine) == {doc_id}
     with open_project(urls["alice"]) as alice, pytest.raises(StorageError):
         save_adjudication(alice.repo.engine, doc_id, "alice", [], False)
+
+
+def test_who_may_adjudicate(team: tuple[str, dict[str, str]], pg_database: str) -> None:
+    _doc, urls = team
+    with open_project(urls["alice"]) as alice:
+        assert adjudication_refusal(alice) == (
+            "Only reviewers and admins can adjudicate into gold (your project roles: annotator)."
+        )
+    with open_project(urls["carol"]) as carol:
+        assert adjudication_refusal(carol) is None
+    with open_project(pg_database) as owner:
+        assert adjudication_refusal(owner) is None

@@ -48,6 +48,7 @@ def _open(qtbot, window, key: str):  # type: ignore[no-untyped-def]
 
 def test_adjudicate_with_the_keyboard(qtbot, open_window, team: Project) -> None:  # type: ignore[no-untyped-def]
     window = open_window(team)
+    assert window.workbench.review.actions["adjudicate"].isEnabled()  # a project file: anyone
     view: AdjudicationView = _open(qtbot, window, "adjudicate")
     qtbot.waitUntil(lambda: view.session is not None, timeout=10_000)
     assert view.session is not None and view.session.doc_id == _doc(team, 0)  # worst first

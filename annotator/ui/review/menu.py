@@ -9,7 +9,10 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QMenu, QMenuBar, QWidget
 
+from annotator.services.adjudication import adjudication_refusal
+from annotator.services.errors import StorageError
 from annotator.services.project import Project
+from annotator.ui.plain import plain_tooltip
 from annotator.ui.review.adjudication_view import AdjudicationView
 from annotator.ui.review.agreement_dialog import AgreementDialog
 from annotator.ui.review.statistics_dialog import StatisticsDialog
@@ -30,6 +33,7 @@ class ReviewMenu(QObject):
         open_document: Callable[[str], object],
         current_document: Callable[[], str | None],
         select_span: Callable[[int, int], object],
+        show_error: Callable[[str], object],
     ) -> None:
         super().__init__(dialog_parent)
         self.project = project
@@ -37,6 +41,7 @@ class ReviewMenu(QObject):
         self.open_document = open_document
         self.current_document = current_document
         self.select_span = select_span
+        self.show_error = show_error
         self.windows: dict[str, QDialog] = {}
         help_menu = menu_bar.actions()[-1]  # Review goes just before Help
         self.menu = QMenu("&Review", dialog_parent)
@@ -55,8 +60,27 @@ class ReviewMenu(QObject):
             self.menu.addAction(action)
             register_action(action)
             self.actions[key] = action
+        self.menu.setToolTipsVisible(True)
+        self.menu.aboutToShow.connect(self.check_permission)
+        self.check_permission()
 
-    def show(self, key: str, make: Callable[[], QDialog]) -> QDialog:
+    def check_permission(self) -> str | None:
+        """Enable Adjudicate or say in its tooltip why not; returns the reason."""
+        try:
+            refusal = adjudication_refusal(self.project)
+        except StorageError as exc:
+            refusal = f"Cannot check your project roles: {exc}"
+        action = self.actions["adjudicate"]
+        action.setEnabled(refusal is None)
+        action.setToolTip(plain_tooltip(refusal or "Settle disagreements into gold"))
+        return refusal
+
+    def show(self, key: str, make: Callable[[], QDialog]) -> QDialog | None:
+        if key == "adjudicate":
+            refusal = self.check_permission()
+            if refusal is not None:
+                self.show_error(refusal)
+                return None
         window = self.windows.get(key)
         if window is None:
             window = make()
