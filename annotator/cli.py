@@ -8,6 +8,7 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from annotator import __version__
 from annotator.core.model import Status
@@ -123,6 +124,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help='native JSONL: add each document\'s pending suggestions under "suggestions"',
     )
+    p_exp.add_argument(
+        "--layer",
+        default="all",
+        help="annotations to write: all (default), gold (adjudicated where done), annotator:NAME",
+    )
 
     p_copy = sub.add_parser(
         "copy", help="copy a whole project between SQLite files and database servers"
@@ -160,7 +166,45 @@ def build_parser() -> argparse.ArgumentParser:
     p_stats.add_argument("--project", help=project_help, default=argparse.SUPPRESS)
     p_stats.add_argument("--json", action="store_true", help="machine-readable output")
     add_suggestion_commands(sub, project_help)
+    add_review_commands(sub, project_help)
     return parser
+
+
+def add_review_commands(sub: argparse._SubParsersAction[Any], project_help: str) -> None:
+    """`annotator agreement` and `annotator merge` (team review)."""
+    p_agr = sub.add_parser("agreement", help="agreement between the analysts of a project")
+    p_agr.add_argument("--project", help=project_help, default=argparse.SUPPRESS)
+    p_agr.add_argument(
+        "--annotators",
+        help="comma-separated analysts to compare (default: all; the first is the reference)",
+    )
+    p_agr.add_argument("--json", action="store_true", help="machine-readable output")
+    p_merge = sub.add_parser(
+        "merge", help="merge analysts' projects into one (documents matched by content)"
+    )
+    p_merge.add_argument("sources", nargs="+", metavar="SRC", help="project files or URLs")
+    p_merge.add_argument("--out", required=True, help="project to merge into (created if new)")
+    COMMANDS.update(agreement=cmd_agreement, merge=cmd_merge)
+
+
+def cmd_agreement(args: argparse.Namespace) -> int:
+    from annotator.services.agreement import format_agreement, project_agreement
+
+    names = _id_list(args.annotators)
+    with _open(args, create=False, write=False) as project:
+        report = project_agreement(project, names)
+    print(json.dumps(report, indent=2) if args.json else format_agreement(report))
+    return 0
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from annotator.services.merge import merge_projects
+
+    report = merge_projects(args.sources, args.out)
+    for conflict in report.conflicts[:20]:
+        print(f"conflict: {conflict}", file=sys.stderr)
+    print(report.summary().capitalize(), file=sys.stderr)
+    return 0
 
 
 def _open(args: argparse.Namespace, create: bool = True, write: bool = True) -> Project:
@@ -225,6 +269,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             offsets=args.offsets,
             manifest=not args.no_manifest,
             include_suggestions=args.include_suggestions,
+            layer=args.layer,
         )
         if project.repo.bad_rows.count:  # stored rows the export could not use
             print(f"note: {project.repo.bad_rows.summary()}", file=sys.stderr)
@@ -241,23 +286,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_stats(args: argparse.Namespace) -> int:
     with _open(args, create=False, write=False) as project:
         stats = project_stats(project)
+        if args.json:
+            from annotator.services.review_stats import review_statistics, stats_json
+
+            extended = {**stats_json(stats), **review_statistics(project)}
     if args.json:
-        print(
-            json.dumps(
-                {
-                    "documents": stats.documents,
-                    "by_status": dict(stats.by_status),
-                    "entities": stats.entities,
-                    "claims": stats.claims,
-                    "target_sentiments": stats.target_sentiments,
-                    "document_sentiments": stats.document_sentiments,
-                    "labels": dict(stats.labels),
-                    "annotators": dict(stats.annotators),
-                    "annotations_today": stats.annotations_today,
-                },
-                indent=2,
-            )
-        )
+        print(json.dumps(extended, indent=2))
     else:
         print(format_stats(stats))
     return 0

@@ -68,8 +68,9 @@ def build_manifest(
     ctx: ExportContext,
     filters: Mapping[str, Any],
     exported_at: datetime | None = None,
+    layer: str = "all",
 ) -> dict[str, Any]:
-    """The manifest as a JSON-ready dict."""
+    """The manifest as a JSON-ready dict; `layer`: which annotations (gold, all, annotator:NAME)."""
     when = (exported_at or datetime.now(timezone.utc)).isoformat(timespec="seconds")
     schema = ctx.schema
     return {
@@ -88,6 +89,7 @@ def build_manifest(
             "claim_attributes": {a.name: list(a.choices) for a in schema.claim_attributes},
         },
         "filters": dict(filters),
+        "layer": layer,
         "counts": {
             **{k: ctx.counts[k] for k in sorted(ctx.counts)},
             "labels": {k: ctx.label_counts[k] for k in sorted(ctx.label_counts)},

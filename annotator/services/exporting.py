@@ -27,6 +27,7 @@ from annotator.formats.manifest import (
 )
 from annotator.formats.registry import export_format
 from annotator.services.importing import Cancelled
+from annotator.services.layers import gold_layer, parse_layer
 from annotator.services.project import Project
 from annotator.services.suggestion_export import writer_with_suggestions
 
@@ -101,6 +102,7 @@ def export_project(
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
     include_suggestions: bool = False,
+    layer: str = "all",
 ) -> ExportReport:
     """Write the project's documents to `out` ("-" for stdout) in format `fmt`.
 
@@ -109,7 +111,15 @@ def export_project(
     when complete: a failure or cancel leaves any previous file as it was. A manifest
     (format, schema version, label set, counts, SHA-256, time) is written beside it.
     `include_suggestions` (native JSONL only) adds each document's pending suggestions.
+    `layer` ("all", "gold" or "annotator:NAME") picks the annotations: see `services.layers`.
     """
+    kind, layer_name = parse_layer(layer)
+    if kind == "annotator":
+        if annotator is not None and annotator != layer_name:
+            raise ValueError(f"--layer {layer} and --only-annotator {annotator} disagree")
+        annotator = layer_name
+    elif kind == "gold" and annotator is not None:
+        raise ValueError("the gold layer cannot be combined with --only-annotator")
     writer = export_format(fmt)
     if include_suggestions:
         writer = replace(writer, write=writer_with_suggestions(project, fmt), write_folder=None)
@@ -134,9 +144,12 @@ def export_project(
         only_labels=list(labels) if labels is not None else None,
         on_item=on_item,
     )
-    items = filter_labels(
-        project.repo.iter_annotated(status=status, annotator=annotator, ids=ids), labels
+    stream = (
+        gold_layer(project, ctx, status=status, ids=ids)
+        if kind == "gold"
+        else project.repo.iter_annotated(status=status, annotator=annotator, ids=ids)
     )
+    items = filter_labels(stream, labels)
     target = str(out)
     if writer.write_folder is not None and target != "-" and not target.endswith(writer.suffix):
         recognise = partial(_previous_export, fmt=fmt)
@@ -164,6 +177,7 @@ def export_project(
             size=size,
             ctx=ctx,
             filters=filters,
+            layer=layer,
         )
         path = manifest_path(target.rstrip("/\\"))
         write_manifest(path, data)

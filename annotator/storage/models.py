@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     CheckConstraint,
     DateTime,
     Float,
@@ -187,6 +188,22 @@ class SuggestionRow(Base):
     )
     created_at: Mapped[datetime] = mapped_column(Timestamp)
     decided_at: Mapped[datetime | None] = mapped_column(Timestamp)
+
+
+class AdjudicationRow(Base):
+    """A document's adjudication into the gold layer (revision 0006, `storage/gold.py`).
+
+    The gold annotations themselves are ordinary rows of the reserved gold annotator.
+    """
+
+    __tablename__ = "adjudications"
+    document_id: Mapped[str] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    reviewer: Mapped[str] = mapped_column(String(200))
+    complete: Mapped[bool] = mapped_column(Boolean, default=False)
+    settled: Mapped[Any] = mapped_column(JSON)  # keys of the disagreements settled so far
+    updated_at: Mapped[datetime] = mapped_column(Timestamp)
 
 
 # the triggers of `integrity` (and of nothing else) come with `create_all`

@@ -29,6 +29,7 @@ from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from annotator.storage.errors import StorageError, first_line, translated
+from annotator.storage.gold import install_gold_permissions
 from annotator.storage.models import Base
 
 P = ParamSpec("P")
@@ -362,6 +363,8 @@ def install_roles_on(conn: Connection) -> dict[str, str]:
             "WITH CHECK (name = current_user)"
         )
     )
+    if "adjudications" in existing:
+        install_gold_permissions(conn, names)  # gold layer: reviewers and admins only
     return names
 
 

@@ -40,6 +40,7 @@ from annotator.ui.label_palette import LabelPalette
 from annotator.ui.live_updates import LiveUpdates
 from annotator.ui.messages import Messages
 from annotator.ui.navigator import Navigator
+from annotator.ui.review.menu import ReviewMenu
 from annotator.ui.sentiment_panel import SentimentPanel
 from annotator.ui.settings import AppSettings
 from annotator.ui.status_bar import ProgressStatus
@@ -155,6 +156,16 @@ class Workbench(QObject):
             show_message,
             show_error,
             self,
+        )
+        self.review = ReviewMenu(
+            project,
+            host.menuBar(),
+            self.registry.register,
+            host,
+            self.switcher.open_document,
+            lambda: self.model.document_id,
+            self.view.select_span,
+            show_error,
         )
 
         self.labels.labelChosen.connect(self._label_clicked)

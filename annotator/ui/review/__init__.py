@@ -1,0 +1,1 @@
+"""Team review in the app: Review ▸ Agreement, Adjudicate, Who said what, Statistics."""
