@@ -71,6 +71,7 @@ class WorkbenchCommands:
     set_theme: Callable[[str], object]
     show_shortcuts: Callable[[], object]
     show_about: Callable[[], object]
+    open_log_folder: Callable[[], object]
 
 
 class WorkbenchActions(QObject):
@@ -249,7 +250,8 @@ class WorkbenchActions(QObject):
             QKeySequence.StandardKey.HelpContents,
         )
         self.about = self._make("&About Annotator", "Help", commands.show_about)
-        help_menu.addActions([self.shortcuts, self.about])
+        self.log_folder = self._make("Open &log folder", "Help", commands.open_log_folder)
+        help_menu.addActions([self.shortcuts, self.log_folder, self.about])
 
         self.toolbar = QToolBar("Main toolbar", host)
         self.toolbar.setObjectName("main_toolbar")

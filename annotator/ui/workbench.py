@@ -215,6 +215,7 @@ class Workbench(QObject):
             set_theme=dialogs.set_theme,
             show_shortcuts=dialogs.show_shortcuts,
             show_about=dialogs.show_about,
+            open_log_folder=dialogs.open_log_folder,
         )
 
     # -- small glue ------------------------------------------------------------------

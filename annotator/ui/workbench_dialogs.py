@@ -1,15 +1,17 @@
-"""The workbench's own dialogs: label schema, keyboard shortcuts, About, and the theme."""
+"""The workbench's own dialogs: label schema, keyboard shortcuts, About, the log folder
+and the theme."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from annotator import __version__
 from annotator.services.errors import StorageError
+from annotator.services.logs import log_dir
 from annotator.services.project import Project
 from annotator.ui.dialogs.schema_editor import SchemaEditor
 from annotator.ui.dialogs.shortcuts import ShortcutsDialog
@@ -71,6 +73,17 @@ class WorkbenchDialogs:
         )
         box.open()
         return box
+
+    def open_log_folder(self) -> None:
+        """Show the folder of the application log in the desktop's file manager."""
+        folder = log_dir()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            self.show_error(f"Cannot create the log folder {folder}: {exc.strerror or exc}")
+            return
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+            self.show_message(f"The log is in {folder}")
 
     def set_theme(self, theme: str) -> None:
         self.settings.set_theme(theme)
