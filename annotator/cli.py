@@ -67,6 +67,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="unit of doccano/Label Studio offsets (default: the tool's own, overridden by "
         "span text in a record)",
     )
+    p_imp.add_argument(
+        "--max-record-mb",
+        type=float,
+        metavar="MB",
+        help="refuse records (a JSON line, an article, a zip member) larger than this "
+        "(default: $ANNOTATOR_MAX_RECORD_MB or 64)",
+    )
+    p_imp.add_argument(
+        "--max-file-mb",
+        type=float,
+        metavar="MB",
+        help="refuse files read whole (.json, .spacy) larger than this "
+        "(default: $ANNOTATOR_MAX_FILE_MB or 256)",
+    )
 
     p_exp = sub.add_parser("export", help="export documents and annotations")
     p_exp.add_argument("--format", default="jsonl", choices=sorted(EXPORT_FORMATS))
@@ -142,12 +156,22 @@ def _open(args: argparse.Namespace, create: bool = True, write: bool = True) -> 
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from annotator.services.importing import ImportLimits
+
+    try:
+        limits = ImportLimits.from_mb(args.max_record_mb, args.max_file_mb)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     with _open(args) as project:
-        report = import_paths(project, args.paths, fmt=args.format, offsets=args.offsets)
+        report = import_paths(
+            project, args.paths, fmt=args.format, offsets=args.offsets, limits=limits
+        )
     for problem in report.problems:
         print(f"refused: {problem}", file=sys.stderr)
+    if report.stopped:
+        print(f"error: the import stopped: {report.stopped}", file=sys.stderr)
     print(report.summary().capitalize())
-    return 1 if report.problems else 0
+    return 1 if report.problems or report.stopped else 0
 
 
 def _id_list(value: str | None) -> list[str] | None:

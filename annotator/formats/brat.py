@@ -13,8 +13,11 @@ Cannot express: document sentiment, status, titles and metadata, annotators.
 
 from __future__ import annotations
 
+import errno
+import lzma
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -29,7 +32,8 @@ from annotator.core.model import (
 )
 from annotator.core.schema import LabelSchema
 from annotator.formats.export_context import ExportContext
-from annotator.formats.problems import ImportProblem, RecordError
+from annotator.formats.limits import ImportLimits, current_limits, open_regular, read_whole
+from annotator.formats.problems import FormatError, ImportProblem, RecordError
 from annotator.formats.source_text import SourceText, annotated, new_document
 
 CLAIM_TYPE, SPEAKER_TYPE, SENTIMENT_ATTR = "Claim", "Speaker", "Sentiment"
@@ -170,11 +174,12 @@ def read_brat_pair(
 ) -> AnnotatedDocument | ImportProblem:
     """One document from ``X.ann`` and ``X.txt`` (bytes may be given, e.g. from a zip)."""
     txt_path = ann_path.with_suffix(".txt")
+    limit = current_limits().max_record_bytes
     try:
-        raw_txt = txt if txt is not None else txt_path.read_bytes()
-        raw_ann = ann if ann is not None else ann_path.read_bytes()
-    except OSError as exc:
-        return ImportProblem(str(exc.filename or ann_path), None, f"cannot read: {exc.strerror}")
+        raw_txt = txt if txt is not None else read_whole(txt_path, limit)
+        raw_ann = ann if ann is not None else read_whole(ann_path, limit)
+    except FormatError as exc:
+        return exc.problem
     try:
         text = raw_txt.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -274,29 +279,93 @@ def _parse_ann(
     return entities, claims, targets
 
 
-def read_brat_zip(path: Path, annotator: str = "") -> Iterator[AnnotatedDocument | ImportProblem]:
-    """Every ``.ann`` in a zip with its ``.txt``."""
+# What a damaged or hostile archive raises while it is opened or a member is read: a bad
+# header or CRC (BadZipFile), a bad inflate stream (zlib/bz2/lzma errors), a seek before
+# the start of the file ("Invalid argument", OSError), truncation (EOFError), encrypted
+# members (RuntimeError), unsupported methods (NotImplementedError), bad fields (ValueError).
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    lzma.LZMAError,
+    OSError,
+    EOFError,
+    RuntimeError,
+    NotImplementedError,
+    ValueError,
+    UnicodeDecodeError,
+)
+
+
+class _MemberError(Exception):
+    pass
+
+
+def _zip_reason(exc: BaseException) -> str:
+    detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    if isinstance(exc, OSError):
+        if exc.errno == errno.EINVAL:
+            return "an offset in its directory points outside the file (bad central directory)"
+        detail = exc.strerror or detail
+    if isinstance(exc, zlib.error):
+        return f"inflate error: {detail}"
+    if isinstance(exc, RuntimeError) and "encrypted" in detail:
+        return "the member is encrypted"
+    return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+
+
+def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ImportLimits) -> bytes:
+    """One member's bytes, refused before inflating when its declared size is over the
+    record limit, and refused while inflating when it turns out larger (sizes can lie)."""
+    cap = limits.max_record_bytes
+    if info.file_size > cap:
+        raise _MemberError(limits.record_refusal(info.file_size))
     try:
-        archive = zipfile.ZipFile(path)
-    except (OSError, zipfile.BadZipFile) as exc:
-        yield ImportProblem(str(path), None, f"cannot open zip: {exc}")
+        with archive.open(info) as member:
+            data = member.read(cap + 1)
+    except ZIP_ERRORS as exc:
+        raise _MemberError(f"damaged zip member ({_zip_reason(exc)})") from None
+    if len(data) > cap:
+        raise _MemberError(limits.record_refusal())
+    return data
+
+
+def read_brat_zip(path: Path, annotator: str = "") -> Iterator[AnnotatedDocument | ImportProblem]:
+    """Every ``.ann`` in a zip with its ``.txt``; a damaged member refuses only its pair."""
+    limits = current_limits()
+    try:
+        handle = open_regular(path)
+    except FormatError as exc:
+        yield exc.problem
         return
-    with archive:
-        names = set(archive.namelist())
-        for name in sorted(names):
+    try:
+        archive = zipfile.ZipFile(handle)
+        infos = archive.infolist()
+    except ZIP_ERRORS as exc:
+        handle.close()
+        yield ImportProblem(str(path), None, f"cannot open zip: {_zip_reason(exc)}")
+        return
+    with handle, archive:
+        members = {info.filename: info for info in infos}
+        for name in sorted(members):
             if not name.endswith(".ann"):
                 continue
             txt = name[:-4] + ".txt"
             where = Path(f"{path}!{name}")
-            if txt not in names:
+            if txt not in members:
                 yield ImportProblem(str(where), None, f"no {Path(txt).name} beside it")
                 continue
+            try:
+                text_bytes = read_member(archive, members[txt], limits)
+            except _MemberError as exc:
+                yield ImportProblem(f"{path}!{txt}", None, str(exc))
+                continue
+            try:
+                ann_bytes = read_member(archive, members[name], limits)
+            except _MemberError as exc:
+                yield ImportProblem(str(where), None, str(exc))
+                continue
             yield read_brat_pair(
-                where,
-                annotator,
-                txt=archive.read(txt),
-                ann=archive.read(name),
-                doc_id=Path(name).stem,
+                where, annotator, txt=text_bytes, ann=ann_bytes, doc_id=Path(name).stem
             )
 
 
@@ -304,5 +373,5 @@ def is_brat_zip(path: Path) -> bool:
     try:
         with zipfile.ZipFile(path) as archive:
             return any(n.endswith(".ann") for n in archive.namelist())
-    except (OSError, zipfile.BadZipFile):
+    except ZIP_ERRORS:
         return False

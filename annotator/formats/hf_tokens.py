@@ -22,7 +22,7 @@ from annotator.formats.export_context import ExportContext
 from annotator.formats.json_lines import parse_each, read_json_lines
 from annotator.formats.native_jsonl import encode_line
 from annotator.formats.problems import ImportProblem, RecordError
-from annotator.formats.source_text import annotated, new_document
+from annotator.formats.source_text import annotated, new_document, normalise_tokens
 from annotator.formats.token_spans import aligned_tokens, bio_tags
 
 
@@ -101,7 +101,7 @@ def parse_hf_record(data: Any, names: list[str] | None, annotator: str) -> Annot
             labels.append(names[tag])
         else:
             raise RecordError("ner_tags must be strings or integers")
-    text, offsets = join_tokens([tokens])
+    text, offsets = join_tokens([normalise_tokens(tokens)])
     entities = entities_from_tags(offsets[0], labels, annotator)
     doc = new_document(text, doc_id=data.get("id"))
     return annotated(doc, DocumentAnnotations.of(entities))

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import importlib
 import json
-from collections.abc import Callable, Iterator
+import os
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from annotator.core.model import AnnotatedDocument
@@ -214,3 +215,48 @@ def sniff_json(path: Path) -> str:
     except (FormatError, OSError):
         return "label-studio"  # its reader names the problem
     return "label-studio" if not head or head.startswith("[") else sniff_jsonl(path)
+
+
+def walk_inputs(paths: Iterable[Path]) -> Iterator[tuple[Path, bool, str | None]]:
+    """Files named directly, and every visible file inside named folders (sorted).
+
+    Yields (path, named_directly, refusal). Symbolic links inside a folder are not
+    followed out of it: a link whose target is outside the folder (or missing) comes
+    with the reason it is refused; links to folders inside it are walked once, as the
+    folder itself.
+    """
+    for path in paths:
+        if not path.is_dir():
+            yield path, True, None
+            continue
+        root = path.resolve()
+        found: list[tuple[Path, str | None]] = []
+        for dirpath, dirnames, filenames in os.walk(path, followlinks=False):
+            here = Path(dirpath)
+            dirnames[:] = sorted(n for n in dirnames if not n.startswith("."))
+            for name in dirnames:
+                if (here / name).is_symlink():
+                    reason = _link_refusal(here / name, root)
+                    if reason is not None:
+                        found.append((here / name, reason))
+            for name in filenames:
+                if name.startswith("."):
+                    continue
+                child = here / name
+                found.append((child, _link_refusal(child, root) if child.is_symlink() else None))
+        refused = {child: reason for child, reason in found if reason is not None}
+        for child, reason in sorted(found, key=lambda pair: pair[0]):
+            text = child.with_suffix(".txt")
+            if reason is None and child.suffix.lower() == ".ann" and text in refused:
+                reason = f"its text file {text.name} {refused[text]}"
+            yield child, False, reason
+
+
+def _link_refusal(link: Path, root: Path) -> str | None:
+    try:
+        target = link.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return "is a broken symbolic link"
+    if not target.is_relative_to(root):
+        return "is a symbolic link to a file outside the imported folder (not followed)"
+    return None

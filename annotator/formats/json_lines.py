@@ -64,22 +64,31 @@ def refuse_lone_surrogates(value: Any) -> None:
 def bounded_lines(handle: BinaryIO, limit: int) -> Iterator[tuple[int, bytes | None]]:
     """(line number, bytes) of each line; None for a line longer than `limit` bytes.
 
-    A long line is skipped in pieces, so memory stays bounded whatever the file holds.
+    Lines are read a megabyte at a time and a long one is dropped as soon as it passes
+    the limit, so memory stays near `limit` whatever the file holds.
     """
     number = 0
     while True:
-        raw = handle.readline(limit + 1)
-        if not raw:
+        piece = handle.readline(MB)
+        if not piece:
             return
         number += 1
-        if len(raw) > limit and not raw.endswith(b"\n"):
-            while True:
-                rest = handle.readline(MB)
-                if not rest or rest.endswith(b"\n"):
-                    break
-            yield number, None
+        if piece.endswith(b"\n") and len(piece) <= limit + 1:  # the usual short line
+            yield number, piece
             continue
-        yield number, raw
+        pieces, size, too_long = [piece], len(piece), False
+        while True:
+            if not too_long and size > limit + piece.endswith(b"\n"):
+                too_long, pieces = True, []  # free them at once
+            if piece.endswith(b"\n"):
+                break
+            piece = handle.readline(MB)
+            if not piece:
+                break
+            size += len(piece)
+            if not too_long:
+                pieces.append(piece)
+        yield number, None if too_long else b"".join(pieces)
 
 
 def read_json_lines(path: Path) -> Iterator[Entry]:

@@ -11,6 +11,7 @@ from annotator.core.text import (
     TextRejected,
     check_storable,
     content_hash,
+    normalise_text,
     normalise_with_offsets,
     shift_offset,
     title_from_text,
@@ -106,6 +107,21 @@ class SourceText:
         if s >= e:
             raise RecordError(f"{what}: span covers only a removed line break")
         return s, e
+
+
+def normalise_tokens(tokens: Sequence[str]) -> list[str]:
+    """Tokens normalised like article text (CR, CRLF, U+2028/2029, NEL become "\\n"; a
+    BOM is dropped), so that text joined from them is stored as a text file would be.
+
+    Tokens are joined after this, so entity offsets computed from them stay consistent.
+    """
+    out = []
+    for i, token in enumerate(tokens, start=1):
+        fixed = normalise_text(token)
+        if not fixed:
+            raise RecordError(f"token {i} is empty once normalised ({token!r})")
+        out.append(fixed)
+    return out
 
 
 def new_document(

@@ -21,6 +21,9 @@ Cannot express: nothing is lost (overlapping entities are only missing from
 from __future__ import annotations
 
 import importlib.util
+import itertools
+import logging
+import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -33,7 +36,8 @@ from annotator.core.model import (
     TargetSentiment,
 )
 from annotator.formats.export_context import ExportContext, FormatUnavailable
-from annotator.formats.problems import ImportProblem, RecordError
+from annotator.formats.limits import ImportLimits, current_limits, read_whole
+from annotator.formats.problems import FormatError, ImportProblem, RecordError
 from annotator.formats.source_text import SourceText, annotated, new_document
 from annotator.formats.token_spans import aligned_tokens, non_overlapping, note_overlaps
 from annotator.formats.tokenize import split_at
@@ -44,6 +48,7 @@ CLAIM_LABEL = "CLAIM"
 SHARD_SIZE = 5000
 # Only what the export sets: far less memory than the default attributes (tags, deps...).
 DOCBIN_ATTRS = ["ORTH", "ENT_IOB", "ENT_TYPE", "ENT_KB_ID"]
+log = logging.getLogger(__name__)
 
 
 def spacy_missing() -> str | None:
@@ -184,20 +189,93 @@ def _new_docbin() -> Any:
 
 
 def read_docbin(path: Path, annotator: str = "") -> Iterator[AnnotatedDocument | ImportProblem]:
-    """Documents of a ``.spacy`` file (any DocBin; ours come back complete)."""
+    """Documents of a ``.spacy`` file (any DocBin; ours come back complete).
+
+    The file is read whole within the file limit and inflated within it too (a small
+    file can inflate to gigabytes). A document spaCy cannot rebuild ends the file with a
+    problem; the documents before it are kept.
+    """
     spacy = _require()
     from spacy.tokens import DocBin
 
+    limits = current_limits()
     try:
-        docbin = DocBin().from_disk(path)
-    except Exception as exc:  # spaCy raises several types for a bad file
-        yield ImportProblem(str(path), None, f"not a spaCy DocBin ({type(exc).__name__}: {exc})")
+        data = read_whole(path)
+        _check_inflated_size(path, data, limits)
+    except FormatError as exc:
+        yield exc.problem
         return
-    for number, doc in enumerate(docbin.get_docs(spacy.blank("xx").vocab), start=1):
+    except zlib.error as exc:
+        yield ImportProblem(str(path), None, f"not a spaCy DocBin (not zlib data: {exc})")
+        return
+    try:
+        docbin = DocBin().from_bytes(data)
+    except Exception as exc:  # spaCy, msgpack and numpy raise many types for a bad file
+        log.info("not a DocBin: %s", path, exc_info=True)
+        yield ImportProblem(str(path), None, f"not a spaCy DocBin ({_reason(exc)})")
+        return
+    docs = docbin.get_docs(spacy.blank("xx").vocab)
+    for number in itertools.count(1):
         try:
-            yield from_doc(doc, annotator)
+            doc = next(docs)
+        except StopIteration:
+            return
+        except Exception as exc:  # damaged tokens, spans or user data of one document
+            log.info("damaged DocBin document %d in %s", number, path, exc_info=True)
+            yield ImportProblem(
+                str(path), None, f"document {number}: damaged, cannot be read ({_reason(exc)})"
+            )
+            return
+        try:
+            item = from_doc(doc, annotator)
         except RecordError as exc:
             yield ImportProblem(str(path), None, f"document {number}: {exc}")
+        except (KeyError, IndexError, ValueError) as exc:  # spaCy, on spans it cannot rebuild
+            log.info("damaged DocBin document %d in %s", number, path, exc_info=True)
+            yield ImportProblem(
+                str(path), None, f"document {number}: damaged, cannot be read ({_reason(exc)})"
+            )
+        else:
+            yield item
+
+
+def _reason(exc: BaseException) -> str:
+    detail = (str(exc).strip().splitlines() or [""])[0][:200]
+    return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+
+
+def _check_inflated_size(path: Path, data: bytes, limits: ImportLimits) -> None:
+    """Raise FormatError if `data` (zlib) inflates past the file limit, without inflating
+    more than a megabyte at a time (a zip bomb is refused, not inflated)."""
+    inflater = zlib.decompressobj()
+    size, pending = 0, data
+    while pending and not inflater.eof:
+        size += len(inflater.decompress(pending, 1 << 20))
+        pending = inflater.unconsumed_tail
+        if size > limits.max_file_bytes:
+            raise FormatError(path, None, f"inflates past the limit: {limits.file_refusal()}")
+
+
+def _dicts(value: Any, count: int) -> list[dict[str, Any]]:
+    """`value` if it is a list of `count` objects (our per-span user data), else empty ones."""
+    if isinstance(value, (list, tuple)) and len(value) == count:
+        return [v if isinstance(v, dict) else {} for v in value]
+    return [{} for _ in range(count)]
+
+
+def _ref(value: Any) -> str | None:
+    """An id or name from user data: strings and integers only."""
+    if isinstance(value, str) and value:
+        return value
+    if type(value) is int:
+        return str(value)
+    return None
+
+
+def _label(label: Any, what: str) -> str:
+    if not isinstance(label, str) or not label.strip():
+        raise RecordError(f"{what}: the span has no label")
+    return label.strip()
 
 
 def from_doc(doc: Any, annotator: str = "") -> AnnotatedDocument:
@@ -212,60 +290,67 @@ def from_doc(doc: Any, annotator: str = "") -> AnnotatedDocument:
     if not isinstance(data, dict):
         data = {}
     spans = list(doc.spans["entities"]) if "entities" in doc.spans else list(doc.ents)
-    info = data.get("entities") or [{}] * len(spans)
-    if len(info) != len(spans):
-        info = [{}] * len(spans)
+    info = _dicts(data.get("entities"), len(spans))
     entities = [
         EntitySpan(
-            str(meta.get("id") or new_id()),
+            _ref(meta.get("id")) or new_id(),
             *edges(s, f"entity {s.text!r}"),
-            s.label_,
-            str(meta.get("annotator") or annotator),
+            _label(s.label_, f"entity {s.text!r}"),
+            _ref(meta.get("annotator")) or annotator,
         )
         for s, meta in zip(spans, info, strict=True)
     ]
     by_span = {(e.start, e.end, e.label): e for e in entities}
     claims = []
     claim_spans = list(doc.spans["claims"]) if "claims" in doc.spans else []
-    claim_info = data.get("claims") or [{}] * len(claim_spans)
-    if len(claim_info) != len(claim_spans):
-        claim_info = [{}] * len(claim_spans)
+    claim_info = _dicts(data.get("claims"), len(claim_spans))
     for s, meta in zip(claim_spans, claim_info, strict=True):
         speaker = meta.get("speaker")
         speaker_id = (
-            entities[speaker].id
-            if isinstance(speaker, int) and 0 <= speaker < len(entities)
-            else None
+            entities[speaker].id if type(speaker) is int and 0 <= speaker < len(entities) else None
         )
+        attributes, speaker_text = meta.get("attributes"), meta.get("speaker_text")
         claims.append(
             Claim(
-                str(meta.get("id") or new_id()),
+                _ref(meta.get("id")) or new_id(),
                 *edges(s, f"claim {s.text!r}"),
                 speaker_id,
-                str(meta.get("speaker_text") or ""),
-                {str(k): str(v) for k, v in (meta.get("attributes") or {}).items()},
-                str(meta.get("annotator") or annotator),
+                speaker_text if isinstance(speaker_text, str) else "",
+                {
+                    k: v
+                    for k, v in (attributes.items() if isinstance(attributes, dict) else ())
+                    if isinstance(k, str) and isinstance(v, str)
+                },
+                _ref(meta.get("annotator")) or annotator,
             )
         )
     targets = []
     target_spans = list(doc.spans["target_sentiment"]) if "target_sentiment" in doc.spans else []
-    who = data.get("target_annotators") or []
+    who = data.get("target_annotators")
+    who = list(who) if isinstance(who, (list, tuple)) else []
     for i, s in enumerate(target_spans):
         start, end = edges(s, "target sentiment")
         entity = next((e for (a, b, _), e in by_span.items() if (a, b) == (start, end)), None)
         if entity is not None:
             name = who[i] if i < len(who) and isinstance(who[i], str) else annotator
-            targets.append(TargetSentiment(new_id(), entity.id, s.label_, name))
+            targets.append(
+                TargetSentiment(new_id(), entity.id, _label(s.label_, "target sentiment"), name)
+            )
     sentiment = None
-    if doc.cats:
-        best = max(doc.cats, key=lambda k: doc.cats[k])
-        sentiment = best if doc.cats[best] > 0.5 else None
+    cats = {k: v for k, v in doc.cats.items() if isinstance(k, str) and isinstance(v, (int, float))}
+    if cats:
+        best = max(cats, key=lambda k: cats[k])
+        sentiment = best if cats[best] > 0.5 else None
+    fields = {
+        key: data.get(key) if isinstance(data.get(key), (str, int)) else None
+        for key in ("id", "title", "source", "status")
+    }
     document = new_document(
         source.text,
-        doc_id=data.get("id"),
-        title=data.get("title"),
-        source=data.get("source"),
-        status=data.get("status"),
+        doc_id=fields["id"],
+        title=fields["title"],
+        source=fields["source"],
+        status=fields["status"],
     )
     ann = DocumentAnnotations.of(entities, claims, targets, sentiment)
     who_doc = data.get("annotator")

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import errno
+import logging
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
-from annotator.core.model import AnnotatedDocument
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
+
+from annotator.core.model import AnnotatedDocument, SpanError
 from annotator.formats.importers import (
     FORMAT_SUFFIXES,
     IMPORT_SUFFIXES,
@@ -15,14 +21,26 @@ from annotator.formats.importers import (
     import_format,
     is_brat_text,
     is_manifest,
+    walk_inputs,
 )
+from annotator.formats.limits import ImportLimits, current_limits, not_regular, using_limits
 from annotator.formats.native_jsonl import read_native_jsonl_located
-from annotator.formats.plaintext import expand_paths
-from annotator.formats.problems import ImportProblem
+from annotator.formats.problems import FormatError, ImportProblem
 from annotator.formats.source_text import OffsetChoice
+from annotator.services.errors import NotPermitted, ServerUnavailable, StorageError
 from annotator.services.project import Project
 
-__all__ = ["IMPORTABLE", "JSONL_SUFFIXES", "Cancelled", "ImportReport", "import_paths"]
+__all__ = [
+    "IMPORTABLE",
+    "JSONL_SUFFIXES",
+    "Cancelled",
+    "ImportLimits",
+    "ImportReport",
+    "import_paths",
+]
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())  # unconfigured, nothing is printed: the report says it
 
 IMPORTABLE = IMPORT_SUFFIXES
 BATCH = 200
@@ -41,6 +59,7 @@ class ImportReport:
     skipped_files: list[str] = field(default_factory=list)
     problems: list[ImportProblem] = field(default_factory=list)
     document_ids: list[str] = field(default_factory=list)
+    stopped: str | None = None  # why the import stopped before the end (e.g. a full disk)
 
     @property
     def refused(self) -> int:
@@ -56,7 +75,8 @@ class ImportReport:
             parts.append(f"{self.refused} refused")
         if self.skipped_files:
             parts.append(f"{len(self.skipped_files)} files of other types ignored")
-        return ", ".join(parts)
+        text = ", ".join(parts)
+        return f"{text}; the import stopped: {self.stopped}" if self.stopped else text
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,11 +88,68 @@ class _Located:
     line: int | None
 
 
+class _Stop(Exception):
+    """The store cannot take more (full disk, lost server): the import ends here."""
+
+
+def _stop_reason(exc: BaseException) -> str | None:
+    """Why `exc` must stop the whole import, or None if it concerns only some records."""
+    if isinstance(exc, (ServerUnavailable, NotPermitted)):
+        return str(exc)
+    orig = exc.orig if isinstance(exc, DBAPIError) else exc
+    detail = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+    full = (
+        (isinstance(orig, OSError) and orig.errno == errno.ENOSPC)
+        or getattr(orig, "sqlstate", None) == "53100"  # PostgreSQL disk_full
+        or (isinstance(orig, sqlite3.OperationalError) and "full" in detail)
+    )
+    if full:
+        return f"the disk is full ({detail}); free some space and import again"
+    if isinstance(exc, OperationalError) or isinstance(orig, (OSError, sqlite3.OperationalError)):
+        return f"the project cannot be written ({detail})"
+    return None
+
+
+# What a record the database refuses raises; anything else is a bug and is not hidden.
+_RECORD_REFUSALS = (IntegrityError, DataError, StorageError, SpanError, ValueError)
+
+
+def _storable(item: AnnotatedDocument) -> AnnotatedDocument:
+    """`item` with names that came from undecodable file names made storable (no surrogates)."""
+    doc = item.document
+    fixed = {k: _decoded(v) for k, v in doc.meta.items() if isinstance(v, str)}
+    if (
+        _decoded(doc.id) == doc.id
+        and _decoded(doc.source) == doc.source
+        and all(doc.meta[k] == v for k, v in fixed.items())
+    ):
+        return item
+    new = replace(doc, id=_decoded(doc.id), source=_decoded(doc.source), meta={**doc.meta, **fixed})
+    return AnnotatedDocument(new, item.annotations, item.annotator)
+
+
+def _decoded(text: str) -> str:
+    """`text` without surrogates: the bytes of an undecodable file name, decoded leniently."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        raw = text.encode("utf-8", "replace")
+    return raw.decode("utf-8", "replace")
+
+
 def _records(
     paths: Iterable[Path], report: ImportReport, fmt: str, offsets: OffsetChoice
 ) -> Iterator[_Located | ImportProblem]:
     suffixes = IMPORT_SUFFIXES if fmt == "auto" else FORMAT_SUFFIXES[fmt]
-    for path, named in expand_paths(paths):
+    for path, named, refusal in walk_inputs(paths):
+        if refusal is not None:
+            yield ImportProblem(str(path), None, refusal)
+            continue
         if not named and (is_manifest(path) or is_brat_text(path)):
             continue  # an export's manifest, or the text half of a brat pair (read with .ann)
         if not named and path.suffix.lower() not in suffixes:
@@ -80,6 +157,10 @@ def _records(
             continue
         if not path.exists():
             yield ImportProblem(str(path), None, "no such file or folder")
+            continue
+        reason = not_regular(path)  # a FIFO would block, a device never ends
+        if reason is not None:
+            yield ImportProblem(str(path), None, reason)
             continue
         found = detect_format(path) if fmt == "auto" else fmt
         if found is None:
@@ -94,12 +175,28 @@ def _records(
                 report.skipped_files.append(str(path))
             continue
         report.files += 1
-        if found == "jsonl":  # exact line numbers for the native format
-            for line, record in read_native_jsonl_located(path):
-                yield record if isinstance(record, ImportProblem) else _Located(record, path, line)
+        if found == "text" and path.stat().st_size > current_limits().max_record_bytes:
+            yield ImportProblem(
+                str(path), None, current_limits().record_refusal(path.stat().st_size)
+            )
             continue
-        for record in import_format(found)(path, offsets):
-            yield record if isinstance(record, ImportProblem) else _Located(record, path, None)
+        try:
+            if found == "jsonl":  # exact line numbers for the native format
+                for line, record in read_native_jsonl_located(path):
+                    yield (
+                        record
+                        if isinstance(record, ImportProblem)
+                        else _Located(record, path, line)
+                    )
+                continue
+            for record in import_format(found)(path, offsets):
+                yield record if isinstance(record, ImportProblem) else _Located(record, path, None)
+        except FormatError as exc:
+            yield exc.problem
+        except OSError as exc:  # e.g. an I/O error while reading: the file, not the import
+            yield ImportProblem(str(path), None, f"cannot read file: {exc.strerror or exc}")
+        except MemoryError:
+            yield ImportProblem(str(path), None, "not enough memory to read this file")
 
 
 def import_paths(
@@ -110,17 +207,21 @@ def import_paths(
     *,
     fmt: str = "auto",
     offsets: OffsetChoice = "auto",
+    limits: ImportLimits | None = None,
 ) -> ImportReport:
     """Import articles and annotated data from files and folders.
 
     `fmt` is "auto" (recognised per file by suffix and content, see
     `annotator.formats.importers`) or one import format for every file. `offsets` says
     whether doccano/Label Studio offsets count code points or UTF-16 units ("auto": per
-    record, from the spans).
+    record, from the spans). `limits` bounds records and files (default: from the
+    environment, see `annotator.formats.limits`).
 
     Good records are stored in batches; each bad file or line becomes a problem that
     names the file and line. Identical texts are recognised and not stored twice. A
     record the database refuses is reported and the rest of its batch is still stored.
+    When the store cannot take more (a full disk, a lost server), the import stops with
+    one message in `report.stopped`; what was stored before stays stored.
     """
     report = ImportReport()
     batch: list[_Located] = []
@@ -133,16 +234,29 @@ def import_paths(
         else:
             report.duplicates += 1
 
+    def stop_if_fatal(exc: BaseException) -> None:
+        reason = _stop_reason(exc)
+        if reason is not None:
+            log.warning("import stopped: %s", reason, exc_info=exc)
+            report.stopped = reason
+            raise _Stop() from exc
+        if not isinstance(exc, _RECORD_REFUSALS):
+            log.error("import: unexpected error while storing records", exc_info=exc)
+            raise exc
+
     def flush() -> None:
         items = [located.item for located in batch]
         try:
             results = project.repo.add_annotated_batch(items, project.annotator)
-        except Exception:  # one bad record must not sink the batch: store one by one
+        except Exception as exc:  # one bad record must not sink the batch: store one by one
+            stop_if_fatal(exc)
             for located in batch:
                 try:
                     doc_id, created = project.repo.add_annotated(located.item, project.annotator)
-                except Exception as exc:
-                    reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+                except Exception as one:
+                    stop_if_fatal(one)
+                    log.info("record refused by the store", exc_info=one)
+                    reason = _first_line(getattr(one, "orig", None) or one)
                     report.problems.append(
                         ImportProblem(
                             str(located.path), located.line, f"cannot store this record: {reason}"
@@ -159,20 +273,31 @@ def import_paths(
 
     if fmt != "auto":
         import_format(fmt)  # unknown names fail before anything is read
-    for found in _records([Path(p) for p in paths], report, fmt, offsets):
-        if cancelled is not None and cancelled():
-            raise Cancelled()
-        if isinstance(found, ImportProblem):
-            report.problems.append(found)
-            continue
-        batch.append(found)
-        if len(batch) >= BATCH:
-            flush()
-    if batch:
-        flush()
-    elif progress is not None:
-        progress(report)
+    try:
+        with using_limits(limits):
+            for found in _records([Path(p) for p in paths], report, fmt, offsets):
+                if cancelled is not None and cancelled():
+                    raise Cancelled()
+                if isinstance(found, ImportProblem):
+                    report.problems.append(found)
+                    continue
+                batch.append(replace(found, item=_storable(found.item)))
+                if len(batch) >= BATCH:
+                    flush()
+            if batch:
+                flush()
+            elif progress is not None:
+                progress(report)
+    except _Stop:
+        batch.clear()
+        if progress is not None:
+            progress(report)
     return report
+
+
+def _first_line(exc: Any) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
 
 
 def _count(item: AnnotatedDocument) -> int:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
 import threading
+import zlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,11 @@ from annotator.formats.doccano import read_doccano
 from annotator.formats.label_studio import read_label_studio
 from annotator.formats.limits import ImportLimits, using_limits
 from annotator.formats.problems import ImportProblem
+
+# spaCy pulls in urllib3, which probes IPv6 with a socket at import: import it at collection,
+# before the network guard is active (as tests/formats/corpus.py does).
+with contextlib.suppress(ImportError):
+    import urllib3  # noqa: F401
 
 TEXT = "Angela Merkel met Emmanuel Macron in Paris."
 GOOD_RELATIONS = {
@@ -131,3 +138,114 @@ def test_an_overlong_jsonl_line_is_refused_and_the_next_lines_read(tmp_path: Pat
     assert len(problems) == 1
     assert problems[0].startswith(f"{path}:2: record is too large (the limit is 10000 bytes")
     assert sys.getsizeof(problems[0]) < 10_000
+
+
+def test_hf_tokens_are_normalised_like_text_files() -> None:
+    from annotator.formats.hf_tokens import parse_hf_record
+
+    tokens = ["Angela\r\nMerkel", "said", "\u2028", "Paris\rFrance", "x\u2029y", "\ufeffok"]
+    tags = ["B-PER", "O", "O", "B-LOC", "O", "O"]
+    item = parse_hf_record({"tokens": tokens, "ner_tags": tags}, None, "")
+    text = item.document.text
+    assert text == "Angela\nMerkel said \n Paris\nFrance x\ny ok"
+    spans = sorted((e.label, text[e.start : e.end]) for e in item.annotations.entities.values())
+    assert spans == [("LOC", "Paris\nFrance"), ("PER", "Angela\nMerkel")]
+
+
+def test_conll_text_has_no_cr_or_line_separators(tmp_path: Path) -> None:
+    from annotator.formats.conll import read_conll
+
+    path = tmp_path / "x.conll"
+    path.write_bytes("Angela B-PER\rMerkel I-PER\r\nsaid\u2028so O\n\nParis B-LOC\n".encode())
+    items = list(read_conll(path))
+    assert all(isinstance(i, AnnotatedDocument) for i in items), items
+    texts = [i.document.text for i in items if isinstance(i, AnnotatedDocument)]
+    assert texts == ["Angela Merkel said", "Paris"]
+    assert not any(c in t for t in texts for c in "\r\u2028\u2029\x85")
+
+
+def test_conll_line_over_the_record_limit_is_refused(tmp_path: Path) -> None:
+    from annotator.formats.conll import read_conll
+
+    path = tmp_path / "x.conll"
+    path.write_bytes(b"Paris B-LOC\n\n" + b"x" * 50_000 + b" O\n\nRome B-LOC\n")
+    with using_limits(ImportLimits(max_record_bytes=10_000)):
+        docs, problems = _split(read_conll(path))
+    assert docs == 2
+    assert problems == [
+        f"{path}:3: record is too large (the limit is 10000 bytes, see --max-record-mb)"
+    ]
+
+
+@pytest.mark.parametrize(
+    "user_data",
+    [
+        {"entities": ["e1", "e2"]},
+        {"entities": [{"id": {"x": 1}}, {"id": [1]}]},
+        {"claims": [{"attributes": ["a", "b"], "speaker": "0"}]},
+        {"claims": [{"speaker_text": 5, "id": 1.5}]},
+        {"target_annotators": 7},
+        {"id": {"a": 1}, "title": ["t"], "status": {"s": 1}, "source": 3.5},
+        "not a dict",
+    ],
+)
+def test_spacy_user_data_of_the_wrong_types_is_read_leniently(
+    tmp_path: Path, user_data: Any
+) -> None:
+    spacy = pytest.importorskip("spacy")
+    from spacy.tokens import DocBin, Span
+
+    from annotator.formats.spacy_docbin import read_docbin
+
+    nlp = spacy.blank("en")
+    docbin = DocBin(store_user_data=True)
+    for n in range(2):
+        doc = nlp(f"Angela Merkel met Emmanuel Macron in Paris {n}.")
+        doc.spans["entities"] = [Span(doc, 0, 2, "PERSON"), Span(doc, 3, 5, "PERSON")]
+        doc.spans["claims"] = [Span(doc, 2, 5, "CLAIM")]
+        doc.spans["target_sentiment"] = [Span(doc, 0, 2, "positive")]
+        doc.cats = {"neutral": "high"} if n == 0 else {"neutral": 1.0}
+        doc.user_data["annotator"] = user_data if n == 0 else {"id": "fine"}
+        docbin.add(doc)
+    path = tmp_path / "x.spacy"
+    docbin.to_disk(path)
+    items = list(read_docbin(path))
+    assert [type(i).__name__ for i in items] == ["AnnotatedDocument"] * 2, items
+    first = items[0]
+    assert isinstance(first, AnnotatedDocument)
+    assert len(first.annotations.entities) == 2 and len(first.annotations.claims) == 1
+
+
+def test_a_spacy_file_that_inflates_past_the_limit_is_refused(tmp_path: Path) -> None:
+    pytest.importorskip("spacy")
+    from annotator.formats.spacy_docbin import read_docbin
+
+    path = tmp_path / "bomb.spacy"
+    path.write_bytes(zlib.compress(b"\0" * (20 * 2**20), 9))
+    with using_limits(ImportLimits(max_record_bytes=2**20, max_file_bytes=2**20)):
+        docs, problems = _split(read_docbin(path))
+    assert docs == 0
+    assert problems == [
+        f"{path}: inflates past the limit: file is too large to read whole "
+        "(the limit is 1 MB, see --max-file-mb)"
+    ]
+
+
+def test_a_damaged_spacy_document_keeps_the_ones_before(tmp_path: Path) -> None:
+    spacy = pytest.importorskip("spacy")
+    import srsly
+    from spacy.tokens import DocBin
+
+    from annotator.formats.spacy_docbin import read_docbin
+
+    nlp = spacy.blank("en")
+    docbin = DocBin(store_user_data=True)
+    for n in range(3):
+        docbin.add(nlp(f"Document number {n}."))
+    msg = srsly.msgpack_loads(zlib.decompress(docbin.to_bytes()))
+    msg["user_data"][1] = b"\xc1 not msgpack"
+    path = tmp_path / "x.spacy"
+    path.write_bytes(zlib.compress(srsly.msgpack_dumps(msg)))
+    docs, problems = _split(read_docbin(path))
+    assert docs == 1
+    assert len(problems) == 1 and problems[0].startswith(f"{path}: document 2: damaged")

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy.exc import IntegrityError
 
 from annotator.services.importing import import_paths
 from annotator.services.project import Project, open_project
@@ -239,7 +240,7 @@ def test_record_the_store_rejects_is_refused_with_file_and_line(
 
     def picky(items: Any, annotator: str) -> Any:
         if any("poison" in item.document.text for item in items):
-            raise RuntimeError("constraint failed\nSQL: INSERT ...")
+            raise IntegrityError("INSERT ...", {}, Exception("constraint failed\nSQL: INSERT ..."))
         return real(items, annotator)
 
     monkeypatch.setattr(project.repo, "add_annotated_batch", picky)

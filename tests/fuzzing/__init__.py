@@ -1,0 +1,1 @@
+"""Fuzzing the importers: shared seeds and mutations, the atheris harness."""
