@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import gc
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -68,6 +70,20 @@ class ExportReport:
         return text + "."
 
 
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Pause the cycle collector while streaming: an export allocates millions of short-lived
+    objects without cycles (reference counting frees them), and the collector's passes
+    over them cost about a tenth of the export's time. Memory stays flat."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _counted(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
@@ -124,7 +140,7 @@ def export_project(
             count = writer.write_folder(items, folder, ctx)
         digest, size = folder_digest(Path(target))
     else:
-        with atomic_output(target) as handle:
+        with atomic_output(target) as handle, _no_cyclic_gc():
             hashing = HashingWriter(handle)
             count = writer.write(items, cast(Any, hashing), ctx)
         digest, size = hashing.hexdigest(), hashing.size
