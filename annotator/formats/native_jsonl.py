@@ -180,6 +180,8 @@ def parse_native_record(data: Any) -> AnnotatedDocument:
                 f"{what}: text {given!r} does not match text[{start}:{end}] "
                 f"{raw_text[start:end]!r}{hint}"
             )
+        if not removed:  # nothing was normalised away: offsets stay as they are
+            return start, end
         s, e = shift_offset(start, removed), shift_offset(end, removed)
         if s >= e:
             raise RecordError(f"{what}: span covers only a removed line break")
@@ -210,7 +212,7 @@ def parse_native_record(data: Any) -> AnnotatedDocument:
         label = obj.get("label")
         if not isinstance(label, str) or not label.strip():
             raise RecordError(f'entity {i}: "label" must be a non-empty string')
-        eid = _id(obj.get("id"), new_id())
+        eid = _id(obj.get("id"), "") or new_id()
         if eid in seen:
             raise RecordError(f"entity {i}: duplicate id {eid!r}")
         seen.add(eid)
@@ -235,7 +237,7 @@ def parse_native_record(data: Any) -> AnnotatedDocument:
             isinstance(k, str) and isinstance(v, str) for k, v in attrs.items()
         ):
             raise RecordError(f'claim {i}: "attributes" must map names to strings')
-        cid = _id(obj.get("id"), new_id())
+        cid = _id(obj.get("id"), "") or new_id()
         if cid in claim_ids:
             raise RecordError(f"claim {i}: duplicate id {cid!r}")
         claim_ids.add(cid)
@@ -273,7 +275,7 @@ def parse_native_record(data: Any) -> AnnotatedDocument:
         if (entity, who) in target_keys:
             raise RecordError(f"target sentiment {i}: entity {entity!r} already has a sentiment")
         target_keys.add((entity, who))
-        tid = _id(obj.get("id"), new_id())
+        tid = _id(obj.get("id"), "") or new_id()
         if tid in target_ids:
             raise RecordError(f"target sentiment {i}: duplicate id {tid!r}")
         target_ids.add(tid)
