@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -85,33 +86,37 @@ def native_record(item: AnnotatedDocument) -> dict[str, Any]:
     }
 
 
-def _encode_json(record: dict[str, Any]) -> str:
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+_BREAKER_BYTES = re.compile(b"\xe2\x80[\xa8\xa9]|\xc2\x85")
+_ESCAPED = {raw.encode("utf-8"): escaped.encode("ascii") for raw, escaped in _LINE_BREAKERS.items()}
+
+
+def _encode_json(record: dict[str, Any]) -> bytes:
+    return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 
 
 try:  # orjson writes the same compact UTF-8 JSON about five times faster
     import orjson
 
+    _NEWLINE = orjson.OPT_APPEND_NEWLINE
+
     def _encode(record: dict[str, Any]) -> bytes:
         try:
-            return orjson.dumps(record)
+            return orjson.dumps(record, option=_NEWLINE)
         except TypeError:  # an integer beyond 64 bits, a key that is not a string: json
-            return _encode_json(record).encode("utf-8")
+            return _encode_json(record)
 
 except ImportError:  # pragma: no cover - orjson is a dependency; kept for odd platforms
-
-    def _encode(record: dict[str, Any]) -> bytes:
-        return _encode_json(record).encode("utf-8")
+    _encode = _encode_json
 
 
 def encode_line(record: dict[str, Any]) -> bytes:
-    """One JSON line, UTF-8, compact; U+2028, U+2029 and U+0085 escaped so that tools
-    splitting lines on them (Python's str.splitlines, some JavaScript) keep the record."""
+    """One JSON line, UTF-8, compact, ending in a newline; U+2028, U+2029 and U+0085 are
+    escaped so that tools splitting lines on them (Python's str.splitlines, some
+    JavaScript) keep the record whole."""
     line = _encode(record)
-    if b"\xe2\x80\xa8" in line or b"\xe2\x80\xa9" in line or b"\xc2\x85" in line:
-        for raw, escaped in _LINE_BREAKERS.items():
-            line = line.replace(raw.encode("utf-8"), escaped.encode("ascii"))
-    return line + b"\n"
+    if _BREAKER_BYTES.search(line) is not None:
+        line = _BREAKER_BYTES.sub(lambda m: _ESCAPED[m.group()], line)
+    return line
 
 
 def write_native_jsonl(
@@ -175,6 +180,8 @@ def parse_native_record(data: Any) -> AnnotatedDocument:
                 f"{what}: text {given!r} does not match text[{start}:{end}] "
                 f"{raw_text[start:end]!r}{hint}"
             )
+        if not removed:  # nothing was normalised away: offsets stay as they are
+            return start, end
         s, e = shift_offset(start, removed), shift_offset(end, removed)
         if s >= e:
             raise RecordError(f"{what}: span covers only a removed line break")
@@ -205,7 +212,7 @@ def parse_native_record(data: Any) -> AnnotatedDocument:
         label = obj.get("label")
         if not isinstance(label, str) or not label.strip():
             raise RecordError(f'entity {i}: "label" must be a non-empty string')
-        eid = _id(obj.get("id"), new_id())
+        eid = _id(obj.get("id"), "") or new_id()
         if eid in seen:
             raise RecordError(f"entity {i}: duplicate id {eid!r}")
         seen.add(eid)
@@ -230,7 +237,7 @@ def parse_native_record(data: Any) -> AnnotatedDocument:
             isinstance(k, str) and isinstance(v, str) for k, v in attrs.items()
         ):
             raise RecordError(f'claim {i}: "attributes" must map names to strings')
-        cid = _id(obj.get("id"), new_id())
+        cid = _id(obj.get("id"), "") or new_id()
         if cid in claim_ids:
             raise RecordError(f"claim {i}: duplicate id {cid!r}")
         claim_ids.add(cid)
@@ -268,7 +275,7 @@ def parse_native_record(data: Any) -> AnnotatedDocument:
         if (entity, who) in target_keys:
             raise RecordError(f"target sentiment {i}: entity {entity!r} already has a sentiment")
         target_keys.add((entity, who))
-        tid = _id(obj.get("id"), new_id())
+        tid = _id(obj.get("id"), "") or new_id()
         if tid in target_ids:
             raise RecordError(f"target sentiment {i}: duplicate id {tid!r}")
         target_ids.add(tid)

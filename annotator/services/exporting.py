@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -84,6 +86,20 @@ def _previous_export(folder: Path, fmt: str) -> bool:
     return data.get("output") == folder.name and data.get("sha256") == folder_digest(folder)[0]
 
 
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Pause the cycle collector while streaming: an export allocates millions of short-lived
+    objects without cycles (reference counting frees them), and the collector's passes
+    over them cost about a tenth of the export's time. Memory stays flat."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _counted(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
@@ -157,7 +173,7 @@ def export_project(
             count = writer.write_folder(items, folder, ctx)
         digest, size = folder_digest(Path(target))
     else:
-        with atomic_output(target) as handle:
+        with atomic_output(target) as handle, _no_cyclic_gc():
             hashing = HashingWriter(handle)
             count = writer.write(items, cast(Any, hashing), ctx)
         digest, size = hashing.hexdigest(), hashing.size

@@ -6,7 +6,7 @@ Edits of one document live in `document_editor`, batch reads in `annotation_load
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -32,6 +32,7 @@ from annotator.core.text import content_hash
 from annotator.storage import pg_writes
 from annotator.storage.annotation_loading import load_batch
 from annotator.storage.assignments import next_assigned
+from annotator.storage.batch_insert import document_ids, insert_batch
 from annotator.storage.document_editor import DocumentEditor
 from annotator.storage.edit_connection import EditConnection
 from annotator.storage.errors import ConflictError, NotFound, SchemaInUse, translating
@@ -287,126 +288,24 @@ class ProjectRepository:
                 ).all()
             )
             ordinal = conn.scalar(select(func.max(DocumentRow.ordinal))) or 0
+            fresh: list[tuple[AnnotatedDocument, str]] = []  # new texts, first of each
             for item, digest in zip(items, digests, strict=True):
-                if digest in known:
-                    results.append((known[digest], False))
-                    continue
-                doc = item.document
-                doc_id = doc.id or new_id()
-                if doc.id and not self._free_ids(conn, DocumentRow, [doc_id]):
-                    doc_id = new_id()  # same id, different text: keep both documents
+                if digest not in known:
+                    known[digest] = ""  # its id is chosen below; later copies are duplicates
+                    fresh.append((item, digest))
+            stored = document_ids(conn, [item for item, _digest in fresh])
+            rows = []
+            for (item, digest), doc_id in zip(fresh, stored, strict=True):
                 ordinal += 1
-                # Parameters, not .values(): the compiled statement is then cached once,
-                # instead of building a cache key over every value (the whole text) per row.
-                conn.execute(
-                    insert(DocumentRow),
-                    dict(
-                        id=doc_id,
-                        ordinal=ordinal,
-                        title=doc.title,
-                        source=doc.source,
-                        text=doc.text,
-                        length=len(doc.text),
-                        meta=dict(doc.meta),
-                        status=doc.status.value,
-                        content_hash=digest,
-                        version=1,
-                        created_at=doc.created_at or now,
-                        updated_at=doc.updated_at or now,
-                    ),
-                )
-                self._insert_annotations(conn, doc_id, item, annotator, ids, now)
                 known[digest] = doc_id
-                results.append((doc_id, True))
+                rows.append((item, doc_id, ordinal, digest))
+            insert_batch(conn, rows, annotator, ids, now)
+            new = {doc_id for _item, doc_id, _o, _d in rows}
+            for digest in digests:  # in order: each text's first copy is the one created
+                doc_id = known[digest]
+                results.append((doc_id, doc_id in new))
+                new.discard(doc_id)
         return results
-
-    def _insert_annotations(
-        self,
-        conn: Connection,
-        doc_id: str,
-        item: AnnotatedDocument,
-        annotator: str,
-        ids: Mapping[str, str],
-        now: datetime,
-    ) -> None:
-        ann = item.annotations
-
-        def fresh(table: Any, wanted: Iterable[str]) -> dict[str, str]:
-            wanted = list(wanted)
-            free = self._free_ids(conn, table, wanted)
-            return {w: (w if w in free else new_id()) for w in wanted}
-
-        entity_ids = fresh(EntityRow, ann.entities)
-        if ann.entities:
-            conn.execute(
-                insert(EntityRow),
-                [
-                    dict(
-                        id=entity_ids[e.id],
-                        document_id=doc_id,
-                        annotator_id=ids[e.annotator or annotator],
-                        start_offset=e.start,
-                        end_offset=e.end,
-                        label=e.label,
-                        created_at=now,
-                        updated_at=now,
-                    )
-                    for e in ann.entities.values()
-                ],
-            )
-        if ann.claims:
-            claim_ids = fresh(ClaimRow, ann.claims)
-            conn.execute(
-                insert(ClaimRow),
-                [
-                    dict(
-                        id=claim_ids[c.id],
-                        document_id=doc_id,
-                        annotator_id=ids[c.annotator or annotator],
-                        start_offset=c.start,
-                        end_offset=c.end,
-                        speaker_entity_id=entity_ids[c.speaker_id] if c.speaker_id else None,
-                        speaker_text=c.speaker_text,
-                        attributes=dict(c.attributes),
-                        created_at=now,
-                        updated_at=now,
-                    )
-                    for c in ann.claims.values()
-                ],
-            )
-        if ann.targets:
-            target_ids = fresh(TargetSentimentRow, ann.targets)
-            conn.execute(
-                insert(TargetSentimentRow),
-                [
-                    dict(
-                        id=target_ids[t.id],
-                        document_id=doc_id,
-                        annotator_id=ids[t.annotator or annotator],
-                        entity_id=entity_ids[t.entity_id],
-                        label=t.label,
-                        created_at=now,
-                    )
-                    for t in ann.targets.values()
-                ],
-            )
-        if ann.document_sentiment:
-            conn.execute(
-                insert(DocumentSentimentRow).values(
-                    document_id=doc_id,
-                    annotator_id=ids[item.annotator or annotator],
-                    label=ann.document_sentiment,
-                    created_at=now,
-                )
-            )
-
-    @staticmethod
-    def _free_ids(conn: Connection, table: Any, wanted: list[str]) -> set[str]:
-        """Those of `wanted` not yet used as ids in `table`."""
-        if not wanted:
-            return set()
-        taken = set(conn.scalars(select(table.id).where(table.id.in_(wanted))))
-        return {w for w in wanted if w and w not in taken}
 
     def get_document(self, doc_id: str) -> Document:
         with self.engine.connect() as conn:

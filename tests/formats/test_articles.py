@@ -231,3 +231,25 @@ def test_without_the_extra_the_reason_says_how_to_enable_it(
     assert isinstance(problem, ImportProblem)
     assert f"'{module}'" in problem.message
     assert "pip install 'annotator[articles]'" in problem.message
+
+
+def test_a_folder_of_articles_imports_like_a_drop(tmp_path: Path) -> None:
+    """Drag-and-drop and `annotator import FOLDER` share import_paths: HTML, DOCX and PDF
+    files in a folder are picked up with the text files."""
+    pytest.importorskip("trafilatura")
+    pytest.importorskip("pypdf")
+    from annotator.services.importing import import_paths
+    from annotator.services.project import open_project
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "page.html").write_text(PAGE, encoding="utf-8")
+    (folder / "scan.pdf").write_bytes(_pdf([b"0 g 1 1 5 5 re f"]))
+    (folder / "note.txt").write_text("A plain note about tariffs.", encoding="utf-8")
+    with open_project(tmp_path / "p.annotator", "tester") as project:
+        report = import_paths(project, [folder])
+        assert report.imported == 2, report.summary()
+        (problem,) = report.problems
+        assert problem.path.endswith("scan.pdf") and "no text layer" in problem.message
+        texts = [project.repo.get_document(i).text for i in report.document_ids]
+    assert any(ARTICLE in t and "SCRIPT" not in t for t in texts)
