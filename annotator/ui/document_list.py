@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -67,7 +67,12 @@ Index = QModelIndex | QPersistentModelIndex
 Record = tuple[str, str, str, int, int, int]
 """One list row: id, title, status value, entity count, claim count, length. A plain
 tuple of str and int: not tracked by the cyclic garbage collector (see the module notes)."""
-ID, TITLE, STATUS, ENTITIES, CLAIMS, LENGTH = range(6)
+ID: Final = 0
+TITLE: Final = 1
+STATUS: Final = 2
+ENTITIES: Final = 3
+CLAIMS: Final = 4
+LENGTH: Final = 5
 
 
 def record_of(summary: DocumentSummary) -> Record:
