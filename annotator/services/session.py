@@ -48,7 +48,16 @@ class DocumentSession:
         self.annotations.document_sentiment = self._editor.get_document_sentiment()
         self._listeners: list[Listener] = []
         self._edits = 0  # changes notified so far: a fresh read taken before is stale
-        self.history = UndoHistory(self)  # for use without Qt; the GUI uses QUndoStack
+        self._history: UndoHistory | None = None
+
+    @property
+    def history(self) -> UndoHistory:
+        """Undo history for use without Qt (the GUI uses QUndoStack). Made on first use:
+        it refers back to the session, and a session without that cycle is freed as soon
+        as it is released, without waiting for a collector pass."""
+        if self._history is None:
+            self._history = UndoHistory(self)
+        return self._history
 
     @property
     def text(self) -> str:

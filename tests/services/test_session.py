@@ -104,3 +104,18 @@ def test_invalid_spans_are_refused_before_anything_is_stored(session: DocumentSe
     with pytest.raises(SpanError):
         session.new_claim(3, 3)
     assert session.annotations.is_empty()
+
+
+def test_a_released_session_is_freed_without_a_collector_pass(session: DocumentSession) -> None:
+    import gc
+    import weakref
+
+    other = DocumentSession(session.project, session.document.id)
+    other.put_entity(other.new_entity(0, 3, "PERSON").span)
+    gone = weakref.ref(other)
+    gc.disable()  # no cycle may keep it: frozen start-up objects are never collected
+    try:
+        del other
+        assert gone() is None
+    finally:
+        gc.enable()
