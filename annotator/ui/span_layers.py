@@ -69,6 +69,13 @@ class SpanIndex:
         self._where: dict[tuple[str, str], tuple[int, int]] = {}
         self._long: dict[tuple[str, str], Mark] = {}
 
+    def emptied(self) -> SpanIndex:
+        """A new index of the same text with no spans (the paragraphs are not looked up
+        again: re-indexing after a re-read keeps the text)."""
+        index = SpanIndex()
+        index.length, index.newlines = self.length, self.newlines
+        return index
+
     # -- blocks ------------------------------------------------------------------
     @property
     def block_count(self) -> int:
