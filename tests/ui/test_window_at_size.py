@@ -208,7 +208,8 @@ def test_a_colleague_burst_read_on_a_worker_is_applied_without_the_database(
     assert signals == Counter(reset=1)
     assert rows["modelReset"] == 1 and rows["rowsInserted"] == 0
     assert all(window.view.index.get("entity", span.id) is not None for span in burst)
-    assert window.annotations.rows.rowCount() == len(session.annotations.entities)
+    shown = session.annotations
+    assert window.annotations.rows.rowCount() == len(shown.entities) + len(shown.claims)
 
 
 def test_a_schema_rename_arrives_as_one_reset(qtbot, big_window):
