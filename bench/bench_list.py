@@ -11,9 +11,11 @@ project is built with the repository's batch insert (~600-character articles).
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -60,6 +62,40 @@ class StallMeter:
         self._tick()
         self.timer.stop()
         return self.longest
+
+
+class GcMeter:
+    """Passes of Python's cyclic collector (gc.callbacks): the longest one and how many
+    were full passes (generation 2). A pass holds the interpreter lock, so one on the
+    worker stalls the GUI thread as much as one on the GUI thread itself."""
+
+    def __init__(self) -> None:
+        self.longest = 0.0
+        self.full = 0
+        self.where = ""
+        self._started: dict[int, float] = {}
+        gc.callbacks.append(self._callback)
+
+    def _callback(self, phase: str, info: dict[str, Any]) -> None:
+        now = time.perf_counter()
+        key = threading.get_ident()
+        if phase == "start":
+            self._started[key] = now
+            return
+        started = self._started.pop(key, None)
+        if started is not None:
+            took = (now - started) * 1000
+            if took > self.longest:
+                self.longest = took
+                thread = threading.current_thread().name
+                self.where = f"generation {info.get('generation')} on {thread}"
+            self.full += info.get("generation") == 2
+
+    def reset(self) -> None:
+        self.longest, self.full, self.where = 0.0, 0, ""
+
+    def close(self) -> None:
+        gc.callbacks.remove(self._callback)
 
 
 def app() -> QApplication:
@@ -111,18 +147,29 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
         panel = window.documents
         wait(qapp, lambda: not panel.pending() and panel.table_model.rowCount() == n)
         meter = StallMeter()
+        collector = GcMeter()
+        gc_longest: list[float] = []
+        gc_full: list[int] = []
+        gc_where: list[str] = []
 
         def stall(action: Any, done: Any) -> float:
+            collector.reset()
             meter.start()
             action()
             wait(qapp, done)
+            gc_longest.append(collector.longest)
+            gc_full.append(collector.full)
+            gc_where.append(collector.where)
             return meter.stop()
 
         idle = []  # the machine's own noise: the heartbeat while nothing happens
         for _ in range(repeats):
             started_idle = time.monotonic()
             idle.append(stall(lambda: None, lambda s=started_idle: time.monotonic() - s > 0.3))
+        del gc_longest[:], gc_full[:], gc_where[:]
         refresh = [stall(panel.reload, lambda: not panel.pending()) for _ in range(repeats)]
+        refresh_gc, refresh_full = list(gc_longest), sum(gc_full)
+        refresh_where = gc_where[gc_longest.index(max(gc_longest))]
         filters: list[float] = []
         for _ in range(repeats):
             filters.append(
@@ -153,6 +200,7 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
             panel.reload()
             wait(qapp, lambda: not panel.pending())
         window.close()
+        collector.close()
     load = os.getloadavg()[0]
     notes = f"{n} documents (built in {built:.0f} s), load {load:.1f}"
 
@@ -167,6 +215,12 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
     return [
         figure("idle window, longest GUI stall (machine noise)", idle, STALL_TARGET_MS),
         figure("list refresh, longest GUI stall", refresh, STALL_TARGET_MS),
+        {
+            **figure("list refresh, longest collector pass (any thread)", refresh_gc, 16.0),
+            "notes": f"{notes}; gc.callbacks; {refresh_full} full (generation 2) passes in "
+            f"{repeats} refreshes, the longest {refresh_where}; a pass holds the "
+            "interpreter lock",
+        },
         figure("status filter, longest GUI stall", filters, STALL_TARGET_MS),
         figure("search, longest GUI stall", search_stalls, STALL_TARGET_MS),
         figure("search, first results shown", first, SEARCH_TARGET_MS),

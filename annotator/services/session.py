@@ -48,7 +48,16 @@ class DocumentSession:
         self.annotations.document_sentiment = self._editor.get_document_sentiment()
         self._listeners: list[Listener] = []
         self._edits = 0  # changes notified so far: a fresh read taken before is stale
-        self.history = UndoHistory(self)  # for use without Qt; the GUI uses QUndoStack
+        self._history: UndoHistory | None = None
+
+    @property
+    def history(self) -> UndoHistory:
+        """Undo history for use without Qt (the GUI uses QUndoStack). Made on first use:
+        it refers back to the session, and a session without that cycle is freed as soon
+        as it is released, without waiting for a collector pass."""
+        if self._history is None:
+            self._history = UndoHistory(self)
+        return self._history
 
     @property
     def text(self) -> str:
@@ -193,14 +202,23 @@ class DocumentSession:
         return self.apply_fresh(self.read_fresh())
 
     def read_fresh(self) -> FreshDocument:
-        """Read the stored document (safe on a worker thread: changes nothing here)."""
+        """Read the stored document (safe on a worker thread: changes nothing here), and
+        work out its differences from what this session shows, so that `apply_fresh` on the
+        GUI thread does not compare 20,000 spans."""
         edits = self._edits
         repo = self.project.repo
         document = repo.get_document(self.document.id)
         version = repo.document_version(self.document.id)
         fresh = repo.load_annotations(self.document.id)
         fresh.document_sentiment = self._editor.get_document_sentiment()
-        return FreshDocument(edits, document, version, fresh)
+        base, shown = self.annotations, self.document
+        try:
+            changes: tuple[Change, ...] | None = tuple(
+                differences(base, fresh, shown.status, document.status)
+            )
+        except RuntimeError:  # an edit changed the tables meanwhile: the read is stale anyway
+            changes = None
+        return FreshDocument(edits, document, version, fresh, base, changes)
 
     def apply_fresh(self, read: FreshDocument) -> list[Change]:
         """Show what `read_fresh` read, notifying listeners of every difference (no
@@ -208,22 +226,10 @@ class DocumentSession:
         if read.edits != self._edits:
             return []
         document, version, fresh = read.document, read.version, read.annotations
-        changes: list[Change] = []
-        old = self.annotations
-        for kind, before, after in (
-            ("entity", old.entities, fresh.entities),
-            ("claim", old.claims, fresh.claims),
-            ("target", old.targets, fresh.targets),
-        ):
-            for key in before.keys() - after.keys():
-                changes.append(Change(kind, key, removed=True))
-            for key, value in after.items():
-                if before.get(key) != value:
-                    changes.append(Change(kind, key))
-        if old.document_sentiment != fresh.document_sentiment:
-            changes.append(Change("document_sentiment"))
-        if document.status != self.document.status:
-            changes.append(Change("status"))
+        if read.changes is not None and read.base is self.annotations:
+            changes = list(read.changes)  # worked out on the worker
+        else:
+            changes = differences(self.annotations, fresh, self.document.status, document.status)
         self.document, self.version, self.annotations = document, version, fresh
         for change in changes:
             self._notify(change)
@@ -240,3 +246,27 @@ class FreshDocument:
     document: Document
     version: int
     annotations: DocumentAnnotations
+    base: DocumentAnnotations | None = None  # what `changes` were worked out against
+    changes: tuple[Change, ...] | None = None
+
+
+def differences(
+    old: DocumentAnnotations, fresh: DocumentAnnotations, status: Status, fresh_status: Status
+) -> list[Change]:
+    """The changes that turn `old` (with document status `status`) into `fresh`."""
+    changes: list[Change] = []
+    for kind, before, after in (
+        ("entity", old.entities, fresh.entities),
+        ("claim", old.claims, fresh.claims),
+        ("target", old.targets, fresh.targets),
+    ):
+        for key in before.keys() - after.keys():
+            changes.append(Change(kind, key, removed=True))
+        for key, value in after.items():
+            if before.get(key) != value:
+                changes.append(Change(kind, key))
+    if old.document_sentiment != fresh.document_sentiment:
+        changes.append(Change("document_sentiment"))
+    if fresh_status != status:
+        changes.append(Change("status"))
+    return changes

@@ -212,7 +212,7 @@ class ArticleView(QPlainTextEdit):
 
     def _reindex(self) -> None:
         """The annotations were re-read as a whole: index them again, keep text and scroll."""
-        self._index = SpanIndex(self._text)
+        self._index = self._index.emptied()
         self._index_annotations()
         self._painted_selection = self._model.selection
         self._had_links = self._selection_has_links()

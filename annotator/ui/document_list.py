@@ -8,13 +8,19 @@ applied on the GUI thread while the table keeps showing the previous rows: a fir
 a new filter replaces the rows and later pages are appended; a refresh under the same
 filter changes only the rows that differ (`dataChanged`, `beginInsertRows`,
 `beginRemoveRows`); a colleague's change to some documents re-reads only those rows.
+
+The table keeps each row as a plain tuple of strings and integers (`Record`), made on the
+worker. Python's cyclic collector stops tracking such tuples at its first pass, so 50,000
+rows add nothing to the later passes; as tracked objects (one `DocumentSummary` each) they
+made every full pass 30-50 ms longer, run on whichever thread allocated at the time while
+holding the interpreter lock, and so the GUI thread stalled.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Final
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -50,11 +56,42 @@ from annotator.ui.workers import BackgroundQueries
 
 STATUS_TEXT = {Status.TODO: "To do", Status.IN_PROGRESS: "In progress", Status.DONE: "Done"}
 STATUS_COLOUR = {Status.TODO: "#8c959f", Status.IN_PROGRESS: "#d29922", Status.DONE: "#2da44e"}
+_STATUS_TEXT = {status.value: text for status, text in STATUS_TEXT.items()}  # by stored value
+_STATUS_COLOUR = {status.value: colour for status, colour in STATUS_COLOUR.items()}
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 FIRST_PAGE = 200
 PAGE = 5000
 
 Index = QModelIndex | QPersistentModelIndex
+
+Record = tuple[str, str, str, int, int, int]
+"""One list row: id, title, status value, entity count, claim count, length. A plain
+tuple of str and int: not tracked by the cyclic garbage collector (see the module notes)."""
+ID: Final = 0
+TITLE: Final = 1
+STATUS: Final = 2
+ENTITIES: Final = 3
+CLAIMS: Final = 4
+LENGTH: Final = 5
+
+
+def record_of(summary: DocumentSummary) -> Record:
+    return (
+        summary.id,
+        str(summary.title),
+        str(summary.status.value),
+        summary.entity_count,
+        summary.claim_count,
+        summary.length,
+    )
+
+
+def summary_of(record: Record) -> DocumentSummary:
+    return DocumentSummary(record[0], record[1], Status(record[2]), *record[3:])
+
+
+def records_of(summaries: Iterable[DocumentSummary]) -> list[Record]:
+    return [record_of(s) for s in summaries]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,9 +100,9 @@ class ListFilter:
     search: str = ""
     mine_only: bool = False
 
-    def admits(self, row: DocumentSummary) -> bool:
+    def admits(self, row: Record) -> bool:
         """Whether a re-read row still belongs (its text and title never change)."""
-        return self.status is None or row.status == self.status
+        return self.status is None or row[STATUS] == self.status.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,25 +112,25 @@ class MergePlan:
     ascending)."""
 
     gone: list[int]
-    changed: list[tuple[int, DocumentSummary]]
-    added: list[tuple[int, DocumentSummary]]
+    changed: list[tuple[int, Record]]
+    added: list[tuple[int, Record]]
     size: int
 
 
-def merge_plan(old: Sequence[DocumentSummary], new: Sequence[DocumentSummary]) -> MergePlan | None:
+def merge_plan(old: Sequence[Record], new: Sequence[Record]) -> MergePlan | None:
     """The row changes from `old` to `new`, or None when the rows kept by both are not in
     the same order (then only a reset will do). Pure Python: runs on the worker."""
-    new_ids = {row.id for row in new}
-    old_ids = {row.id for row in old}
-    kept = [row for row in old if row.id in new_ids]
-    if [row.id for row in kept] != [row.id for row in new if row.id in old_ids]:
+    new_ids = {row[ID] for row in new}
+    old_ids = {row[ID] for row in old}
+    kept = [row for row in old if row[ID] in new_ids]
+    if [row[ID] for row in kept] != [row[ID] for row in new if row[ID] in old_ids]:
         return None
-    gone = [i for i, row in enumerate(old) if row.id not in new_ids]
-    kept_at = {row.id: i for i, row in enumerate(kept)}
+    gone = [i for i, row in enumerate(old) if row[ID] not in new_ids]
+    kept_at = {row[ID]: i for i, row in enumerate(kept)}
     changed = []
     added = []
     for i, row in enumerate(new):
-        at = kept_at.get(row.id)
+        at = kept_at.get(row[ID])
         if at is None:
             added.append((i, row))
         elif kept[at] != row:
@@ -102,7 +139,7 @@ def merge_plan(old: Sequence[DocumentSummary], new: Sequence[DocumentSummary]) -
 
 
 class DocumentTableModel(QAbstractTableModel):
-    """Rows of `DocumentSummary` from the services layer, changed row by row."""
+    """Rows (`Record` tuples of the services' `DocumentSummary`), changed row by row."""
 
     HEADERS = ("Title", "Status", "Entities", "Claims")
     TEAM_HEADERS = (*HEADERS, "Assigned to")
@@ -110,14 +147,12 @@ class DocumentTableModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None, team: bool = False) -> None:
         super().__init__(parent)
         self.headers = self.TEAM_HEADERS if team else self.HEADERS
-        self.rows: list[DocumentSummary] = []
+        self.rows: list[Record] = []
         self.assignees: dict[str, list[str]] = {}
         self._rows_of: dict[str, int] = {}
         self.generation = 0  # grows with every change of the rows: a snapshot's plan applies
 
-    def set_rows(
-        self, rows: list[DocumentSummary], assignees: dict[str, list[str]] | None = None
-    ) -> None:
+    def set_rows(self, rows: list[Record], assignees: dict[str, list[str]] | None = None) -> None:
         """Replace every row (a new filter's first page)."""
         self.generation += 1
         self.beginResetModel()
@@ -127,7 +162,7 @@ class DocumentTableModel(QAbstractTableModel):
         self._index()
         self.endResetModel()
 
-    def append_rows(self, rows: list[DocumentSummary]) -> None:
+    def append_rows(self, rows: list[Record]) -> None:
         if not rows:
             return
         self.generation += 1
@@ -135,10 +170,10 @@ class DocumentTableModel(QAbstractTableModel):
         self.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
         self.rows.extend(rows)
         for i, row in enumerate(rows, start):
-            self._rows_of[row.id] = i
+            self._rows_of[row[ID]] = i
         self.endInsertRows()
 
-    def merge_rows(self, rows: list[DocumentSummary]) -> bool:
+    def merge_rows(self, rows: list[Record]) -> bool:
         """Show `rows` (the same filter's fresh result) changing only what differs: rows
         whose values changed, rows removed, rows added. False (nothing done) when the
         order of the remaining rows differs; the caller then uses `set_rows`."""
@@ -180,9 +215,9 @@ class DocumentTableModel(QAbstractTableModel):
             self.endRemoveRows()
         self._index()
 
-    def update_row(self, row: int, summary: DocumentSummary) -> None:
+    def update_row(self, row: int, record: Record) -> None:
         self.generation += 1
-        self.rows[row] = summary
+        self.rows[row] = record
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.headers) - 1))
 
     def set_assignees(self, assignees: dict[str, list[str]]) -> None:
@@ -200,8 +235,16 @@ class DocumentTableModel(QAbstractTableModel):
     def row_of(self, doc_id: str | None) -> int:
         return -1 if doc_id is None else self._rows_of.get(doc_id, -1)
 
+    def summary(self, row: int) -> DocumentSummary:
+        """Row `row` as the services' `DocumentSummary`."""
+        return summary_of(self.rows[row])
+
+    def summaries(self) -> list[DocumentSummary]:
+        """Every row as a `DocumentSummary` (builds them all: for checks, not for views)."""
+        return [summary_of(r) for r in self.rows]
+
     def _index(self) -> None:
-        self._rows_of = {row.id: i for i, row in enumerate(self.rows)}
+        self._rows_of = {row[ID]: i for i, row in enumerate(self.rows)}
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
@@ -220,18 +263,20 @@ class DocumentTableModel(QAbstractTableModel):
         row = self.rows[index.row()]
         column = index.column()
         if role == ID_ROLE:
-            return row.id
+            return row[ID]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             if column == 4:
-                return self.assigned_text(row.id)
-            return (row.title, STATUS_TEXT[row.status], row.entity_count, row.claim_count)[column]
+                return self.assigned_text(row[ID])
+            if column == 1:
+                return _STATUS_TEXT[row[STATUS]]
+            return row[(TITLE, STATUS, ENTITIES, CLAIMS)[column]]
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
-            return plain_tooltip(row.title)
+            return plain_tooltip(row[TITLE])
         if role == Qt.ItemDataRole.ToolTipRole and column == 4:
-            names = self.assigned_text(row.id)
+            names = self.assigned_text(row[ID])
             return plain_tooltip(f"Assigned to {names}" if names else "Not assigned")
         if role == Qt.ItemDataRole.ForegroundRole and column == 1:
-            return QColor(STATUS_COLOUR[row.status])
+            return QColor(_STATUS_COLOUR[row[STATUS]])
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (2, 3):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -350,20 +395,30 @@ class DocumentListPanel(QWidget):
         snapshot = self.table_model.generation, tuple(self.table_model.rows)
 
         def query(partial: Callable[[Any], None], stale: Callable[[], bool]) -> Any:
-            # Tens of thousands of rows and no cycles among them: a collector pass here
-            # would hold the interpreter lock, and so the GUI thread, for a long while.
-            with gc_paused():
-                assigned = assignments(project) if team else None
-                rows: list[DocumentSummary] = []
-                pages = iter_documents(
+            # No collector pass while a page is read (thousands of short-lived objects, no
+            # cycles), and the collector back on between pages: its next pass then meets
+            # one page of new row tuples (and stops tracking them), never all 50,000 at once.
+            # A pass holds the interpreter lock, and so stalls the GUI thread.
+            assigned = assignments(project) if team else None
+            rows: list[Record] = []
+            pages = iter(
+                iter_documents(
                     project, wanted.status, wanted.search, wanted.mine_only, FIRST_PAGE, PAGE
                 )
-                for page in pages:
-                    if stale():
-                        return None
-                    if fresh:
-                        partial((page, assigned if not rows else None))
-                    rows.extend(page)
+            )
+            while True:
+                with gc_paused():
+                    summaries = next(pages, None)
+                    page = None if summaries is None else records_of(summaries)
+                    del summaries
+                if page is None:
+                    break
+                if stale():
+                    return None
+                if fresh:
+                    partial((page, assigned if not rows else None))
+                rows.extend(page)
+            with gc_paused():
                 plan = None if fresh else merge_plan(snapshot[1], rows)
             return rows, assigned, snapshot[0], plan
 
@@ -388,7 +443,10 @@ class DocumentListPanel(QWidget):
         shown = self._shown
         self.queries.submit(
             f"rows {len(wanted)} {hash(tuple(wanted))}",
-            lambda _partial, _stale: document_summaries(project, wanted),
+            lambda _partial, _stale: {
+                doc_id: record_of(summary)
+                for doc_id, summary in document_summaries(project, wanted).items()
+            },
             lambda found: self._apply_rows(shown, wanted, found),
             self._show_problem,
         )
@@ -418,7 +476,7 @@ class DocumentListPanel(QWidget):
 
     # -- answers (on the GUI thread) ----------------------------------------------------
     def _apply_page(
-        self, wanted: ListFilter, page: list[DocumentSummary], assigned: dict[str, list[str]] | None
+        self, wanted: ListFilter, page: list[Record], assigned: dict[str, list[str]] | None
     ) -> None:
         keep = set(self.model.selected_documents)
         if self._shown != wanted:  # the first page of a new filter
@@ -452,9 +510,7 @@ class DocumentListPanel(QWidget):
                 self._restore_selection(keep)
         self.empty_hint.setVisible(not self.table_model.rows)
 
-    def _apply_rows(
-        self, shown: ListFilter, ids: list[str], found: dict[str, DocumentSummary]
-    ) -> None:
+    def _apply_rows(self, shown: ListFilter, ids: list[str], found: dict[str, Record]) -> None:
         if shown != self._shown:
             return  # the filter changed meanwhile: its own query shows the rows
         table = self.table_model
@@ -488,11 +544,14 @@ class DocumentListPanel(QWidget):
         if session is None or row < 0:
             return
         ann = session.annotations
-        summary = replace(
-            self.table_model.rows[row],
-            status=session.document.status,
-            entity_count=len(ann.entities),
-            claim_count=len(ann.claims),
+        old = self.table_model.rows[row]
+        summary: Record = (
+            old[ID],
+            old[TITLE],
+            str(session.document.status.value),
+            len(ann.entities),
+            len(ann.claims),
+            old[LENGTH],
         )
         if self._shown is not None and not self._shown.admits(summary):
             keep = set(self.model.selected_documents)
@@ -508,10 +567,10 @@ class DocumentListPanel(QWidget):
         row = self.table_model.row_of(self.model.document_id)
         return row >= 0 and self.table.currentIndex().row() == row
 
-    def _select_if_arrived(self, rows: list[DocumentSummary]) -> None:
+    def _select_if_arrived(self, rows: list[Record]) -> None:
         """The current document came with a later page: select it now."""
         current = self.model.document_id
-        arrived = current is not None and any(row.id == current for row in rows)
+        arrived = current is not None and any(row[ID] == current for row in rows)
         if arrived and not self._current_selected():
             self._restore_selection(set(self.model.selected_documents))
 
@@ -551,7 +610,7 @@ class DocumentListPanel(QWidget):
 
     def _publish_selection(self) -> None:
         rows = sorted(index.row() for index in self.table.selectionModel().selectedRows(0))
-        self.model.set_selected_documents([self.table_model.rows[r].id for r in rows])
+        self.model.set_selected_documents([self.table_model.rows[r][ID] for r in rows])
 
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():
@@ -561,4 +620,4 @@ class DocumentListPanel(QWidget):
 
     def visible_ids(self) -> list[str]:
         """Ids of the rows shown (the previous answer while a query runs: see `pending`)."""
-        return [row.id for row in self.table_model.rows]
+        return [row[ID] for row in self.table_model.rows]

@@ -31,7 +31,7 @@ from annotator.core.schema_changes import SchemaRenames, names_dropped
 from annotator.services.errors import StorageError
 from annotator.services.project import Project
 from annotator.services.session import Change, DocumentSession, FreshDocument
-from annotator.ui.gc_pause import gc_paused
+from annotator.ui.gc_pause import freeze_start_up, gc_paused
 from annotator.ui.workers import Task
 
 log = logging.getLogger(__name__)
@@ -194,6 +194,7 @@ class DocumentModel(QObject):
                 self.undo_group.setActiveStack(stack)
             self._selection = ("", "")
             self.documentChanged.emit()
+            freeze_start_up()  # the window's objects: later collector passes skip them
         self.selectionChanged.emit("", "")
 
     def _release(self) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
-from itertools import repeat
+from operator import sub
 from typing import NamedTuple
 
 ENTITY = "entity"
@@ -66,8 +66,18 @@ class SpanIndex:
         self._ends: list[int] = []
         self._kinds: list[str] = []
         self._ids: list[str] = []
-        self._where: dict[tuple[str, str], tuple[int, int]] = {}
+        # where each span lies, by kind then id: two dicts of ints, no tuple per span (tens
+        # of thousands of tuples cost the collector's next pass a few ms)
+        self._starts_of: dict[str, dict[str, int]] = {ENTITY: {}, CLAIM: {}}
+        self._ends_of: dict[str, dict[str, int]] = {ENTITY: {}, CLAIM: {}}
         self._long: dict[tuple[str, str], Mark] = {}
+
+    def emptied(self) -> SpanIndex:
+        """A new index of the same text with no spans (the paragraphs are not looked up
+        again: re-indexing after a re-read keeps the text)."""
+        index = SpanIndex()
+        index.length, index.newlines = self.length, self.newlines
+        return index
 
     # -- blocks ------------------------------------------------------------------
     @property
@@ -90,24 +100,30 @@ class SpanIndex:
 
     # -- marks ---------------------------------------------------------------------
     def __len__(self) -> int:
-        return len(self._where)
+        return sum(map(len, self._starts_of.values()))
 
     def __contains__(self, key: object) -> bool:
-        return key in self._where
+        if not isinstance(key, tuple) or len(key) != 2:
+            return False
+        starts = self._starts_of.get(key[0])
+        return starts is not None and key[1] in starts
 
     def get(self, kind: str, mark_id: str) -> Mark | None:
-        found = self._where.get((kind, mark_id))
-        return None if found is None else Mark(kind, mark_id, found[0], found[1])
+        start = self._starts_of.get(kind, {}).get(mark_id)
+        return None if start is None else Mark(kind, mark_id, start, self._ends_of[kind][mark_id])
 
     def marks(self) -> Iterator[Mark]:
-        for (kind, mark_id), (start, end) in self._where.items():
-            yield Mark(kind, mark_id, start, end)
+        for kind, starts in self._starts_of.items():
+            ends = self._ends_of[kind]
+            for mark_id, start in starts.items():
+                yield Mark(kind, mark_id, start, ends[mark_id])
 
     def put(self, kind: str, mark_id: str, start: int, end: int) -> Mark:
         """Add a span, or move it if it is already indexed."""
         self.remove(kind, mark_id)
         mark = Mark(kind, mark_id, start, end)
-        self._where[(kind, mark_id)] = (start, end)
+        self._starts_of.setdefault(kind, {})[mark_id] = start
+        self._ends_of.setdefault(kind, {})[mark_id] = end
         if end - start > LONG_SPAN:
             self._long[(kind, mark_id)] = mark
         else:
@@ -124,9 +140,9 @@ class SpanIndex:
         if not rows:
             return
         ids, starts, ends = (list(column) for column in zip(*rows, strict=True))
-        keys = zip(repeat(kind), ids)  # endless: zip stops with ids
-        self._where.update(zip(keys, zip(starts, ends, strict=True), strict=False))
-        if any(e - s > LONG_SPAN for s, e in zip(starts, ends, strict=True)):
+        self._starts_of.setdefault(kind, {}).update(zip(ids, starts, strict=True))
+        self._ends_of.setdefault(kind, {}).update(zip(ids, ends, strict=True))
+        if max(map(sub, ends, starts)) > LONG_SPAN:
             keep = []
             for k, (s, e) in enumerate(zip(starts, ends, strict=True)):
                 if e - s > LONG_SPAN:
@@ -147,10 +163,10 @@ class SpanIndex:
         self._ids = [ids[i] for i in order]
 
     def remove(self, kind: str, mark_id: str) -> Mark | None:
-        found = self._where.pop((kind, mark_id), None)
-        if found is None:
+        start = self._starts_of.get(kind, {}).pop(mark_id, None)
+        if start is None:
             return None
-        start, end = found
+        end = self._ends_of[kind].pop(mark_id)
         if self._long.pop((kind, mark_id), None) is None:
             starts, ids, kinds = self._starts, self._ids, self._kinds
             i = bisect_left(starts, start)

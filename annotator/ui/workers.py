@@ -4,6 +4,7 @@ and `BackgroundQueries`, where the latest request of each kind wins."""
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -21,6 +22,19 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 Job = Callable[[Progress, Callable[[], bool]], Any]
 
+SWITCH_INTERVAL_S = 0.001
+
+
+def share_interpreter_lock() -> None:
+    """Let a worker running Python code hand the interpreter lock over every 1 ms.
+
+    The GUI thread takes the lock again for each Python slot of an event-loop pass; with a
+    worker busy in Python code it waits up to the switch interval each time (5 ms by
+    default, so a few slots made a 20 ms stall). Process-wide, and never raised again.
+    """
+    if sys.getswitchinterval() > SWITCH_INTERVAL_S:
+        sys.setswitchinterval(SWITCH_INTERVAL_S)
+
 
 class Task(QThread):
     """Runs `job(progress, cancelled)` off the GUI thread.
@@ -37,6 +51,7 @@ class Task(QThread):
 
     def __init__(self, job: Job, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        share_interpreter_lock()
         self._job = job
         self._cancel = threading.Event()
         self._last_report = 0.0
@@ -140,6 +155,7 @@ class BackgroundQueries(QObject):
 
     def __init__(self, parent: QObject | None = None, name: str = "annotator-queries") -> None:
         super().__init__(parent)
+        share_interpreter_lock()
         self._name = name
         self._latest: dict[str, int] = {}
         self._pending: dict[str, _Request] = {}

@@ -104,3 +104,35 @@ def test_invalid_spans_are_refused_before_anything_is_stored(session: DocumentSe
     with pytest.raises(SpanError):
         session.new_claim(3, 3)
     assert session.annotations.is_empty()
+
+
+def test_a_released_session_is_freed_without_a_collector_pass(session: DocumentSession) -> None:
+    import gc
+    import weakref
+
+    other = DocumentSession(session.project, session.document.id)
+    other.put_entity(other.new_entity(0, 3, "PERSON").span)
+    gone = weakref.ref(other)
+    gc.disable()  # no cycle may keep it: frozen start-up objects are never collected
+    try:
+        del other
+        assert gone() is None
+    finally:
+        gc.enable()
+
+
+def test_a_fresh_read_carries_its_differences_and_a_stale_one_changes_nothing(
+    session: DocumentSession,
+) -> None:
+    other = DocumentSession(session.project, session.document.id)
+    span = other.new_entity(0, 3, "PERSON").span
+    other.put_entity(span)
+    fresh = session.read_fresh()
+    assert fresh.changes == (Change("entity", span.id),)
+    assert session.apply_fresh(fresh) == [Change("entity", span.id)]
+    assert span.id in session.annotations.entities
+    other.delete_entity(span.id)
+    stale = session.read_fresh()
+    session.put_entity(session.new_entity(4, 6, "ORG").span)  # an edit of its own meanwhile
+    assert session.apply_fresh(stale) == []
+    assert span.id in session.annotations.entities  # the stale read was not shown

@@ -74,3 +74,18 @@ def test_a_stale_query_can_stop_early(qtbot) -> None:
     qtbot.waitUntil(lambda: not queries.busy())
     assert results == ["newer"] and len(steps) < 200
     queries.stop()
+
+
+def test_workers_make_the_interpreter_hand_its_lock_over_within_a_millisecond(qapp) -> None:
+    import sys
+
+    from annotator.ui.workers import SWITCH_INTERVAL_S, BackgroundQueries
+
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(0.005)
+    try:
+        queries = BackgroundQueries()
+        assert sys.getswitchinterval() == SWITCH_INTERVAL_S
+        queries.stop()
+    finally:
+        sys.setswitchinterval(before)

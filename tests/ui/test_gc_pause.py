@@ -27,3 +27,14 @@ def test_pause_keeps_a_disabled_collector_disabled() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_start_up_objects_are_frozen_only_once(monkeypatch) -> None:
+    from annotator.ui import gc_pause
+
+    monkeypatch.setattr(gc_pause, "_frozen", False)
+    frozen: list[int] = []
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(1))
+    gc_pause.freeze_start_up()
+    gc_pause.freeze_start_up()
+    assert frozen == [1]  # a second document opened freezes nothing more

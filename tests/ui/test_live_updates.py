@@ -129,5 +129,5 @@ def test_a_colleague_burst_is_one_reload_with_no_database_call_on_the_gui_thread
         event.remove(engine, "before_cursor_execute", record)
     assert window.live.reloads == 1  # one re-read for the whole burst
     row = window.documents.table_model.row_of(doc_id)
-    assert window.documents.table_model.rows[row].entity_count == 100
+    assert window.documents.table_model.summary(row).entity_count == 100
     assert threads and threading.main_thread() not in threads

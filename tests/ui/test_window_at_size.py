@@ -165,6 +165,53 @@ def test_a_reload_from_storage_arrives_as_one_reset(qtbot, big_window, big_proje
     assert all(window.view.index.get("entity", e.id) is not None for e in fresh)
 
 
+def test_a_colleague_burst_read_on_a_worker_is_applied_without_the_database(
+    qtbot, big_window, big_project
+):
+    """100 colleague edits re-read off the GUI thread (as LiveUpdates does): one reset of
+    every view, no single-change signal, and no statement on the GUI thread applying it."""
+    import threading
+
+    from sqlalchemy import event
+
+    window = big_window()
+    model = window.model
+    doc_id, session = model.document_id, model.session
+    text = model.text
+    taken = {e.start for e in session.annotations.entities.values()}
+    words = [i + 1 for i, ch in enumerate(text[:60_000]) if ch == " " and i + 1 not in taken]
+    burst = [EntitySpan(new_id(), s, text.find(" ", s), "ORG", "colleague") for s in words[:100]]
+    with open_project(big_project, "colleague", create=False, lock=False) as other:
+        editor = other.repo.editor(doc_id, "colleague")
+        for span in burst:  # 100 commits, each an edit of its own
+            editor.put_entity(span)
+    read: list[object] = []
+    worker = threading.Thread(target=lambda: read.append(session.read_fresh()))
+    worker.start()
+    worker.join()
+    (fresh,) = read
+    assert fresh.changes is not None and len(fresh.changes) == 100  # worked out there
+    signals: Counter[str] = Counter()
+    model.annotationsReset.connect(lambda: signals.update(["reset"]))
+    model.annotationChanged.connect(lambda *_: signals.update(["single"]))
+    rows = count_signals(window.annotations.rows)
+    statements: list[str] = []
+    engine = window.project.repo.engine
+    record = lambda _c, _cur, statement, *_a: statements.append(statement)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert model.apply_fresh(session, fresh)
+        qtbot.wait(10)  # the repaint
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert statements == []
+    assert signals == Counter(reset=1)
+    assert rows["modelReset"] == 1 and rows["rowsInserted"] == 0
+    assert all(window.view.index.get("entity", span.id) is not None for span in burst)
+    shown = session.annotations
+    assert window.annotations.rows.rowCount() == len(shown.entities) + len(shown.claims)
+
+
 def test_a_schema_rename_arrives_as_one_reset(qtbot, big_window):
     window = big_window()
     rows = window.annotations.rows
