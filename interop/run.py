@@ -56,10 +56,11 @@ class Row:
     missing: int = 0
     announced: int = 0  # spans the manifest said the target would lose
     note: str = ""
+    misplaced: int = 0  # spans that arrived in the wrong layer (annotations, not suggestions)
 
     @property
     def ok(self) -> bool:
-        return self.shifted == 0 and self.missing <= self.announced
+        return self.shifted == 0 and self.missing <= self.announced and self.misplaced == 0
 
 
 def tally(row: Row, expected: list[Span], got: list[Span]) -> None:
@@ -105,6 +106,26 @@ def project_spans(project: Path) -> dict[str, list[tuple[str, str, str]]]:
         for c in record["claims"]:
             got.append(("CLAIM", c["text"], c["annotator"]))
     return spans
+
+
+def project_suggestions(project: Path) -> dict[str, list[tuple[str, str, str]]]:
+    """text -> [(label, span text, source)] of every pending entity and claim suggestion."""
+    out = annotator_cli(
+        "export", "--format", "jsonl", "--include-suggestions", "--out", "-",
+        "--project", str(project),
+    )  # fmt: skip
+    found: dict[str, list[tuple[str, str, str]]] = {}
+    for line in out.stdout.splitlines():
+        record = json.loads(line)
+        text = record["text"]
+        got = found.setdefault(text, [])
+        for s in record["suggestions"]:
+            if s["kind"] == "document_sentiment":
+                continue
+            assert text[s["start"] : s["end"]] == s["text"]
+            label = "CLAIM" if s["kind"] == "claim" else s["label"]
+            got.append((label, s["text"], s["source"]))
+    return found
 
 
 def expected_spans(with_claims: bool) -> dict[str, list[Span]]:
@@ -517,11 +538,18 @@ def run_label_studio(server: Server, work: Path, project: Path, fixtures: Path |
     dump.write_bytes(raw)
     back_project = work / "ls-predictions.annotator"
     annotator_cli("import", str(dump), "--project", str(back_project))
-    imported = project_spans(back_project)
-    row = Row("label-studio predictions", "Label Studio -> annotator", note="snapshot export")
+    suggested = project_suggestions(back_project)
+    row = Row(
+        "label-studio predictions",
+        "Label Studio -> annotator",
+        note="snapshot export, read as suggestions",
+    )
     for text, spans in expected_spans(with_claims=True).items():
         expect = [(lab, text[s:e], "model annotator") for lab, s, e in spans]
-        tally_texts(row, expect, imported.get(text, []))
+        tally_texts(row, expect, suggested.get(text, []))
+    row.misplaced = sum(len(got) for got in project_spans(back_project).values())
+    if row.misplaced:
+        row.note += f"; {row.misplaced} stored as annotations"
     rows.append(row)
     if fixtures is not None:
         (fixtures / "label_studio_predictions.json").write_bytes(raw)

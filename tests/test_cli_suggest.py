@@ -114,3 +114,18 @@ def test_suggest_gazetteer_from_a_terms_file(
 def test_suggest_spacy_needs_a_model(seeded: str, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "suggest", "spacy", "--project", seeded)
     assert code == 2 and "--model" in err
+
+
+def test_label_studio_predictions_import_as_suggestions_of_their_model(
+    project_location: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fixture = Path(__file__).parent / "formats" / "fixtures" / "label_studio_predictions.json"
+    code, out, err = run(capsys, "import", str(fixture), "--project", project_location)
+    assert code == 0, err
+    assert "Imported 5 documents, 20 suggestions" in out
+    assert "1 target sentiment not imported" in out
+    source = ("--source", "model annotator", "--project", project_location)
+    code, out, _ = run(capsys, "suggestions", "accept", "--dry-run", *source)
+    assert (code, out.strip()) == (0, "20 pending suggestions would be accepted")
+    code, out, _ = run(capsys, "import", str(fixture), "--project", project_location)
+    assert "5 already in the project" in out and "suggestions" not in out

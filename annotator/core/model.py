@@ -219,6 +219,8 @@ class AnnotatedDocument:
     document: Document
     annotations: DocumentAnnotations
     annotator: str | None = None
+    # annotators whose annotations are a model's predictions (imported as suggestions)
+    predicted_by: frozenset[str] = frozenset()
 
     def validate(self) -> None:
         """Raise SpanError/ValueError if any annotation does not fit the text."""

@@ -14,7 +14,8 @@ otherwise (`annotator.formats.offset_units`).
 Import reads the JSON export (or JSONL of tasks), JSON_MIN (one flat record per
 annotation, merged per task) and the CSV/TSV exports. Every annotation of a task comes in
 under its analyst (``completed_by``: the email where the export has it, else
-``user-<id>``); every prediction under an annotator named after its model version.
+``user-<id>``); every prediction under an annotator named after its model version, named
+in the item's ``predicted_by`` (the import stores those as suggestions from that model).
 
 Cannot express: who made each annotation (one annotation per task).
 """
@@ -26,6 +27,7 @@ import html
 import io
 import json
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -566,7 +568,7 @@ class _Collected:
 
 def parse_task(data: Any, annotator: str = "", offsets: OffsetChoice = "auto") -> AnnotatedDocument:
     """One task with every annotation (each under its analyst) and every prediction (under
-    an annotator named after its model version)."""
+    an annotator named after its model version, listed in ``predicted_by``)."""
     if not isinstance(data, dict):
         raise RecordError("expected a task object")
     fields = data.get("data", data)
@@ -605,7 +607,9 @@ def parse_task(data: Any, annotator: str = "", offsets: OffsetChoice = "auto") -
         collected.targets,
         collected.doc_sentiment,
     )
-    return annotated(doc, ann, collected.sentiment_by or annotator)
+    item = annotated(doc, ann, collected.sentiment_by or annotator)
+    predicted = frozenset(who for _result, who, is_annotation in entries if not is_annotation)
+    return replace(item, predicted_by=predicted) if predicted else item
 
 
 def _quoted(value: dict[str, Any]) -> str | None:
@@ -614,6 +618,4 @@ def _quoted(value: dict[str, Any]) -> str | None:
 
 
 def _with(claim: Claim, **changes: Any) -> Claim:
-    from dataclasses import replace
-
     return replace(claim, **changes)

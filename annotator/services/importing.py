@@ -29,7 +29,11 @@ from annotator.formats.problems import FormatError, ImportProblem
 from annotator.formats.source_text import OffsetChoice
 from annotator.services.errors import NotPermitted, ServerUnavailable, StorageError
 from annotator.services.project import Project
-from annotator.services.suggestion_import import attach_annotations, without_annotations
+from annotator.services.suggestion_import import (
+    attach_annotations,
+    split_predictions,
+    without_annotations,
+)
 
 __all__ = [
     "IMPORTABLE",
@@ -57,7 +61,8 @@ class ImportReport:
     duplicates: int = 0
     annotations: int = 0
     added_to_existing: int = 0  # annotations added to documents stored already
-    suggestions: int = 0  # annotations stored as suggestions (as_suggestions)
+    suggestions: int = 0  # predictions (and, with as_suggestions, annotations) as suggestions
+    targets_not_imported: int = 0  # target sentiments that were to be suggestions (no kind)
     files: int = 0
     skipped_files: list[str] = field(default_factory=list)
     problems: list[ImportProblem] = field(default_factory=list)
@@ -82,6 +87,12 @@ class ImportReport:
                     if self.added_to_existing
                     else ""
                 )
+            )
+        if self.targets_not_imported:
+            n = self.targets_not_imported
+            parts.append(
+                f"{n} target sentiment{'s' if n != 1 else ''} not imported "
+                "(a target sentiment cannot be a suggestion)"
             )
         if self.problems:
             parts.append(f"{self.refused} refused")
@@ -137,7 +148,7 @@ def _storable(item: AnnotatedDocument) -> AnnotatedDocument:
     ):
         return item
     new = replace(doc, id=_decoded(doc.id), source=_decoded(doc.source), meta={**doc.meta, **fixed})
-    return AnnotatedDocument(new, item.annotations, item.annotator)
+    return replace(item, document=new)
 
 
 def _decoded(text: str) -> str:
@@ -235,26 +246,30 @@ def import_paths(
     record the database refuses is reported and the rest of its batch is still stored.
     When the store cannot take more (a full disk, a lost server), the import stops with
     one message in `report.stopped`; what was stored before stays stored.
-    Annotations for a document already in the project are added to it; with
-    `as_suggestions` every imported annotation is stored as a suggestion instead.
+    Annotations for a document already in the project are added to it. A model's
+    predictions (Label Studio's, see `AnnotatedDocument.predicted_by`) are stored as
+    suggestions from that model; with `as_suggestions` every imported annotation is.
+    Target sentiments that would be suggestions are counted in the report, not stored.
     """
     report = ImportReport()
     batch: list[_Located] = []
 
     def record(item: AnnotatedDocument, doc_id: str, created: bool) -> None:
+        analysts, predicted = split_predictions(item)
         if created:
             report.imported += 1
-            report.annotations += 0 if as_suggestions else _count(item)
+            report.annotations += 0 if as_suggestions else _count(analysts)
             report.document_ids.append(doc_id)
         else:
             report.duplicates += 1
-        if as_suggestions:
-            report.suggestions += attach_annotations(project, doc_id, item, True)
-        elif not created:
-            report.added_to_existing += attach_annotations(project, doc_id, item, False)
+        suggested = item if as_suggestions else predicted
+        report.suggestions += attach_annotations(project, doc_id, suggested, True)
+        report.targets_not_imported += len(suggested.annotations.targets)
+        if not as_suggestions and not created:
+            report.added_to_existing += attach_annotations(project, doc_id, analysts, False)
 
     def stored(item: AnnotatedDocument) -> AnnotatedDocument:
-        return without_annotations(item) if as_suggestions else item
+        return without_annotations(item) if as_suggestions else split_predictions(item)[0]
 
     def stop_if_fatal(exc: BaseException) -> None:
         reason = _stop_reason(exc)

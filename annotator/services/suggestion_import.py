@@ -1,5 +1,6 @@
 """Imported annotations for a document that is already in the project: added to it (under
-their own annotator), or stored as suggestions; never dropped.
+their own annotator), or stored as suggestions; never dropped. A model's predictions (the
+item's ``predicted_by``) always become suggestions whose source is the model's name.
 
 What is stored already is not added twice (the same span and label by the same annotator,
 the same claim span by the same annotator), so importing a file again changes nothing.
@@ -19,7 +20,32 @@ from annotator.services.suggesting import suggestion_store
 
 def without_annotations(item: AnnotatedDocument) -> AnnotatedDocument:
     """The document alone (its annotations are to become suggestions)."""
-    return replace(item, annotations=DocumentAnnotations())
+    return replace(item, annotations=DocumentAnnotations(), predicted_by=frozenset())
+
+
+def split_predictions(item: AnnotatedDocument) -> tuple[AnnotatedDocument, AnnotatedDocument]:
+    """(the analysts' annotations, the models' predictions) of `item`."""
+    models = item.predicted_by
+    if not models:
+        return item, without_annotations(item)
+    ann = item.annotations
+    sentiment_predicted = item.annotator in models
+
+    def part(predicted: bool) -> DocumentAnnotations:
+        return DocumentAnnotations.of(
+            [e for e in ann.entities.values() if (e.annotator in models) is predicted],
+            [c for c in ann.claims.values() if (c.annotator in models) is predicted],
+            [t for t in ann.targets.values() if (t.annotator in models) is predicted],
+            ann.document_sentiment if sentiment_predicted is predicted else None,
+        )
+
+    analysts = replace(
+        item,
+        annotations=part(False),
+        annotator=None if sentiment_predicted else item.annotator,
+        predicted_by=frozenset(),
+    )
+    return analysts, replace(item, annotations=part(True))
 
 
 def attach_annotations(
@@ -86,9 +112,17 @@ def _add_annotations(project: Project, doc_id: str, item: AnnotatedDocument) -> 
 
 
 def _as_suggestions(doc_id: str, item: AnnotatedDocument) -> list[Suggestion]:
+    """Entity, claim and document sentiment suggestions (target sentiments have no kind of
+    suggestion); a model's predictions have the model as their source, the rest the import."""
     ann = item.annotations
+
+    def source(annotator: str | None) -> str:
+        return annotator if annotator and annotator in item.predicted_by else IMPORT_SOURCE
+
     out = [
-        Suggestion(new_id(), doc_id, SuggestionKind.ENTITY, e.start, e.end, e.label, IMPORT_SOURCE)
+        Suggestion(
+            new_id(), doc_id, SuggestionKind.ENTITY, e.start, e.end, e.label, source(e.annotator)
+        )
         for e in ann.sorted_entities()
     ]
     for c in ann.sorted_claims():
@@ -104,7 +138,7 @@ def _as_suggestions(doc_id: str, item: AnnotatedDocument) -> list[Suggestion]:
                 c.start,
                 c.end,
                 "",
-                IMPORT_SOURCE,
+                source(c.annotator),
                 speaker=speaker,
             )
         )
@@ -117,7 +151,7 @@ def _as_suggestions(doc_id: str, item: AnnotatedDocument) -> list[Suggestion]:
                 0,
                 0,
                 ann.document_sentiment,
-                IMPORT_SOURCE,
+                source(item.annotator),
             )
         )
     return out

@@ -46,6 +46,7 @@ def test_each_annotation_under_its_analyst_and_copied_region_ids_kept_apart() ->
         ("user-4", "北京", "GPE"),
     ]
     assert len(set(item.annotations.entities)) == 4  # no annotation overwrote another
+    assert item.predicted_by == {"model ner-v2"}  # the import makes these suggestions
     assert item.document.status.value == "done"
 
 
@@ -55,6 +56,13 @@ def test_a_prediction_only_task_is_not_done_and_names_the_model() -> None:
     )
     assert item.document.status.value == "todo"
     assert {e.annotator for e in item.annotations.entities.values()} == {"model"}
+    assert item.predicted_by == {"model"}
+
+
+def test_a_task_without_predictions_names_no_model() -> None:
+    task = {"data": {"text": TEXT}, "annotations": [{"result": [region("a", 2, 9, "X")]}]}
+    item = parse_task(task)
+    assert item.predicted_by == frozenset()
 
 
 def test_relations_stay_inside_their_annotation() -> None:

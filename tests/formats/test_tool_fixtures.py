@@ -231,6 +231,7 @@ def test_predictions_come_in_under_the_model_version() -> None:
     expected = source_entities(with_claims=True)
     for doc_id, item in items.items():
         assert spans(item, "model annotator") == expected[doc_id], doc_id
+        assert item.predicted_by == {"model annotator"}  # imported as its suggestions
         assert item.document.status.value != "done" or doc_id == "news"
 
 
