@@ -69,6 +69,7 @@ class WorkbenchCommands:
     focus_article: Callable[[], object]
     focus_speaker: Callable[[], object]
     set_theme: Callable[[str], object]
+    reset_layout: Callable[[], object]
     show_shortcuts: Callable[[], object]
     show_about: Callable[[], object]
 
@@ -229,6 +230,7 @@ class WorkbenchActions(QObject):
         )
         view_menu.addSeparator()
         self.panels_menu = view_menu.addMenu("&Panels")
+        self.reset_layout = self._make("&Reset layout", "View", commands.reset_layout)
         theme_menu = view_menu.addMenu("&Theme")
         self.theme_group = QActionGroup(host)
         self.themes: dict[str, QAction] = {}

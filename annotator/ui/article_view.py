@@ -14,9 +14,11 @@ Mouse and keys:
   whole characters/graphemes; leading and trailing whitespace is trimmed);
 - click a span to select it; where spans overlap the shortest wins and repeated clicks
   cycle outward; a click on plain text clears the selection; Escape clears too;
+- double-click selects the word under the pointer, inside a span too (for nested spans);
 - Delete or Backspace removes the selected entity or claim;
-- with an entity selected: Shift+Right / Shift+Left grow / shrink its end by one word,
-  Ctrl+Shift+Left / Ctrl+Shift+Right grow / shrink its start by one word;
+- with an entity or claim selected: Shift+Right / Shift+Left grow / shrink its end by one
+  word, Ctrl+Shift+Left / Ctrl+Shift+Right grow / shrink its start by one word;
+  (all of these are declared once, in `VIEW_KEYS`, which the shortcuts dialog lists)
 - Alt+Down / Alt+Up (the workbench's navigator) select the next / previous annotation.
 
 A span tagged from the current text selection (its offsets equal `selected_span()`)
@@ -38,6 +40,7 @@ from PySide6.QtGui import (
     QFont,
     QHelpEvent,
     QKeyEvent,
+    QKeySequence,
     QMouseEvent,
     QPainter,
     QPaintEvent,
@@ -91,6 +94,36 @@ SERIF_FAMILIES = [
     "Liberation Serif",
     "Times New Roman",
 ]
+
+
+class ViewKey(NamedTuple):
+    """One row of the article view's own keys and mouse gestures (the shortcuts dialog
+    lists them next to the window's actions). `handler` names what `keyPressEvent` does
+    for `keys`; "" means Qt's own text handling or the mouse, listed for reference."""
+
+    keys: str
+    text: str
+    handler: str = ""
+
+
+VIEW_KEYS: tuple[ViewKey, ...] = (
+    ViewKey("Del", "Delete the selected entity or claim", "delete"),
+    ViewKey("Backspace", "Delete the selected entity or claim", "delete"),
+    ViewKey("Esc", "Clear the selected span and the text selection", "clear"),
+    ViewKey("Shift+Right", "Selected span: grow its end by one word", "end+1"),
+    ViewKey("Shift+Left", "Selected span: shrink its end by one word", "end-1"),
+    ViewKey("Ctrl+Shift+Left", "Selected span: grow its start by one word", "start-1"),
+    ViewKey("Ctrl+Shift+Right", "Selected span: shrink its start by one word", "start+1"),
+    ViewKey("Arrows / Home / End", "Move the text caret (no span selected)"),
+    ViewKey(
+        "Shift+arrows / Shift+Home / Shift+End", "Select text from the caret (no span selected)"
+    ),
+    ViewKey("Ctrl+Shift+Left/Right", "Select text word by word (no span selected)"),
+    ViewKey("Drag", "Select text, snapped to whole words"),
+    ViewKey("Double-click", "Select the word under the pointer (also inside a span)"),
+    ViewKey("Click", "Select the span under the pointer; click again for the enclosing one"),
+)
+_KEY_HANDLERS = {QKeySequence(row.keys).toString(): row.handler for row in VIEW_KEYS if row.handler}
 
 
 class ArticleView(QPlainTextEdit):
@@ -758,17 +791,14 @@ class ArticleView(QPlainTextEdit):
                 self.viewport().setCursor(shape)
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
-        """A fast second click: cycles spans like a click, or selects the word under it."""
+        """A double click selects the word under it, also inside a tagged span (so a
+        nested span can be made there; a single click selects the span itself)."""
         if event.button() != Qt.MouseButton.LeftButton:
             super().mouseDoubleClickEvent(event)
             return
         event.accept()
         self._press_pos = None  # handled here; the release that follows has nothing to do
         self._mouse_down = False
-        if self.spans_at(event.position()):
-            self._click(event.position())
-            self._emit_span_changed()
-            return
         target = self.position_at(event.position())
         if target is None:
             return
@@ -817,26 +847,36 @@ class ArticleView(QPlainTextEdit):
 
     # -- keyboard ---------------------------------------------------------------------------
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
-        mods = event.modifiers()
-        kind = self._model.selection[0]
-        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and kind:
-            self.deleteRequested.emit()
-            event.accept()
-            return
-        if key == Qt.Key.Key_Escape and (kind or self.textCursor().hasSelection()):
-            self._model.select("", "")
-            self.clear_span_selection()
-            event.accept()
-            return
-        shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
-        if kind == ENTITY and shift and key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
-            direction = 1 if key == Qt.Key.Key_Right else -1
-            control = bool(mods & Qt.KeyboardModifier.ControlModifier)
-            self.resizeRequested.emit(direction, "start" if control else "end")
+        """The keys of `VIEW_KEYS` with handlers; everything else is Qt's text handling."""
+        combination = event.keyCombination()
+        keys = QKeySequence(combination).toString()
+        handler = _KEY_HANDLERS.get(keys, "")
+        if not handler and combination.keyboardModifiers() & Qt.KeyboardModifier.KeypadModifier:
+            plain = combination.keyboardModifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            handler = _KEY_HANDLERS.get(QKeySequence(plain | combination.key()).toString(), "")
+        if handler and self._handle_key(handler):
             event.accept()
             return
         super().keyPressEvent(event)
+
+    def _handle_key(self, handler: str) -> bool:
+        """Do what `handler` (a VIEW_KEYS name) says; False when it does not apply now."""
+        kind = self._model.selection[0]
+        if handler == "delete":
+            if kind:
+                self.deleteRequested.emit()
+            return bool(kind)
+        if handler == "clear":
+            if not (kind or self.textCursor().hasSelection()):
+                return False
+            self._model.select("", "")
+            self.clear_span_selection()
+            return True
+        if kind not in (ENTITY, CLAIM):  # resizing needs a selected span
+            return False
+        edge, direction = handler[:-2], int(handler[-2:])
+        self.resizeRequested.emit(direction, edge)
+        return True
 
 
 class _BlockLines(NamedTuple):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left
+from itertools import pairwise
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -12,6 +13,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -139,7 +142,8 @@ class ClaimPanel(QWidget):
 
         self.placeholder = plain_label(
             "Select text and press the claim key to mark a claim, or click a claim "
-            "(underlined) to edit its speaker and attributes."
+            "(drawn in [brackets] with a dashed line above) to edit its speaker and "
+            "attributes."
         )
         self.placeholder.setWordWrap(True)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignTop)
@@ -194,6 +198,7 @@ class ClaimPanel(QWidget):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.placeholder)
         self.stack.addWidget(form_host)
+        form_host.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.stack)
@@ -222,6 +227,11 @@ class ClaimPanel(QWidget):
             combo.activated.connect(lambda _i, n=attr.name, c=combo: self._set_attribute(n, c))
             self.attribute_form.addRow(attr.name.capitalize(), combo)
             self.attributes[attr.name] = combo
+        # Speaker, then the attributes in schema order, then the buttons
+        chain: list[QWidget] = [self.speaker, *self.attributes.values()]
+        chain += [self.show_speaker, self.delete]
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)
         self.refresh()
 
     def current_claim(self) -> Claim | None:
@@ -230,12 +240,15 @@ class ClaimPanel(QWidget):
     def refresh(self) -> None:
         claim = self.current_claim()
         session = self.model.session
+        previous = self.claim_id
         self.claim_id = claim.id if claim else None
         if claim is None or session is None:
-            self.stack.setCurrentIndex(0)
+            self._show_page(0)
             return
         self._updating = True
-        self.stack.setCurrentIndex(1)
+        self._show_page(1)
+        if previous != claim.id:
+            self._scroll_to_top()
         self.quote.setPlainText(session.text[claim.start : claim.end])
         self.choices.ensure()
         current = max(0, self.choices.row_of(claim.speaker_id))
@@ -250,6 +263,27 @@ class ClaimPanel(QWidget):
             index = combo.findText(value) if value is not None else -1
             combo.setCurrentIndex(index)
         self._updating = False
+
+    def _show_page(self, page: int) -> None:
+        """Show the hint (0) or the form (1); the stack is only as tall as the page shown,
+        and a page change starts at the top of a scrolling dock."""
+        if self.stack.currentIndex() == page:
+            return
+        for index in range(self.stack.count()):
+            policy = QSizePolicy.Policy.Preferred if index == page else QSizePolicy.Policy.Ignored
+            widget = self.stack.widget(index)
+            if widget is not None:
+                widget.setSizePolicy(policy, policy)
+        self.stack.setCurrentIndex(page)
+        self.stack.updateGeometry()
+        self._scroll_to_top()
+
+    def _scroll_to_top(self) -> None:
+        parent = self.parentWidget()
+        while parent is not None and not isinstance(parent, QScrollArea):
+            parent = parent.parentWidget()
+        if isinstance(parent, QScrollArea):
+            parent.verticalScrollBar().setValue(0)
 
     def _show_link(self, claim: Claim) -> None:
         session = self.model.session

@@ -71,6 +71,15 @@ class AnnotationEditor(QObject):
                 return None
         return span
 
+    def _refused(self, span: tuple[int, int]) -> bool:
+        """True (with a status-bar message) when the span has no letter or digit."""
+        text = self.model.text[span[0] : span[1]]
+        if any(ch.isalnum() for ch in text):
+            return False
+        shown = text if len(text) <= 20 else text[:19] + "…"
+        self.message.emit(f"Not tagged: “{shown}” has no letter or digit. Select a word or more.")
+        return True
+
     # -- entities ------------------------------------------------------------------------
     def apply_label(self, label: str) -> bool:
         """Tag the selected text with `label`, or relabel the selected entity."""
@@ -80,6 +89,8 @@ class AnnotationEditor(QObject):
             return False
         span = self._new_span()
         if span is not None:
+            if self._refused(span):
+                return False
             try:
                 command = session.new_entity(span[0], span[1], label)
             except SpanError as exc:
@@ -107,16 +118,19 @@ class AnnotationEditor(QObject):
         return self.model.push(RemoveClaim(annotation_id))
 
     def extend_selected(self, direction: int, edge: Literal["start", "end"] = "end") -> bool:
-        """Move one edge of the selected entity by one word: direction +1 right, -1 left.
+        """Move one edge of the selected entity or claim by one word: direction +1 right,
+        -1 left.
 
         ("end", +1) grows the span by the next word, ("end", -1) drops its last word,
         ("start", -1) grows it by the previous word, ("start", +1) drops its first word.
-        A span never shrinks to nothing. Pushes an undoable ResizeEntity.
+        A span never shrinks to nothing. Pushes an undoable ResizeEntity (UpdateClaim).
         """
         entity = self.selected_entity()
-        if entity is None:
+        claim = self.selected_claim() if entity is None else None
+        current = entity or claim
+        if current is None:
             return False
-        start, end = entity.start, entity.end
+        start, end = current.start, current.end
         units = self.view.units
         if edge == "end":
             moved = units.next_word_end(end) if direction > 0 else units.previous_word_end(end)
@@ -130,9 +144,12 @@ class AnnotationEditor(QObject):
             if moved is None or moved >= end:
                 return False
             start = moved
-        if (start, end) == (entity.start, entity.end):
+        if (start, end) == (current.start, current.end):
             return False
-        return self.model.push(ResizeEntity(entity.id, start, end))
+        if entity is not None:
+            return self.model.push(ResizeEntity(entity.id, start, end))
+        assert claim is not None
+        return self.model.push(UpdateClaim(replace(claim, start=start, end=end), "Resize claim"))
 
     # -- claims --------------------------------------------------------------------------
     def mark_claim(self) -> bool:
@@ -143,6 +160,8 @@ class AnnotationEditor(QObject):
         span = self._new_span()
         if span is None:
             self.message.emit("Select the text of the claim first.")
+            return False
+        if self._refused(span):
             return False
         try:
             command = session.new_claim(span[0], span[1])

@@ -62,9 +62,19 @@ class AppSettings:
         value = self.qsettings.value("window/state")
         return value if isinstance(value, QByteArray) else None
 
-    def save_window(self, geometry: QByteArray, state: QByteArray) -> None:
+    def window_screen(self) -> str:
+        """The screen the saved layout was made for (see `window_layout.screen_key`)."""
+        return str(self.qsettings.value("window/screen", "") or "")
+
+    def save_window(self, geometry: QByteArray, state: QByteArray, screen: str = "") -> None:
         self.qsettings.setValue("window/geometry", geometry)
         self.qsettings.setValue("window/state", state)
+        self.qsettings.setValue("window/screen", screen)
+
+    def forget_window(self) -> None:
+        """Drop the saved layout (the next start uses the default one)."""
+        for key in ("window/geometry", "window/state", "window/screen"):
+            self.qsettings.remove(key)
 
     def theme(self) -> str:
         return str(self.qsettings.value("window/theme", "system"))

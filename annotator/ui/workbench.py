@@ -65,6 +65,8 @@ class Workbench(QObject):
         super().__init__(host)
         self.project = project
         self.settings = settings
+        # the host sets this: back to the default size and panels (View ▸ Panels)
+        self.reset_layout: Callable[[], object] = lambda: None
         self.messages = Messages(host.statusBar(), host)
         show_message = self.messages.show_message
         show_error = self.messages.show_error
@@ -140,6 +142,8 @@ class Workbench(QObject):
         host.addToolBar(self.commands.toolbar)
         for dock in self.docks.values():
             self.commands.panels_menu.addAction(dock.toggleViewAction())
+        self.commands.panels_menu.addSeparator()
+        self.commands.panels_menu.addAction(self.commands.reset_layout)
         self.team = TeamMenu(
             project, host.menuBar(), self.registry.register, host, self.documents.reload, show_error
         )
@@ -190,6 +194,7 @@ class Workbench(QObject):
             focus_article=self.view.setFocus,
             focus_speaker=self.claims.speaker.setFocus,
             set_theme=dialogs.set_theme,
+            reset_layout=lambda: self.reset_layout(),
             show_shortcuts=dialogs.show_shortcuts,
             show_about=dialogs.show_about,
         )

@@ -1,0 +1,58 @@
+"""The window's layout: its first-run size and dock widths, and which saved layout fits.
+
+A layout saved by Qt (`saveGeometry`/`saveState`) measures docks in the logical pixels of
+the screen it was saved on; one session at 2x scaling (QT_SCALE_FACTOR=2) would otherwise
+leave every panel half as wide for good. The layout is therefore saved with the screen it
+was made for (`screen_key`: device pixel ratio and logical size) and only restored on the
+same kind of screen; anywhere else the window starts from the default layout.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication, QScreen
+from PySide6.QtWidgets import QDockWidget, QMainWindow
+
+DEFAULT_SIZE = (1400, 860)
+
+
+def screen_key(screen: QScreen | None) -> str:
+    """What a saved layout depends on: "<device pixel ratio>@<logical width>x<height>"."""
+    if screen is None:
+        return ""
+    size = screen.availableGeometry()
+    return f"{screen.devicePixelRatio():g}@{size.width()}x{size.height()}"
+
+
+def window_screen(window: QMainWindow) -> QScreen | None:
+    return window.screen() or QGuiApplication.primaryScreen()
+
+
+def apply_default_layout(window: QMainWindow, docks: Mapping[str, QDockWidget]) -> None:
+    """1400x860 centred (92% of a smaller screen), every panel shown at its usual width."""
+    screen = window_screen(window)
+    width, height = DEFAULT_SIZE
+    if window.isMaximized() or window.isFullScreen():
+        window.showNormal()
+    if screen is not None:
+        free = screen.availableGeometry()
+        width = min(width, int(free.width() * 0.92))
+        height = min(height, int(free.height() * 0.92))
+        window.move(
+            free.x() + (free.width() - width) // 2, free.y() + (free.height() - height) // 2
+        )
+    window.resize(width, height)
+    left = Qt.DockWidgetArea.LeftDockWidgetArea
+    right = Qt.DockWidgetArea.RightDockWidgetArea
+    for name, dock in docks.items():
+        dock.setFloating(False)
+        area = left if name in ("documents", "annotations") else right
+        if window.dockWidgetArea(dock) != area:
+            window.addDockWidget(area, dock)
+        dock.show()
+    window.resizeDocks([docks["documents"], docks["labels"]], [330, 360], Qt.Orientation.Horizontal)
+    window.resizeDocks(
+        [docks["documents"], docks["annotations"]], [300, 500], Qt.Orientation.Vertical
+    )

@@ -1,0 +1,215 @@
+"""What got in an analyst's way on the first day (issue 14), driven with mouse and keys."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QScrollArea
+
+from annotator.ui.article_view import VIEW_KEYS
+from annotator.ui.dialogs.shortcuts import ShortcutsDialog
+from annotator.ui.main_window import MainWindow
+from annotator.ui.window_layout import screen_key, window_screen
+from tests.ui.conftest import caret_point, click_at, drag_select
+
+TEXT = (
+    "US President Donald Trump said on Monday that tariffs would rise by 10%.\n"
+    "Officials in Beijing said the talks were constructive. Markets fell."
+)
+
+
+def tag(qtbot, window, phrase: str, key: Qt.Key) -> str:
+    start = TEXT.index(phrase)
+    drag_select(qtbot, window.view, start, start + len(phrase))
+    qtbot.keyClick(window.view, key)
+    return window.model.selection[1]
+
+
+def double_click_at(qtbot, view, cp: int) -> None:
+    a = caret_point(view, cp)
+    b = caret_point(view, cp + 1)
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=(a + b) / 2)
+
+
+# -- 1. a layout saved at another scale ------------------------------------------------
+def dock_width(window: MainWindow, name: str) -> int:
+    return window.docks[name].width()
+
+
+def test_a_layout_saved_at_another_scale_is_not_restored(
+    qtbot, make_project, open_window, settings
+):
+    window = open_window(make_project(TEXT))
+    docks = window.docks
+    window.resizeDocks([docks["documents"], docks["labels"]], [90, 90], Qt.Orientation.Horizontal)
+    qtbot.waitUntil(lambda: dock_width(window, "labels") < 150)
+    project = window.project
+    location = project.location
+    window.close()  # saves the narrow layout, with the screen it was made on
+    assert settings.window_screen() == screen_key(window_screen(window))
+
+    from annotator.services.project import open_project
+
+    # the same screen: the narrow layout is what the analyst left
+    again = open_window(open_project(location, "tester", create=False))
+    qtbot.waitUntil(lambda: dock_width(again, "labels") < 150)
+    again.close()
+
+    # saved during a 2x session: discarded, the panels start at their usual widths
+    geometry, state = settings.geometry(), settings.window_state()
+    assert geometry is not None and state is not None
+    settings.save_window(geometry, state, "2@700x500")
+    third = open_window(open_project(location, "tester", create=False))
+    qtbot.waitUntil(lambda: dock_width(third, "labels") > 250)
+    assert dock_width(third, "documents") > 250
+
+
+def test_reset_layout_brings_back_the_default_panels(qtbot, make_project, open_window, settings):
+    window = open_window(make_project(TEXT))
+    docks = window.docks
+    docks["claim"].close()
+    window.resizeDocks([docks["documents"]], [80], Qt.Orientation.Horizontal)
+    qtbot.waitUntil(lambda: dock_width(window, "documents") < 150)
+    # View ▸ Panels ▸ Reset layout
+    menu = window.commands.panels_menu
+    assert window.commands.reset_layout in menu.actions()
+    window.commands.reset_layout.trigger()
+    # the default size on this (800x800 offscreen) screen, with the usual panel widths
+    free = window.screen().availableGeometry()
+    qtbot.waitUntil(lambda: window.width() == min(1400, int(free.width() * 0.92)))
+    qtbot.waitUntil(lambda: dock_width(window, "documents") > 150)
+    assert docks["claim"].isVisible()
+    assert settings.window_state() is None
+
+
+# -- 2. double-click inside a span ---------------------------------------------------------
+def test_double_click_inside_a_span_selects_the_word_for_a_nested_span(
+    qtbot, make_project, open_window
+):
+    window = open_window(make_project(TEXT))
+    view = window.view
+    outer = tag(qtbot, window, "US President Donald Trump", Qt.Key.Key_1)  # PERSON
+    click_at(qtbot, view, TEXT.index("Donald"))
+    assert window.model.selection == ("entity", outer)  # a click selects the span
+    double_click_at(qtbot, view, TEXT.index("US") + 1)
+    assert view.selected_span() == (0, 2)
+    assert window.model.selection == ("", "")
+    qtbot.keyClick(view, Qt.Key.Key_3)  # GPE
+    entities = window.model.session.annotations.entities
+    assert entities[outer].label == "PERSON"  # not relabelled
+    nested = {TEXT[e.start : e.end]: e.label for e in entities.values()}
+    assert nested == {"US President Donald Trump": "PERSON", "US": "GPE"}
+
+
+# -- 3. the claim panel's hint ---------------------------------------------------------------
+def test_claim_hint_is_at_the_top_after_a_claim_and_names_the_real_marks(
+    qtbot, make_project, open_window
+):
+    window = open_window(make_project(TEXT))
+    panel = window.claims
+    assert "underlined" not in panel.placeholder.text()
+    assert "dashed line above" in panel.placeholder.text()
+    assert "brackets" in panel.placeholder.text()
+    entity = tag(qtbot, window, "Officials", Qt.Key.Key_5)
+    tag(qtbot, window, "the talks were constructive", Qt.Key.Key_C)
+    scroller = window.docks["claim"].widget()
+    assert isinstance(scroller, QScrollArea)
+    window.resizeDocks([window.docks["claim"]], [90], Qt.Orientation.Vertical)
+    qtbot.waitUntil(lambda: scroller.verticalScrollBar().maximum() > 0)
+    scroller.verticalScrollBar().setValue(scroller.verticalScrollBar().maximum())
+    click_at(qtbot, window.view, TEXT.index("Officials") + 2)
+    assert window.model.selection == ("entity", entity)
+    assert panel.stack.currentIndex() == 0
+    top = panel.placeholder.mapTo(scroller.viewport(), panel.placeholder.rect().topLeft())
+    assert top.y() >= 0
+    assert scroller.verticalScrollBar().value() == 0
+
+
+# -- 4. the shortcuts dialog lists everything ---------------------------------------------------
+def test_shortcuts_dialog_lists_every_registered_action_and_the_view_keys(
+    qtbot, make_project, open_window
+):
+    window = open_window(make_project(TEXT))
+    qtbot.keyClick(window.view, Qt.Key.Key_F1)
+    (dialog,) = [w for w in window.findChildren(ShortcutsDialog) if w.isVisible()]
+    table = dialog.table
+    shown = {}
+    for r in range(table.rowCount()):
+        shown.setdefault(table.item(r, 1).text(), set()).update(
+            k.strip() for k in table.item(r, 2).text().split(",")
+        )
+    for action in window.workbench.registry.all:
+        name = action.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
+        for key in action.shortcuts():
+            assert key.toString() in shown.get(name, set()), (name, key.toString())
+    for row in VIEW_KEYS:
+        assert row.keys in shown[row.text]
+    next_keys = shown["Select next annotation"]
+    assert {"]", "Alt+Down"} <= next_keys
+    assert {"Del", "Backspace"} <= shown["Delete the selected entity or claim"]
+    assert any("Select text" in name for name in shown)
+    dialog.close()
+
+
+# -- 5. punctuation only ----------------------------------------------------------------------
+def test_a_selection_without_letters_or_digits_is_refused(qtbot, make_project, open_window):
+    window = open_window(make_project(TEXT))
+    view = window.view
+    view.setFocus()
+    caret_point(view, TEXT.index("%."))  # the caret before "%."
+    qtbot.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    assert TEXT[slice(*view.selected_span())] == "%."
+    qtbot.keyClick(view, Qt.Key.Key_1)
+    assert not window.model.session.annotations.entities
+    assert "no letter or digit" in window.statusBar().currentMessage()
+    qtbot.keyClick(view, Qt.Key.Key_C)
+    assert not window.model.session.annotations.claims
+
+
+# -- 7. claims grow and shrink like entities -----------------------------------------------------
+def test_a_claim_grows_and_shrinks_with_shift_arrows(qtbot, make_project, open_window):
+    window = open_window(make_project(TEXT))
+    view = window.view
+    claim_id = tag(qtbot, window, "the talks were", Qt.Key.Key_C)
+    start = TEXT.index("the talks")
+    qtbot.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    claim = window.model.session.get_claim(claim_id)
+    assert TEXT[claim.start : claim.end] == "the talks were constructive"
+    control_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(view, Qt.Key.Key_Right, control_shift)
+    claim = window.model.session.get_claim(claim_id)
+    assert TEXT[claim.start : claim.end] == "talks were constructive"
+    qtbot.keyClick(view, Qt.Key.Key_Left, Qt.KeyboardModifier.ShiftModifier)
+    window.model.undo()
+    window.model.undo()
+    window.model.undo()
+    claim = window.model.session.get_claim(claim_id)
+    assert (claim.start, claim.end) == (start, start + len("the talks were"))
+    assert window.model.selection[0] == "claim"
+
+
+# -- 8. claim panel tab order ---------------------------------------------------------------------
+def test_claim_panel_tab_order_is_speaker_then_attributes_then_buttons(
+    qtbot, make_project, open_window
+):
+    window = open_window(make_project(TEXT))
+    tag(qtbot, window, "the talks were constructive", Qt.Key.Key_C)
+    panel = window.claims
+    panel.speaker.setFocus()
+    qtbot.waitUntil(panel.speaker.hasFocus)
+    order = []
+    for _ in range(5):
+        qtbot.keyClick(focused(), Qt.Key.Key_Tab)
+        order.append(focused())
+    attributes = panel.attributes
+    assert order == [
+        attributes["type"],
+        attributes["attribution"],
+        attributes["stance"],
+        panel.show_speaker if panel.show_speaker.isEnabled() else panel.delete,
+        panel.delete if panel.show_speaker.isEnabled() else order[4],
+    ]
+
+
+def focused():
+    return QApplication.focusWidget()
