@@ -255,6 +255,13 @@ class ArticleView(QPlainTextEdit):
         """The code point at the top of the screen."""
         return self.to_codepoint(self.firstVisibleBlock().position())
 
+    def scroll_to_offset(self, cp: int) -> None:
+        """Scroll so that the paragraph holding code point `cp` is at the top."""
+        cp = max(0, min(cp, len(self._text)))
+        block = self.document().findBlock(self.to_utf16(cp))
+        if block.isValid():
+            self.verticalScrollBar().setValue(block.firstLineNumber())
+
     def _annotations(self) -> DocumentAnnotations | None:
         session = self._model.session
         return session.annotations if session is not None else None

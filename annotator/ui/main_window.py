@@ -101,6 +101,7 @@ class MainWindow(QMainWindow):
         self.workbench.switcher.open_last_or_first()
 
     def save_state(self) -> None:
+        self.workbench.scroll_memory.flush()
         self.settings.save_window(
             self.saveGeometry(), self.saveState(), screen_key(window_screen(self))
         )

@@ -117,6 +117,21 @@ class AppSettings:
     def set_last_document(self, location: str, doc_id: str | None) -> None:
         self.qsettings.setValue(f"documents/{_key(location)}", doc_id or "")
 
+    def scroll_position(self, location: str, doc_id: str) -> int:
+        """The code point that was at the top of the article view (0 if none)."""
+        value = self.qsettings.value(f"scroll/{_key(location)}/{doc_id}", 0)
+        try:
+            return max(0, int(str(value)))
+        except ValueError:
+            return 0
+
+    def set_scroll_position(self, location: str, doc_id: str, offset: int) -> None:
+        key = f"scroll/{_key(location)}/{doc_id}"
+        if offset > 0:
+            self.qsettings.setValue(key, offset)
+        else:
+            self.qsettings.remove(key)
+
     # -- export ----------------------------------------------------------------------------
     def export_settings(self, location: str) -> ExportSettings:
         """The export choices last made for the project at `location` (defaults if none)."""

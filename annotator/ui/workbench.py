@@ -40,6 +40,7 @@ from annotator.ui.label_palette import LabelPalette
 from annotator.ui.live_updates import LiveUpdates
 from annotator.ui.messages import Messages
 from annotator.ui.navigator import Navigator
+from annotator.ui.scroll_memory import ScrollMemory
 from annotator.ui.sentiment_panel import SentimentPanel
 from annotator.ui.settings import AppSettings
 from annotator.ui.status_bar import ProgressStatus
@@ -166,6 +167,7 @@ class Workbench(QObject):
             lambda text: show_message(text, 10_000),
             self,
         )
+        self.scroll_memory = ScrollMemory(self.model, self.view, settings, project.location)
         self.backups = BackupTimer(project, self)
         self.backups.failed.connect(lambda message: show_message(message, 15_000))
         self.commands.themes.get(settings.theme(), self.commands.themes["system"]).setChecked(True)

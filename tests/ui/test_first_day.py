@@ -213,3 +213,54 @@ def test_claim_panel_tab_order_is_speaker_then_attributes_then_buttons(
 
 def focused():
     return QApplication.focusWidget()
+
+
+# -- 6. scroll position per document ------------------------------------------------------------
+LONG = "\n".join(f"Paragraph {i} of a long report about tariffs and talks." for i in range(400))
+
+
+def test_each_document_reopens_where_it_was_scrolled_to(qtbot, make_project, open_window, settings):
+    window = open_window(make_project(LONG, TEXT))
+    view = window.view
+    first = window.model.document_id
+    view.setFocus()
+    for _ in range(6):
+        qtbot.keyClick(view, Qt.Key.Key_PageDown)
+    top = view.top_offset()
+    assert top > 1000
+    qtbot.keyClick(view, Qt.Key.Key_PageDown, Qt.KeyboardModifier.AltModifier)  # next doc
+    assert window.model.document_id != first
+    assert view.top_offset() == 0
+    qtbot.keyClick(view, Qt.Key.Key_PageUp, Qt.KeyboardModifier.AltModifier)
+    assert window.model.document_id == first
+    qtbot.waitUntil(lambda: view.top_offset() == top)
+    location = window.project.location
+    window.close()
+
+    from annotator.services.project import open_project
+
+    again = open_window(open_project(location, "tester", create=False))
+    assert again.model.document_id == first
+    qtbot.waitUntil(lambda: again.view.top_offset() == top)
+
+
+def test_the_open_documents_row_is_scrolled_into_view_after_a_restart(
+    qtbot, make_project, open_window
+):
+    window = open_window(make_project(*[f"Article number {i}." for i in range(120)]))
+    ids = window.documents.visible_ids()
+    assert len(ids) == 120
+    window.open_document(ids[110])
+    doc = window.model.document_id
+    location = window.project.location
+    window.close()
+
+    from annotator.services.project import open_project
+
+    again = open_window(open_project(location, "tester", create=False))
+    assert again.model.document_id == doc
+    table = again.documents.table
+    row = again.documents.table_model.row_of(doc)
+    qtbot.waitUntil(
+        lambda: table.viewport().rect().intersects(table.visualRect(table.model().index(row, 0)))
+    )
