@@ -15,12 +15,14 @@ from PySide6.QtCore import QObject, Signal
 
 from annotator.core.commands import (
     ChangeEntityLabel,
+    EditCommand,
     RemoveClaim,
     RemoveEntity,
     ResizeEntity,
     SetDocumentSentiment,
     SetStatus,
     SetTargetSentiment,
+    StartingWork,
     UpdateClaim,
 )
 from annotator.core.ids import new_id
@@ -80,6 +82,11 @@ class AnnotationEditor(QObject):
         self.message.emit(f"Not tagged: “{shown}” has no letter or digit. Select a word or more.")
         return True
 
+    def _push(self, command: EditCommand) -> bool:
+        """Push an annotation edit; the first one on a "To do" document also marks it
+        "In progress" (in the same undo step)."""
+        return self.model.push(StartingWork(command))
+
     # -- entities ------------------------------------------------------------------------
     def apply_label(self, label: str) -> bool:
         """Tag the selected text with `label`, or relabel the selected entity."""
@@ -96,7 +103,7 @@ class AnnotationEditor(QObject):
             except SpanError as exc:
                 self.message.emit(str(exc))
                 return False
-            if not self.model.push(command):
+            if not self._push(command):
                 return False
             self.model.select("entity", command.span.id)
             return True
@@ -104,7 +111,7 @@ class AnnotationEditor(QObject):
         if entity is not None:
             if entity.label == label:
                 return False
-            return self.model.push(ChangeEntityLabel(entity.id, label))
+            return self._push(ChangeEntityLabel(entity.id, label))
         self.message.emit("Select some text (or click a highlighted entity) first.")
         return False
 
@@ -114,8 +121,8 @@ class AnnotationEditor(QObject):
             return False
         kind, annotation_id = self.model.selection
         if kind == "entity":
-            return self.model.push(RemoveEntity(annotation_id))
-        return self.model.push(RemoveClaim(annotation_id))
+            return self._push(RemoveEntity(annotation_id))
+        return self._push(RemoveClaim(annotation_id))
 
     def extend_selected(self, direction: int, edge: Literal["start", "end"] = "end") -> bool:
         """Move one edge of the selected entity or claim by one word: direction +1 right,
@@ -147,9 +154,9 @@ class AnnotationEditor(QObject):
         if (start, end) == (current.start, current.end):
             return False
         if entity is not None:
-            return self.model.push(ResizeEntity(entity.id, start, end))
+            return self._push(ResizeEntity(entity.id, start, end))
         assert claim is not None
-        return self.model.push(UpdateClaim(replace(claim, start=start, end=end), "Resize claim"))
+        return self._push(UpdateClaim(replace(claim, start=start, end=end), "Resize claim"))
 
     # -- claims --------------------------------------------------------------------------
     def mark_claim(self) -> bool:
@@ -168,7 +175,7 @@ class AnnotationEditor(QObject):
         except SpanError as exc:
             self.message.emit(str(exc))
             return False
-        if not self.model.push(command):
+        if not self._push(command):
             return False
         self.model.select("claim", command.claim.id)
         return True
@@ -187,7 +194,7 @@ class AnnotationEditor(QObject):
         if (claim.speaker_id, claim.speaker_text) == (entity_id, text):
             return False
         label = "Set claim speaker" if entity_id or text else "Clear claim speaker"
-        return self.model.push(
+        return self._push(
             UpdateClaim(replace(claim, speaker_id=entity_id, speaker_text=text), label)
         )
 
@@ -197,7 +204,7 @@ class AnnotationEditor(QObject):
         if claim is None or claim.attributes.get(name) == value:
             return False
         attributes = {**claim.attributes, name: value}
-        return self.model.push(
+        return self._push(
             UpdateClaim(replace(claim, attributes=attributes), f"Claim {name}: {value}")
         )
 
@@ -209,7 +216,7 @@ class AnnotationEditor(QObject):
             return False
         if session.get_document_sentiment() == label:
             return False
-        return self.model.push(SetDocumentSentiment(label))
+        return self._push(SetDocumentSentiment(label))
 
     def set_target_sentiment(self, label: str | None) -> bool:
         entity = self.selected_entity()
@@ -219,7 +226,7 @@ class AnnotationEditor(QObject):
         current = self.model.session.get_target(entity.id)
         if (current.label if current else None) == label:
             return False
-        return self.model.push(SetTargetSentiment(entity.id, label, new_id()))
+        return self._push(SetTargetSentiment(entity.id, label, new_id()))
 
     def set_status(self, status: Status) -> bool:
         if self.model.session is None:

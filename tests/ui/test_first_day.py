@@ -264,3 +264,25 @@ def test_the_open_documents_row_is_scrolled_into_view_after_a_restart(
     qtbot.waitUntil(
         lambda: table.viewport().rect().intersects(table.visualRect(table.model().index(row, 0)))
     )
+
+
+# -- 9. the first edit starts work on a document ---------------------------------------------------
+def test_the_first_edit_moves_a_document_to_in_progress_undoably(qtbot, make_project, open_window):
+    from annotator.core.model import Status
+
+    window = open_window(make_project(TEXT, TEXT + " Again."))
+    assert window.model.current_status() == Status.TODO
+    tag(qtbot, window, "Beijing", Qt.Key.Key_3)
+    assert window.model.current_status() == Status.IN_PROGRESS
+    assert window.commands.status[Status.IN_PROGRESS].isChecked()
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert not window.model.session.annotations.entities
+    assert window.model.current_status() == Status.TODO  # the same undo step
+    qtbot.keyClick(window.view, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    assert window.model.current_status() == Status.IN_PROGRESS
+    # a document marked done stays done
+    qtbot.keyClick(window.view, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert window.model.current_status() == Status.DONE
+    tag(qtbot, window, "Markets", Qt.Key.Key_2)
+    assert len(window.model.session.annotations.entities) == 2
+    assert window.model.current_status() == Status.DONE
