@@ -29,20 +29,51 @@ from annotator.ui.theme import text_colour_on
 
 NO_SPEAKER = "(no speaker)"
 
-_Key = tuple[int, int, str, str]  # sorted_entities() order: start, longest first, label, id
+# the order of the combo rows: likely speakers (persons, organisations) first, then by
+# distance from the claim, then text order; the last item is the entity id
+_Key = tuple[int, int, int, int, str, str]
+SPEAKER_LABELS = frozenset(
+    {"PERSON", "PER", "PEOPLE", "ORG", "ORGANIZATION", "ORGANISATION", "SPEAKER"}
+)
 
 
-def _key(entity: EntitySpan) -> _Key:
-    return (entity.start, -entity.end, entity.label, entity.id)
+def _key(entity: EntitySpan, anchor: tuple[int, int]) -> _Key:
+    start, end = anchor
+    if entity.end <= start:
+        distance = start - entity.end
+    elif entity.start >= end:
+        distance = entity.start - end
+    else:
+        distance = 0
+    likely = 0 if entity.label.upper() in SPEAKER_LABELS else 1
+    return (likely, distance, entity.start, -entity.end, entity.label, entity.id)
+
+
+def sentence_around(text: str, start: int, end: int, width: int = 70) -> str:
+    """The sentence (or line) around text[start:end], cut to about `width` characters."""
+    lo = max(0, start - width)
+    before = text[lo:start]
+    cut = max(before.rfind(". "), before.rfind("\n"), before.rfind("? "), before.rfind("! "))
+    first = lo + cut + 2 if cut >= 0 else lo
+    hi = min(len(text), end + width)
+    after = text[end:hi]
+    stops = [i for i in (after.find(". "), after.find("\n")) if i >= 0]
+    last = end + min(stops) + 1 if stops else hi
+    sentence = " ".join(text[first:last].split())
+    if len(sentence) > width:
+        sentence = sentence[: width - 1].rstrip() + "…"
+    return sentence
 
 
 class SpeakerChoices(QAbstractListModel):
-    """The combo box rows: "(no speaker)" then every entity of the current document, in
-    text order; the user role holds the entity id. Fed row by row by the document model's
-    change events.
+    """The combo box rows: "(no speaker)" then the current document's entities: persons
+    and organisations first, nearest to the claim first, each with the sentence around it;
+    the user role holds the entity id. Fed row by row by the document model's change
+    events.
 
-    The entities are listed once a claim needs them (`ensure`), not on every document
-    opened: until then the model holds only "(no speaker)".
+    The entities are listed once a claim needs them (`ensure(claim)`), not on every
+    document opened: until then the model holds only "(no speaker)". Another claim sorts
+    them again (nearest to it first).
     """
 
     def __init__(self, model: DocumentModel, parent: Any = None) -> None:
@@ -51,6 +82,7 @@ class SpeakerChoices(QAbstractListModel):
         self._keys: list[_Key] = []
         self._key: dict[str, _Key] = {}
         self._built = False
+        self._anchor = (0, 0)
         model.documentChanged.connect(self.reset)
         model.annotationsReset.connect(self.reset)
         model.annotationChanged.connect(self._changed)
@@ -63,14 +95,16 @@ class SpeakerChoices(QAbstractListModel):
         self._key, self._keys, self._built = {}, [], False
         self.endResetModel()
 
-    def ensure(self) -> None:
-        """List the current document's entities (once per document)."""
-        if self._built:
+    def ensure(self, claim: Claim | None = None) -> None:
+        """List the current document's entities in their order for `claim`."""
+        anchor = (claim.start, claim.end) if claim is not None else self._anchor
+        if self._built and anchor == self._anchor:
             return
         self.beginResetModel()
+        self._anchor = anchor
         session = self.model.session
         entities = session.annotations.entities.values() if session is not None else ()
-        self._key = {e.id: _key(e) for e in entities}
+        self._key = {e.id: _key(e, anchor) for e in entities}
         self._keys = sorted(self._key.values())
         self._built = True
         self.endResetModel()
@@ -88,7 +122,7 @@ class SpeakerChoices(QAbstractListModel):
             return
         entity = None if removed else session.annotations.entities.get(entity_id)
         old = self._key.get(entity_id)
-        new = _key(entity) if entity is not None else None
+        new = _key(entity, self._anchor) if entity is not None else None
         if old is not None and old == new:
             return
         if old is not None:
@@ -114,14 +148,23 @@ class SpeakerChoices(QAbstractListModel):
         if not index.isValid() or not 0 <= row <= len(self._keys):
             return None
         if role == Qt.ItemDataRole.UserRole:
-            return None if row == 0 else self._keys[row - 1][3]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return None if row == 0 else self._keys[row - 1][-1]
+        if role in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.EditRole,
+            Qt.ItemDataRole.ToolTipRole,
+        ):
             if row == 0:
                 return NO_SPEAKER
             session = self.model.session
-            start, neg_end, label, _id = self._keys[row - 1]
-            text = snippet(session.text[start:-neg_end], 40) if session is not None else ""
-            return f"{text} · {label}"
+            if session is None:
+                return ""
+            _likely, _distance, start, neg_end, label, _id = self._keys[row - 1]
+            text = snippet(session.text[start:-neg_end], 40)
+            context = sentence_around(session.text, start, -neg_end)
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return context
+            return f"{text} · {label} — {context}" if context != text else f"{text} · {label}"
         return None
 
 
@@ -250,7 +293,7 @@ class ClaimPanel(QWidget):
         if previous != claim.id:
             self._scroll_to_top()
         self.quote.setPlainText(session.text[claim.start : claim.end])
-        self.choices.ensure()
+        self.choices.ensure(claim)
         current = max(0, self.choices.row_of(claim.speaker_id))
         if claim.speaker_id is None and claim.speaker_text:
             self.speaker.setCurrentIndex(-1)

@@ -121,7 +121,18 @@ class AnnotationEditor(QObject):
             return False
         kind, annotation_id = self.model.selection
         if kind == "entity":
-            return self._push(RemoveEntity(annotation_id))
+            session = self.model.session
+            spoken = session.claims_spoken_by(annotation_id) if session is not None else []
+            if not self._push(RemoveEntity(annotation_id)):
+                return False
+            if spoken:
+                names = ", ".join(sorted({f"“{c.speaker_text}”" for c in spoken if c.speaker_text}))
+                count = f"{len(spoken)} claim{'s' if len(spoken) > 1 else ''}"
+                self.message.emit(
+                    f"Entity deleted: the speaker of {count} is now free text {names} "
+                    "(not linked to a span; Ctrl+Z links it again)."
+                )
+            return True
         return self._push(RemoveClaim(annotation_id))
 
     def extend_selected(self, direction: int, edge: Literal["start", "end"] = "end") -> bool:

@@ -18,7 +18,7 @@ TEXT = (
 
 
 def tag(qtbot, window, phrase: str, key: Qt.Key) -> str:
-    start = TEXT.index(phrase)
+    start = window.model.text.index(phrase)
     drag_select(qtbot, window.view, start, start + len(phrase))
     qtbot.keyClick(window.view, key)
     return window.model.selection[1]
@@ -286,3 +286,46 @@ def test_the_first_edit_moves_a_document_to_in_progress_undoably(qtbot, make_pro
     tag(qtbot, window, "Markets", Qt.Key.Key_2)
     assert len(window.model.session.annotations.entities) == 2
     assert window.model.current_status() == Status.DONE
+
+
+# -- 8. the speaker box ----------------------------------------------------------------------------
+SPEECH = (
+    "On Monday the Treasury said prices in China rose 3%.\n"
+    "Janet Yellen met Li Qiang in Beijing. Later Reuters reported that the talks went well."
+)
+
+
+def test_speaker_box_offers_persons_and_orgs_nearest_first_with_their_sentence(
+    qtbot, make_project, open_window
+):
+    window = open_window(make_project(SPEECH))
+    tag(qtbot, window, "Monday", Qt.Key.Key_6)  # DATE
+    tag(qtbot, window, "Treasury", Qt.Key.Key_2)  # ORG
+    tag(qtbot, window, "3%", Qt.Key.Key_8)  # PERCENT
+    tag(qtbot, window, "Janet Yellen", Qt.Key.Key_1)  # PERSON
+    reuters = tag(qtbot, window, "Reuters", Qt.Key.Key_2)  # ORG
+    tag(qtbot, window, "the talks went well", Qt.Key.Key_C)
+    panel = window.claims
+    combo = panel.speaker
+    rows = [combo.itemText(i) for i in range(combo.count())]
+    assert rows[0] == "(no speaker)"
+    assert [r.split(" · ")[0] for r in rows[1:]] == [
+        "Reuters",
+        "Janet Yellen",
+        "Treasury",
+        "3%",
+        "Monday",
+    ]
+    assert rows[1].endswith("Later Reuters reported that the talks went well.")
+    # pick the nearest with the keyboard, then delete that entity: the status bar says so
+    window.commands.focus_speaker.trigger()
+    qtbot.keyClick(combo, Qt.Key.Key_Down)
+    claim = next(iter(window.model.session.annotations.claims.values()))
+    assert claim.speaker_id == reuters
+    window.show_annotation("entity", reuters)
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key.Key_Delete)
+    message = window.statusBar().currentMessage()
+    assert "free text “Reuters”" in message
+    claim = window.model.session.get_claim(claim.id)
+    assert claim.speaker_id is None and claim.speaker_text == "Reuters"
