@@ -132,6 +132,12 @@ class AppSettings:
         else:
             self.qsettings.remove(key)
 
+    def last_import_folder(self) -> str:
+        return str(self.qsettings.value("import/folder", "") or "")
+
+    def set_last_import_folder(self, folder: str) -> None:
+        self.qsettings.setValue("import/folder", folder)
+
     # -- export ----------------------------------------------------------------------------
     def export_settings(self, location: str) -> ExportSettings:
         """The export choices last made for the project at `location` (defaults if none)."""

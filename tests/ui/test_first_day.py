@@ -329,3 +329,53 @@ def test_speaker_box_offers_persons_and_orgs_nearest_first_with_their_sentence(
     assert "free text “Reuters”" in message
     claim = window.model.session.get_claim(claim.id)
     assert claim.speaker_id is None and claim.speaker_text == "Reuters"
+
+
+# -- 10. imports --------------------------------------------------------------------------------
+def test_a_clean_import_is_reported_in_the_status_bar_and_refusals_in_a_wrapped_dialog(
+    qtbot, make_project, open_window, tmp_path, monkeypatch
+):
+    from PySide6.QtWidgets import QFileDialog, QPlainTextEdit
+
+    window = open_window(make_project(TEXT))
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    good = folder / "good.txt"
+    good.write_text("A fresh article about tariffs.", encoding="utf-8")
+    asked: list[str] = []
+
+    def pick(_parent, _title, start, _filter):  # the file dialog, answered
+        asked.append(start)
+        return [str(good)], ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", staticmethod(pick))
+    with qtbot.waitSignal(window.files.importFinished, timeout=20_000):
+        qtbot.keyClick(
+            window.view,
+            Qt.Key.Key_O,
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+        )
+    assert window.files.last_report_dialog is None  # no dialog for a success
+    assert "imported 1" in window.statusBar().currentMessage().lower()
+
+    blank = folder / "blank.txt"
+    blank.write_text("  \n\t \n", encoding="utf-8")
+    good.write_text("Another article about talks.", encoding="utf-8")
+
+    def pick_both(_parent, _title, start, _filter):
+        asked.append(start)
+        return [str(good), str(blank)], ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", staticmethod(pick_both))
+    with qtbot.waitSignal(window.files.importFinished, timeout=20_000):
+        qtbot.keyClick(
+            window.view,
+            Qt.Key.Key_O,
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+        )
+    assert asked[1] == str(folder)  # the dialog opened where the last import came from
+    dialog = window.files.last_report_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert "file is empty (whitespace only)" in dialog.details.toPlainText()
+    assert dialog.details.lineWrapMode() == QPlainTextEdit.LineWrapMode.WidgetWidth
+    dialog.close()
