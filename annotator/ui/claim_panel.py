@@ -50,19 +50,32 @@ def _key(entity: EntitySpan, anchor: tuple[int, int]) -> _Key:
 
 
 def sentence_around(text: str, start: int, end: int, width: int = 70) -> str:
-    """The sentence (or line) around text[start:end], cut to about `width` characters."""
-    lo = max(0, start - width)
+    """The sentence (or line) around text[start:end]; a long one is cut to about `width`
+    characters around the mention, at word boundaries, with "…" where it was cut."""
+    reach = max(width, end - start + 20)
+    lo = max(0, start - reach)
     before = text[lo:start]
-    cut = max(before.rfind(". "), before.rfind("\n"), before.rfind("? "), before.rfind("! "))
-    first = lo + cut + 2 if cut >= 0 else lo
-    hi = min(len(text), end + width)
+    breaks = [before.rfind(mark) for mark in (". ", "? ", "! ", "\n")]
+    cut = max(breaks)
+    first = lo + cut + (1 if before[cut] == "\n" else 2) if cut >= 0 else lo
+    hi = min(len(text), end + reach)
     after = text[end:hi]
-    stops = [i for i in (after.find(". "), after.find("\n")) if i >= 0]
+    stops = [i for i in (after.find(". "), after.find("? "), after.find("! ")) if i >= 0]
+    newline = after.find("\n")
+    if newline >= 0:
+        stops.append(newline - 1)
     last = end + min(stops) + 1 if stops else hi
-    sentence = " ".join(text[first:last].split())
-    if len(sentence) > width:
-        sentence = sentence[: width - 1].rstrip() + "…"
-    return sentence
+    left, mention, right = text[first:start], text[start:end], text[end:last]
+    room = max(0, width - len(mention))
+    keep_left = room // 2 if len(right) > room - room // 2 else room - len(right)
+    if len(left) > keep_left:
+        left = left[len(left) - keep_left :]
+        left = "…" + (left.split(" ", 1)[1] if " " in left else left)
+    keep_right = max(0, width - len(mention) - len(left))
+    if len(right) > keep_right:
+        right = right[:keep_right]
+        right = (right.rsplit(" ", 1)[0] if " " in right else right) + "…"
+    return " ".join((left + mention + right).split())
 
 
 class SpeakerChoices(QAbstractListModel):

@@ -170,13 +170,18 @@ def test_a_selection_without_letters_or_digits_is_refused(qtbot, make_project, o
 def test_a_claim_grows_and_shrinks_with_shift_arrows(qtbot, make_project, open_window):
     window = open_window(make_project(TEXT))
     view = window.view
+    tag(qtbot, window, "Officials", Qt.Key.Key_5)  # a neighbour in the annotation list
+    tag(qtbot, window, "Markets", Qt.Key.Key_2)
     claim_id = tag(qtbot, window, "the talks were", Qt.Key.Key_C)
     start = TEXT.index("the talks")
     qtbot.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    # the claim's list row moved: the list must not select its neighbour instead
+    assert window.model.selection == ("claim", claim_id)
     claim = window.model.session.get_claim(claim_id)
     assert TEXT[claim.start : claim.end] == "the talks were constructive"
     control_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
     qtbot.keyClick(view, Qt.Key.Key_Right, control_shift)
+    assert window.model.selection == ("claim", claim_id)
     claim = window.model.session.get_claim(claim_id)
     assert TEXT[claim.start : claim.end] == "talks were constructive"
     qtbot.keyClick(view, Qt.Key.Key_Left, Qt.KeyboardModifier.ShiftModifier)
