@@ -38,6 +38,7 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QFontMetricsF,
     QHelpEvent,
     QKeyEvent,
     QKeySequence,
@@ -45,13 +46,21 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QPalette,
+    QResizeEvent,
     QTextBlock,
     QTextCursor,
+    QTextDocument,
     QTextLayout,
     QTextLine,
     QTextOption,
 )
-from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QPlainTextDocumentLayout,
+    QPlainTextEdit,
+    QToolTip,
+    QWidget,
+)
 
 from annotator.core.model import Claim, DocumentAnnotations, EntitySpan
 from annotator.core.offsets import OffsetMap
@@ -67,6 +76,7 @@ from annotator.ui.span_painter import (
     paint_link,
     paint_outline,
     paint_sentiment_markers,
+    paint_tags,
     paint_underlines,
 )
 from annotator.ui.text_units import TextUnits
@@ -94,6 +104,38 @@ SERIF_FAMILIES = [
     "Liberation Serif",
     "Times New Roman",
 ]
+
+
+DEFAULT_TEXT_SIZE = 13.0
+TEXT_SIZES = (9.0, 10.0, 11.0, 12.0, 13.0, 14.0, 16.0, 18.0, 20.0, 24.0)
+MEASURE_CHARS = 80  # the longest line on a wide window, in average characters
+
+
+class ReadingLayout(QPlainTextDocumentLayout):
+    """QPlainTextEdit's layout with room between paragraphs and, for inline label tags,
+    between lines. QPlainTextDocumentLayout ignores block margins and line heights, so
+    the room is added where the view asks for a block's height (only for blocks it
+    draws or hit-tests); the text itself is never changed, so offsets stay exact."""
+
+    def __init__(self, document: QTextDocument) -> None:
+        super().__init__(document)
+        self.paragraph_spacing = 0.0
+        self.line_gap = 0.0
+
+    def blockBoundingRect(self, block: QTextBlock) -> QRectF:
+        rect = super().blockBoundingRect(block)
+        gap = self.line_gap
+        if gap <= 0:
+            return QRectF(rect.x(), rect.y(), rect.width(), rect.height() + self.paragraph_spacing)
+        layout = block.layout()
+        y = 0.0
+        for i in range(layout.lineCount()):  # each line moved down by the gap above it
+            line = layout.lineAt(i)
+            y += gap
+            if line.y() != y:
+                line.setPosition(QPointF(line.x(), y))
+            y += line.height()
+        return QRectF(rect.x(), rect.y(), rect.width(), y + self.paragraph_spacing)
 
 
 class ViewKey(NamedTuple):
@@ -178,14 +220,85 @@ class ArticleView(QPlainTextEdit):
 
     # -- setup -------------------------------------------------------------------------
     def _apply_typography(self) -> None:
+        self._layout = ReadingLayout(self.document())
+        self.document().setDocumentLayout(self._layout)
+        self.setBackgroundRole(QPalette.ColorRole.Base)  # the margins beside the measure
+        self.setAutoFillBackground(True)
+        self._show_tags = False
+        self.set_text_size(DEFAULT_TEXT_SIZE)
+        self.document().setDocumentMargin(22)
+        self.setCursorWidth(2)
+
+    # -- reading ---------------------------------------------------------------------------
+    @property
+    def text_size(self) -> float:
+        return self.font().pointSizeF()
+
+    def set_text_size(self, points: float) -> None:
+        """The article's font size (points); paragraph spacing and measure follow it."""
         font = QFont(self.font())
         font.setFamilies(SERIF_FAMILIES)
         font.setStyleHint(QFont.StyleHint.Serif)
-        font.setPointSizeF(13.0)
+        font.setPointSizeF(max(TEXT_SIZES[0], min(TEXT_SIZES[-1], points)))
         font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
         self.setFont(font)
-        self.document().setDocumentMargin(22)
-        self.setCursorWidth(2)
+        self._apply_spacing()
+
+    def step_text_size(self, step: int) -> float:
+        """One size larger (+1) or smaller (-1), or the default (0); the new size."""
+        current = self.text_size
+        if step == 0:
+            size = DEFAULT_TEXT_SIZE
+        elif step > 0:
+            size = next((s for s in TEXT_SIZES if s > current + 0.01), TEXT_SIZES[-1])
+        else:
+            size = next((s for s in reversed(TEXT_SIZES) if s < current - 0.01), TEXT_SIZES[0])
+        self.set_text_size(size)
+        return self.text_size
+
+    @property
+    def show_tags(self) -> bool:
+        """Label names drawn at the start of each entity (above its first line)."""
+        return self._show_tags
+
+    def set_show_tags(self, on: bool) -> None:
+        if on != self._show_tags:
+            self._show_tags = on
+            self._apply_spacing()
+
+    def _tag_font(self) -> QFont:
+        font = QFont(self.font())
+        font.setFamilies(["Noto Sans", "DejaVu Sans", "Liberation Sans", "Arial"])
+        font.setStyleHint(QFont.StyleHint.SansSerif)
+        font.setPointSizeF(max(6.5, self.font().pointSizeF() * 0.55))
+        font.setBold(True)
+        return font
+
+    def _apply_spacing(self) -> None:
+        line = QFontMetricsF(self.font()).lineSpacing()
+        self._layout.paragraph_spacing = round(line * 0.6)
+        tag_height = QFontMetricsF(self._tag_font()).height()
+        self._layout.line_gap = round(tag_height + 1) if self._show_tags else 0.0
+        # lay the text out again (the text and its revision are unchanged)
+        self.document().markContentsDirty(0, self.document().characterCount())
+        self._apply_measure()
+        self.viewport().update()
+
+    def _apply_measure(self) -> None:
+        """On a wide window the text keeps a readable line length, centred."""
+        measure = QFontMetricsF(self.font()).averageCharWidth() * MEASURE_CHARS
+        measure += 2 * self.document().documentMargin()
+        scrollbar = self.verticalScrollBar()
+        bar = scrollbar.sizeHint().width() if scrollbar.isVisible() else 0
+        free = self.width() - bar - 2 * self.frameWidth()
+        side = max(0, int((free - measure) // 2))
+        margins = self.viewportMargins()
+        if (margins.left(), margins.right()) != (side, side):
+            self.setViewportMargins(side, 0, side, 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._apply_measure()
 
     @property
     def model(self) -> DocumentModel:
@@ -320,7 +433,8 @@ class ArticleView(QPlainTextEdit):
                 dirty = dirty.united(geometry)
         if not dirty.isEmpty():
             width = float(self.viewport().width())
-            band = QRectF(0.0, dirty.top() - 4, width, dirty.height() + 8)
+            lift = 4 + self._layout.line_gap  # inline tags sit above the first line
+            band = QRectF(0.0, dirty.top() - lift, width, dirty.height() + 4 + lift)
             self.viewport().update(band.toAlignedRect())
 
     def _on_selection_changed(self, kind: str, annotation_id: str) -> None:
@@ -528,7 +642,7 @@ class ArticleView(QPlainTextEdit):
                         color = colors.get(entity.label)
                         if color is None:
                             color = colors[entity.label] = QColor(schema.color_of(entity.label))
-                        item = Placed(mark, color)
+                        item = Placed(mark, color, label=entity.label)
                         target = targets.get(mark.id)
                         if target is not None:
                             item.sentiment = QColor(sentiments.get(target, "#9E9E9E"))
@@ -590,6 +704,8 @@ class ArticleView(QPlainTextEdit):
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         paint_underlines(painter, entities, dark)
+        if self._show_tags and entities:
+            paint_tags(painter, entities, self._tag_font(), dark)
         paint_claims(painter, claims)
         self._paint_selection(painter, placed)
         paint_sentiment_markers(painter, entities, self.palette().color(QPalette.ColorRole.Base))

@@ -82,6 +82,23 @@ class AppSettings:
     def set_theme(self, theme: str) -> None:
         self.qsettings.setValue("window/theme", theme)
 
+    def text_size(self) -> float | None:
+        """The article's font size in points (None: the default)."""
+        try:
+            value = float(str(self.qsettings.value("view/text_size", "") or ""))
+        except ValueError:
+            return None
+        return value if 4.0 <= value <= 72.0 else None
+
+    def set_text_size(self, points: float) -> None:
+        self.qsettings.setValue("view/text_size", points)
+
+    def inline_tags(self) -> bool:
+        return _flag(self.qsettings.value("view/inline_tags", False))
+
+    def set_inline_tags(self, on: bool) -> None:
+        self.qsettings.setValue("view/inline_tags", on)
+
     # -- projects --------------------------------------------------------------------------
     def recent_projects(self) -> list[str]:
         """Recent project locations, never with a password (see `without_password`)."""

@@ -170,6 +170,11 @@ class Workbench(QObject):
         self.scroll_memory = ScrollMemory(self.model, self.view, settings, project.location)
         self.backups = BackupTimer(project, self)
         self.backups.failed.connect(lambda message: show_message(message, 15_000))
+        size = settings.text_size()
+        if size is not None:
+            self.view.set_text_size(size)
+        self.view.set_show_tags(settings.inline_tags())
+        self.commands.inline_tags.setChecked(self.view.show_tags)
         self.commands.themes.get(settings.theme(), self.commands.themes["system"]).setChecked(True)
         host.setWindowTitle(self.title())
 
@@ -197,6 +202,8 @@ class Workbench(QObject):
             focus_speaker=self.claims.speaker.setFocus,
             set_theme=dialogs.set_theme,
             reset_layout=lambda: self.reset_layout(),
+            step_text_size=self.step_text_size,
+            set_inline_tags=self.set_inline_tags,
             show_shortcuts=dialogs.show_shortcuts,
             show_about=dialogs.show_about,
         )
@@ -221,6 +228,16 @@ class Workbench(QObject):
     def assignments_changed(self) -> None:
         self.team.assignments_changed()
         self.documents.refresh_assignments()
+
+    def step_text_size(self, step: int) -> None:
+        """Ctrl+Plus / Ctrl+Minus / Ctrl+0: the article's font size, remembered."""
+        size = self.view.step_text_size(step)
+        self.settings.set_text_size(size)
+        self.messages.show_message(f"Text size {size:g} pt", 3000)
+
+    def set_inline_tags(self, on: bool) -> None:
+        self.view.set_show_tags(on)
+        self.settings.set_inline_tags(on)
 
     def focus_search(self) -> None:
         self.documents.search.setFocus()

@@ -384,3 +384,86 @@ def test_a_clean_import_is_reported_in_the_status_bar_and_refusals_in_a_wrapped_
     assert "file is empty (whitespace only)" in dialog.details.toPlainText()
     assert dialog.details.lineWrapMode() == QPlainTextEdit.LineWrapMode.WidgetWidth
     dialog.close()
+
+
+# -- 11. inline label tags ----------
+def test_inline_label_tags_are_a_remembered_view_toggle(qtbot, make_project, open_window, settings):
+    window = open_window(make_project(TEXT))
+    view = window.view
+    tag(qtbot, window, "Beijing", Qt.Key.Key_3)
+    window.model.select("", "")
+    rect = view.span_rects("entity", window.model.session.annotations.sorted_entities()[0].id)[0]
+    above = rect.adjusted(0, -14, 0, -rect.height()).toAlignedRect()  # just above the span
+    revision = view.document().revision()
+
+    def ink() -> int:
+        view.viewport().repaint()
+        image = view.viewport().grab().toImage()
+        base = image.pixelColor(above.left() - 1 if above.left() > 0 else 0, above.top())
+        return sum(
+            1
+            for x in range(above.left(), above.right())
+            for y in range(max(0, above.top()), above.bottom())
+            if image.pixelColor(x, y) != base
+        )
+
+    assert ink() == 0
+    view.setFocus()
+    window.commands.inline_tags.trigger()  # View ▸ Label names on spans
+    assert view.show_tags and settings.inline_tags()
+    rect = view.span_rects("entity", window.model.session.annotations.sorted_entities()[0].id)[0]
+    above = rect.adjusted(0, -14, 0, -rect.height()).toAlignedRect()
+    assert ink() > 20  # the "GPE" tag
+    assert view.document().revision() == revision  # the text was not touched
+    click_at(qtbot, view, TEXT.index("Beijing") + 2)  # hit tests still land on the span
+    assert window.model.selection[0] == "entity"
+    location = window.project.location
+    window.close()
+    from annotator.services.project import open_project
+
+    again = open_window(open_project(location, "tester", create=False))
+    assert again.view.show_tags and again.commands.inline_tags.isChecked()
+
+
+# -- 12. reading typography ----------
+def test_paragraph_spacing_measure_and_remembered_text_size(
+    qtbot, make_project, open_window, settings
+):
+    window = open_window(make_project(TEXT))
+    view = window.view
+    first = view.document().firstBlock()
+    second = first.next()
+    gap = view.blockBoundingGeometry(second).top() - view.blockBoundingGeometry(first).bottom()
+    lines = view.blockBoundingGeometry(first).height()
+    line_height = first.layout().lineAt(0).height()
+    assert lines >= first.layout().lineCount() * line_height + line_height * 0.4  # spacing
+    assert gap >= 0
+    assert view.toPlainText() == TEXT  # no characters were inserted
+    # a wide window keeps a readable line length (the article is centred)
+    window.resize(2400, 900)
+    for name in ("documents", "annotations", "labels", "claim", "sentiment"):
+        window.docks[name].hide()
+    qtbot.waitUntil(lambda: view.viewportMargins().left() > 100)
+    assert view.viewportMargins().left() == view.viewportMargins().right()
+    # Ctrl+Plus / Ctrl+Minus / Ctrl+0, remembered
+    size = view.text_size
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    assert view.text_size > size
+    qtbot.keyClick(view, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
+    bigger = view.text_size
+    assert bigger > size and settings.text_size() == bigger
+    click_at(qtbot, view, TEXT.index("Beijing") + 1)  # offsets still land right
+    qtbot.keyClick(view, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    assert size < view.text_size < bigger
+    qtbot.keyClick(view, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    assert view.text_size == size
+    qtbot.keyClick(view, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
+    location = window.project.location
+    window.close()
+    from annotator.services.project import open_project
+
+    again = open_window(open_project(location, "tester", create=False))
+    assert again.view.text_size == settings.text_size() > size
+    drag_select(qtbot, again.view, TEXT.index("Beijing"), TEXT.index("Beijing") + 7)
+    assert again.view.selected_span() == (TEXT.index("Beijing"), TEXT.index("Beijing") + 7)
