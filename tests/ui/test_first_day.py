@@ -467,3 +467,77 @@ def test_paragraph_spacing_measure_and_remembered_text_size(
     assert again.view.text_size == settings.text_size() > size
     drag_select(qtbot, again.view, TEXT.index("Beijing"), TEXT.index("Beijing") + 7)
     assert again.view.selected_span() == (TEXT.index("Beijing"), TEXT.index("Beijing") + 7)
+
+
+# -- 13. status bar, progress bar, one selection look, disabled buttons -------------------------
+def test_a_long_status_message_is_elided_with_the_whole_text_as_tooltip(
+    qtbot, make_project, open_window
+):
+    window = open_window(make_project(TEXT))
+    long = "Exported 2 documents to " + "/very/long/folder" * 20 + "/out.jsonl and its manifest."
+    window.workbench.messages.show_message(long)
+    bar = window.statusBar()
+    shown = bar.currentMessage()
+    assert "…" in shown and shown.endswith("manifest.") and shown.startswith("Exported")
+    assert bar.fontMetrics().horizontalAdvance(shown) < bar.width()
+    assert bar.toolTip() == long
+    window.workbench.messages.show_message("Short.")
+    assert bar.currentMessage() == "Short." and bar.toolTip() == ""
+
+
+def test_a_list_pick_and_a_click_select_a_span_the_same_way(qtbot, make_project, open_window):
+    window = open_window(make_project(TEXT))
+    view = window.view
+    first = tag(qtbot, window, "Beijing", Qt.Key.Key_3)
+    tag(qtbot, window, "Markets", Qt.Key.Key_2)
+    click_at(qtbot, view, TEXT.index("Beijing") + 1)
+    assert window.model.selection == ("entity", first)
+    assert view.selected_span() is None  # outline only, no text selection
+    table = window.annotations.table
+    row = window.annotations.rows.row_of("entity", first)
+    other = 1 - row
+    qtbot.mouseClick(
+        table.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=table.visualRect(table.model().index(other, 1)).center(),
+    )
+    assert window.model.selection[0] == "entity" and window.model.selection[1] != first
+    assert view.selected_span() is None
+    qtbot.keyClick(view, Qt.Key.Key_BracketLeft)
+    assert window.model.selection == ("entity", first)
+    assert view.selected_span() is None
+
+
+def test_disabled_sentiment_buttons_look_disabled_in_the_dark_theme(
+    qtbot, make_project, open_window
+):
+    from annotator.ui.theme import dark_palette
+
+    window = open_window(make_project(TEXT))
+    window.setPalette(dark_palette())
+    button = next(iter(window.sentiment.target_buttons.values()))
+    assert not button.isEnabled()  # no entity selected
+    enabled = next(iter(window.sentiment.document_buttons.values()))
+    assert enabled.isEnabled()
+
+    def fill(widget) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
+        image = widget.grab().toImage()
+        colour = image.pixelColor(image.width() - 6, image.height() // 2)
+        return colour.red(), colour.green(), colour.blue()
+
+    # the enabled button is filled with its label colour; the disabled one is not
+    assert fill(button) != fill(
+        next(b for n, b in window.sentiment.document_buttons.items() if b.text() == button.text())
+    )
+    label_colour = next(iter(window.model.schema.sentiment_labels)).color
+    from PySide6.QtGui import QColor
+
+    c = QColor(label_colour)
+    assert fill(button) != (c.red(), c.green(), c.blue())
+
+
+def test_the_empty_progress_bar_is_a_thin_track(qtbot, make_project, open_window):
+    window = open_window(make_project(TEXT))
+    bar = window.progress.progress_bar
+    assert bar.height() <= 10
+    assert "background" in bar.styleSheet()
