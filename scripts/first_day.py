@@ -255,8 +255,10 @@ def second_session(s: Session, workdir: Path) -> None:
     s.key("N", Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ShiftModifier)
     s.key("M", Qt.KeyboardModifier.AltModifier)  # document sentiment: mixed
     s.shot("sentiment")
-    s.drag(".", 0)  # a full stop alone: refused
-    s.key("1")
+    s.key("Escape")
+    s.point(text.index("economy.") + len("economy"))  # the caret before a full stop
+    s.key("Right", Qt.KeyboardModifier.ShiftModifier)  # select "." from the keyboard
+    s.key("1")  # refused: no letter or digit
     s.shot("punctuation-refused")
     incoming = make_refusals(workdir)
     s.window.open_paths([str(incoming)])  # what dropping the folder does
@@ -274,6 +276,9 @@ def second_session(s: Session, workdir: Path) -> None:
 def third_session(s: Session) -> None:
     s.top()
     s.shot("reopened")
+    s.window.commands.inline_tags.trigger()  # View ▸ Label names on spans
+    s.top()
+    s.shot("inline-tags")
     s.click("the lack of positive", inside=4)
     s.shot("claim-selected")
     s.click("Kathleen Brooks")
