@@ -439,6 +439,7 @@ class ArticleView(QPlainTextEdit):
 
     def _on_selection_changed(self, kind: str, annotation_id: str) -> None:
         previous, self._painted_selection = self._painted_selection, (kind, annotation_id)
+        self.setCursorWidth(0 if kind else 2)  # a selected span shows no text caret
         if kind and annotation_id:
             self.scroll_to_annotation(kind, annotation_id)
         marks = [self._index.get(k, i) for k, i in (previous, (kind, annotation_id)) if k]

@@ -541,3 +541,12 @@ def test_the_empty_progress_bar_is_a_thin_track(qtbot, make_project, open_window
     bar = window.progress.progress_bar
     assert bar.height() <= 10
     assert "background" in bar.styleSheet()
+
+
+def test_a_selected_span_hides_the_text_caret(qtbot, make_project, open_window):
+    window = open_window(make_project(TEXT))
+    view = window.view
+    tag(qtbot, window, "Beijing", Qt.Key.Key_3)
+    assert window.model.selection[0] == "entity" and view.cursorWidth() == 0
+    qtbot.keyClick(view, Qt.Key.Key_Escape)
+    assert window.model.selection == ("", "") and view.cursorWidth() == 2
