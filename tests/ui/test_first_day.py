@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QScrollArea
 
@@ -63,16 +64,24 @@ def test_a_layout_saved_at_another_scale_is_not_restored(
     assert dock_width(third, "documents") > 250
 
 
+@pytest.mark.qt_log_ignore(  # menus on the offscreen platform
+    "does not support grabbing the keyboard",
+    "does not support raise",
+    "does not support propagateSizeHints",
+)
 def test_reset_layout_brings_back_the_default_panels(qtbot, make_project, open_window, settings):
     window = open_window(make_project(TEXT))
     docks = window.docks
     docks["claim"].close()
     window.resizeDocks([docks["documents"]], [80], Qt.Orientation.Horizontal)
     qtbot.waitUntil(lambda: dock_width(window, "documents") < 150)
-    # View ▸ Panels ▸ Reset layout
-    menu = window.commands.panels_menu
-    assert window.commands.reset_layout in menu.actions()
-    window.commands.reset_layout.trigger()
+    # View ▸ Panels ▸ Reset layout, with the menu keys
+    assert window.commands.reset_layout in window.commands.panels_menu.actions()
+    qtbot.keyClick(window, Qt.Key.Key_V, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None)
+    qtbot.keyClick(QApplication.activePopupWidget(), Qt.Key.Key_P)
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is window.commands.panels_menu)
+    qtbot.keyClick(window.commands.panels_menu, Qt.Key.Key_R)
     # the default size on this (800x800 offscreen) screen, with the usual panel widths
     free = window.screen().availableGeometry()
     qtbot.waitUntil(lambda: window.width() == min(1400, int(free.width() * 0.92)))
