@@ -15,7 +15,12 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from annotator.services.project import Project
 from annotator.ui.settings import AppSettings
-from annotator.ui.window_layout import apply_default_layout, screen_key, window_screen
+from annotator.ui.window_layout import (
+    apply_default_layout,
+    same_scale,
+    screen_key,
+    window_screen,
+)
 from annotator.ui.workbench import Workbench
 
 _open_windows: set[MainWindow] = set()
@@ -89,9 +94,9 @@ class MainWindow(QMainWindow):
         self.settings.forget_window()
 
     def _restore(self) -> None:
-        """The saved layout, if it was saved on this kind of screen (scale and size)."""
+        """The saved layout, if it was saved at this screen scale (device pixel ratio)."""
         saved_for = self.settings.window_screen()
-        if saved_for and saved_for == screen_key(window_screen(self)):
+        if same_scale(saved_for, screen_key(window_screen(self))):
             geometry = self.settings.geometry()
             if geometry is not None:
                 self.restoreGeometry(geometry)

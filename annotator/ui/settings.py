@@ -11,6 +11,7 @@ from PySide6.QtCore import QByteArray, QSettings
 from annotator.services.credentials import without_password
 
 MAX_RECENT = 8
+MAX_SCROLL = 200  # documents whose scroll position is remembered, per project
 
 
 @dataclass(frozen=True)
@@ -136,18 +137,24 @@ class AppSettings:
 
     def scroll_position(self, location: str, doc_id: str) -> int:
         """The code point that was at the top of the article view (0 if none)."""
-        value = self.qsettings.value(f"scroll/{_key(location)}/{doc_id}", 0)
-        try:
-            return max(0, int(str(value)))
-        except ValueError:
-            return 0
+        return self._scroll_positions(location).get(doc_id, 0)
 
     def set_scroll_position(self, location: str, doc_id: str, offset: int) -> None:
-        key = f"scroll/{_key(location)}/{doc_id}"
+        """Remember where `doc_id` was scrolled to (the last MAX_SCROLL documents only)."""
+        positions = self._scroll_positions(location)
+        positions.pop(doc_id, None)
         if offset > 0:
-            self.qsettings.setValue(key, offset)
-        else:
-            self.qsettings.remove(key)
+            positions[doc_id] = offset  # the newest last
+        kept = list(positions.items())[-MAX_SCROLL:]
+        self.qsettings.setValue(f"scroll/{_key(location)}", [f"{d}={o}" for d, o in kept])
+
+    def _scroll_positions(self, location: str) -> dict[str, int]:
+        positions: dict[str, int] = {}
+        for item in _strings(self.qsettings.value(f"scroll/{_key(location)}", [])):
+            doc_id, _, offset = item.rpartition("=")
+            if doc_id and offset.isdigit():
+                positions[doc_id] = int(offset)
+        return positions
 
     def last_import_folder(self) -> str:
         return str(self.qsettings.value("import/folder", "") or "")

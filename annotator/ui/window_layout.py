@@ -26,6 +26,12 @@ def screen_key(screen: QScreen | None) -> str:
     return f"{screen.devicePixelRatio():g}@{size.width()}x{size.height()}"
 
 
+def same_scale(saved: str, current: str) -> bool:
+    """True when a layout saved for screen key `saved` fits `current`: the same device
+    pixel ratio (the logical size may differ: restoreGeometry keeps the window on screen)."""
+    return bool(saved) and saved.split("@", 1)[0] == current.split("@", 1)[0]
+
+
 def window_screen(window: QMainWindow) -> QScreen | None:
     return window.screen() or QGuiApplication.primaryScreen()
 

@@ -559,3 +559,16 @@ def test_a_selected_span_hides_the_text_caret(qtbot, make_project, open_window):
     assert window.model.selection[0] == "entity" and view.cursorWidth() == 0
     qtbot.keyClick(view, Qt.Key.Key_Escape)
     assert window.model.selection == ("", "") and view.cursorWidth() == 2
+
+
+def test_scroll_positions_are_kept_for_the_latest_documents_only(settings):
+    from annotator.ui.settings import MAX_SCROLL
+
+    for i in range(MAX_SCROLL + 50):
+        settings.set_scroll_position("/p/x.annotator", f"doc{i}", 100 + i)
+    assert settings.scroll_position("/p/x.annotator", "doc0") == 0
+    last = MAX_SCROLL + 49
+    assert settings.scroll_position("/p/x.annotator", f"doc{last}") == 100 + last
+    settings.set_scroll_position("/p/x.annotator", f"doc{last}", 0)
+    assert settings.scroll_position("/p/x.annotator", f"doc{last}") == 0
+    assert settings.scroll_position("/p/other.annotator", "doc60") == 0
