@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QStackedWidget,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +30,7 @@ from annotator.ui.plain import plain_label
 from annotator.ui.theme import text_colour_on
 
 NO_SPEAKER = "(no speaker)"
+CONTEXT_ROLE = Qt.ItemDataRole.UserRole + 1  # the sentence around an entity's mention
 
 # the order of the combo rows: likely speakers (persons, organisations) first, then by
 # distance from the claim, then text order; the last item is the entity id
@@ -173,12 +176,24 @@ class SpeakerChoices(QAbstractListModel):
             if session is None:
                 return ""
             _likely, _distance, start, neg_end, label, _id = self._keys[row - 1]
-            text = snippet(session.text[start:-neg_end], 40)
-            context = sentence_around(session.text, start, -neg_end)
             if role == Qt.ItemDataRole.ToolTipRole:
-                return context
-            return f"{text} · {label} — {context}" if context != text else f"{text} · {label}"
+                return sentence_around(session.text, start, -neg_end)
+            return f"{snippet(session.text[start:-neg_end], 40)} · {label}"
+        if role == CONTEXT_ROLE and row > 0 and self.model.session is not None:
+            _likely, _distance, start, neg_end, _label, _id = self._keys[row - 1]
+            return sentence_around(self.model.session.text, start, -neg_end)
         return None
+
+
+class ContextDelegate(QStyledItemDelegate):
+    """The speaker list's rows with the sentence around each mention after the name (the
+    box itself shows only the name); painted for the visible rows only."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex) -> None:  # type: ignore[override]
+        super().initStyleOption(option, index)
+        context = index.data(CONTEXT_ROLE)
+        if context:
+            option.text = f"{option.text}   — {context}"
 
 
 class ClaimPanel(QWidget):
@@ -211,6 +226,8 @@ class ClaimPanel(QWidget):
         self.choices = SpeakerChoices(model, self)
         self.speaker = QComboBox()
         self.speaker.setModel(self.choices)
+        self.speaker.view().setItemDelegate(ContextDelegate(self.speaker))
+        self.speaker.view().setTextElideMode(Qt.TextElideMode.ElideRight)
         # sized from a length, not by measuring 20,000 entries
         self.speaker.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon

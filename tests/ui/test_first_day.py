@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QScrollArea
+from PySide6.QtWidgets import QApplication, QScrollArea, QStyleOptionViewItem
 
 from annotator.ui.article_view import VIEW_KEYS
 from annotator.ui.dialogs.shortcuts import ShortcutsDialog
@@ -330,7 +330,15 @@ def test_speaker_box_offers_persons_and_orgs_nearest_first_with_their_sentence(
         "3%",
         "Monday",
     ]
-    assert rows[1].endswith("Later Reuters reported that the talks went well.")
+    # the list shows the sentence around each mention (the box itself only the name)
+    from annotator.ui.claim_panel import CONTEXT_ROLE
+
+    context = combo.model().index(1, 0).data(CONTEXT_ROLE)
+    assert context == "Later Reuters reported that the talks went well."
+    assert rows[1] == "Reuters · ORG"
+    option = QStyleOptionViewItem()
+    combo.view().itemDelegate().initStyleOption(option, combo.model().index(1, 0))
+    assert option.text.endswith("— Later Reuters reported that the talks went well.")
     # pick the nearest with the keyboard, then delete that entity: the status bar says so
     window.commands.focus_speaker.trigger()
     qtbot.keyClick(combo, Qt.Key.Key_Down)
