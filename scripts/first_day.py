@@ -253,6 +253,9 @@ def second_session(s: Session, workdir: Path) -> None:
     s.key("Right", Qt.KeyboardModifier.ShiftModifier)  # grow the claim by one word
     speaker = s.window.claims.speaker
     s.key("K", Qt.KeyboardModifier.ControlModifier)  # Go to claim speaker
+    speaker.showPopup()  # the list: persons and organisations first, nearest first
+    s.shot("speaker-list")
+    speaker.hidePopup()
     s.key("Down", widget=speaker)
     s.key("Tab", widget=speaker)
     s.shot("claim-with-speaker")

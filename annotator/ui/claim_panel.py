@@ -228,6 +228,7 @@ class ClaimPanel(QWidget):
         self.speaker.setModel(self.choices)
         self.speaker.view().setItemDelegate(ContextDelegate(self.speaker))
         self.speaker.view().setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.speaker.view().setMinimumWidth(460)  # room for the sentence after each name
         # sized from a length, not by measuring 20,000 entries
         self.speaker.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon

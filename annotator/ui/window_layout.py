@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QScreen
-from PySide6.QtWidgets import QDockWidget, QMainWindow
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QScrollArea, QWidget
 
 DEFAULT_SIZE = (1400, 860)
 
@@ -61,4 +61,14 @@ def apply_default_layout(window: QMainWindow, docks: Mapping[str, QDockWidget]) 
     window.resizeDocks([docks["documents"], docks["labels"]], [330, 360], Qt.Orientation.Horizontal)
     window.resizeDocks(
         [docks["documents"], docks["annotations"]], [300, 500], Qt.Orientation.Vertical
+    )
+    # the palette needs little height; the claim form most (it scrolls when short)
+    labels: QWidget | None = docks["labels"].widget()
+    if isinstance(labels, QScrollArea) and labels.widget() is not None:
+        labels = labels.widget()
+    wanted = labels.sizeHint().height() + 34 if labels is not None else 230  # + title bar
+    window.resizeDocks(
+        [docks["labels"], docks["claim"], docks["sentiment"]],
+        [min(max(wanted, 150), 280), 330, 260],
+        Qt.Orientation.Vertical,
     )
