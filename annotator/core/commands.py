@@ -239,3 +239,28 @@ class SetStatus(EditCommand):
     def undo(self, target: AnnotationTarget) -> None:
         assert self._old is not None
         target.set_status(self._old)
+
+
+class StartingWork(EditCommand):
+    """An annotation edit that, on a "To do" document, also marks it "In progress" (one
+    undo step; a document in progress or done keeps its status)."""
+
+    def __init__(self, edit: EditCommand) -> None:
+        self.edit = edit
+        self.text = edit.text
+        self._started = False
+
+    def redo(self, target: AnnotationTarget) -> None:
+        self.edit.redo(target)
+        self._started = target.get_status() == Status.TODO
+        if self._started:
+            try:
+                target.set_status(Status.IN_PROGRESS)
+            except BaseException:
+                self.edit.undo(target)  # all or nothing
+                raise
+
+    def undo(self, target: AnnotationTarget) -> None:
+        if self._started:
+            target.set_status(Status.TODO)
+        self.edit.undo(target)

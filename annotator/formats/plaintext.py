@@ -27,7 +27,7 @@ def read_article(path: Path) -> AnnotatedDocument:
     except TextRejected as exc:
         raise FormatError(path, exc.line, exc.message) from None
     if not text.strip():
-        raise FormatError(path, None, "file is empty")
+        raise FormatError(path, None, "file is empty" + (" (whitespace only)" if text else ""))
     doc = Document(
         id="",
         title=title_from_text(text),

@@ -97,7 +97,8 @@ class ImportReport:
         if self.problems:
             parts.append(f"{self.refused} refused")
         if self.skipped_files:
-            parts.append(f"{len(self.skipped_files)} files of other types ignored")
+            n = len(self.skipped_files)
+            parts.append(f"{n} file{'s' if n != 1 else ''} of other types ignored")
         text = ", ".join(parts)
         return f"{text}; the import stopped: {self.stopped}" if self.stopped else text
 

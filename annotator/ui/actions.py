@@ -69,6 +69,9 @@ class WorkbenchCommands:
     focus_article: Callable[[], object]
     focus_speaker: Callable[[], object]
     set_theme: Callable[[str], object]
+    reset_layout: Callable[[], object]
+    step_text_size: Callable[[int], object]
+    set_inline_tags: Callable[[bool], object]
     show_shortcuts: Callable[[], object]
     show_about: Callable[[], object]
     open_log_folder: Callable[[], object]
@@ -229,7 +232,23 @@ class WorkbenchActions(QObject):
             [self.focus_search, self.focus_list, self.focus_article, self.focus_speaker]
         )
         view_menu.addSeparator()
+        self.inline_tags = self._make(
+            "Label &names on spans",
+            "View",
+            lambda: commands.set_inline_tags(self.inline_tags.isChecked()),
+        )
+        self.inline_tags.setCheckable(True)
+        resize = commands.step_text_size
+        self.larger_text = self._make("&Larger text", "View", lambda: resize(1), "Ctrl++")
+        self.larger_text.setShortcuts([QKeySequence("Ctrl++"), QKeySequence("Ctrl+=")])
+        self.smaller_text = self._make("S&maller text", "View", lambda: resize(-1), "Ctrl+-")
+        self.normal_text = self._make("Normal text si&ze", "View", lambda: resize(0), "Ctrl+0")
+        view_menu.addActions(
+            [self.inline_tags, self.larger_text, self.smaller_text, self.normal_text]
+        )
+        view_menu.addSeparator()
         self.panels_menu = view_menu.addMenu("&Panels")
+        self.reset_layout = self._make("&Reset layout", "View", commands.reset_layout)
         theme_menu = view_menu.addMenu("&Theme")
         self.theme_group = QActionGroup(host)
         self.themes: dict[str, QAction] = {}

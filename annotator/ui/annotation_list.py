@@ -59,6 +59,7 @@ class AnnotationRows(QAbstractTableModel):
 
     def __init__(self, model: DocumentModel, parent: Any = None) -> None:
         super().__init__(parent)
+        self.removing = False  # True while a row is being removed
         self.model = model
         self._keys: list[Key] = []
         self._key: dict[str, dict[str, Key]] = {"entity": {}, "claim": {}}  # kind, id
@@ -128,10 +129,14 @@ class AnnotationRows(QAbstractTableModel):
             return
         if old is not None:
             row = bisect_left(self._keys, old)
-            self.beginRemoveRows(QModelIndex(), row, row)
-            del self._keys[row]
-            del self._key[kind][annotation_id]
-            self.endRemoveRows()
+            self.removing = True  # the view's selection moving off the row is no pick
+            try:
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self._keys[row]
+                del self._key[kind][annotation_id]
+                self.endRemoveRows()
+            finally:
+                self.removing = False
         if new is not None:
             row = bisect_left(self._keys, new)
             self.beginInsertRows(QModelIndex(), row, row)
@@ -275,6 +280,9 @@ class AnnotationList(QWidget):
         rows.modelReset.connect(self._after_reset)
         # the selection may name a row that arrives later in the same edit's fan-out
         rows.rowsInserted.connect(self._after_reset)
+        # a removed row moves the view's current row to its neighbour: that is no pick
+        # (a resized span leaves its row and comes back in another place)
+        rows.rowsRemoved.connect(self._after_reset)
         model.schemaChanged.connect(self._size_columns)
         self._size_columns()
         self._after_reset()
@@ -311,7 +319,7 @@ class AnnotationList(QWidget):
             self._updating = False
 
     def _picked(self, *_args: object) -> None:
-        if self._updating:
+        if self._updating or self.rows.removing:
             return
         rows = self.table.selectionModel().selectedRows(0)
         if not rows:

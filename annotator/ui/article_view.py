@@ -14,9 +14,11 @@ Mouse and keys:
   whole characters/graphemes; leading and trailing whitespace is trimmed);
 - click a span to select it; where spans overlap the shortest wins and repeated clicks
   cycle outward; a click on plain text clears the selection; Escape clears too;
+- double-click selects the word under the pointer, inside a span too (for nested spans);
 - Delete or Backspace removes the selected entity or claim;
-- with an entity selected: Shift+Right / Shift+Left grow / shrink its end by one word,
-  Ctrl+Shift+Left / Ctrl+Shift+Right grow / shrink its start by one word;
+- with an entity or claim selected: Shift+Right / Shift+Left grow / shrink its end by one
+  word, Ctrl+Shift+Left / Ctrl+Shift+Right grow / shrink its start by one word;
+  (all of these are declared once, in `VIEW_KEYS`, which the shortcuts dialog lists)
 - Alt+Down / Alt+Up (the workbench's navigator) select the next / previous annotation.
 
 A span tagged from the current text selection (its offsets equal `selected_span()`)
@@ -36,19 +38,29 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QFontMetricsF,
     QHelpEvent,
     QKeyEvent,
+    QKeySequence,
     QMouseEvent,
     QPainter,
     QPaintEvent,
     QPalette,
+    QResizeEvent,
     QTextBlock,
     QTextCursor,
+    QTextDocument,
     QTextLayout,
     QTextLine,
     QTextOption,
 )
-from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QPlainTextDocumentLayout,
+    QPlainTextEdit,
+    QToolTip,
+    QWidget,
+)
 
 from annotator.core.model import Claim, DocumentAnnotations, EntitySpan
 from annotator.core.offsets import OffsetMap
@@ -64,6 +76,7 @@ from annotator.ui.span_painter import (
     paint_link,
     paint_outline,
     paint_sentiment_markers,
+    paint_tags,
     paint_underlines,
 )
 from annotator.ui.text_units import TextUnits
@@ -91,6 +104,68 @@ SERIF_FAMILIES = [
     "Liberation Serif",
     "Times New Roman",
 ]
+
+
+DEFAULT_TEXT_SIZE = 13.0
+TEXT_SIZES = (9.0, 10.0, 11.0, 12.0, 13.0, 14.0, 16.0, 18.0, 20.0, 24.0)
+MEASURE_CHARS = 80  # the longest line on a wide window, in average characters
+
+
+class ReadingLayout(QPlainTextDocumentLayout):
+    """QPlainTextEdit's layout with room between paragraphs and, for inline label tags,
+    between lines. QPlainTextDocumentLayout ignores block margins and line heights, so
+    the room is added where the view asks for a block's height (only for blocks it
+    draws or hit-tests); the text itself is never changed, so offsets stay exact."""
+
+    def __init__(self, document: QTextDocument) -> None:
+        super().__init__(document)
+        self.paragraph_spacing = 0.0
+        self.line_gap = 0.0
+
+    def blockBoundingRect(self, block: QTextBlock) -> QRectF:
+        rect = super().blockBoundingRect(block)
+        gap = self.line_gap
+        if gap <= 0:
+            return QRectF(rect.x(), rect.y(), rect.width(), rect.height() + self.paragraph_spacing)
+        layout = block.layout()
+        y = 0.0
+        for i in range(layout.lineCount()):  # each line moved down by the gap above it
+            line = layout.lineAt(i)
+            y += gap
+            if line.y() != y:
+                line.setPosition(QPointF(line.x(), y))
+            y += line.height()
+        return QRectF(rect.x(), rect.y(), rect.width(), y + self.paragraph_spacing)
+
+
+class ViewKey(NamedTuple):
+    """One row of the article view's own keys and mouse gestures (the shortcuts dialog
+    lists them next to the window's actions). `handler` names what `keyPressEvent` does
+    for `keys`; "" means Qt's own text handling or the mouse, listed for reference."""
+
+    keys: str
+    text: str
+    handler: str = ""
+
+
+VIEW_KEYS: tuple[ViewKey, ...] = (
+    ViewKey("Del", "Delete the selected entity or claim", "delete"),
+    ViewKey("Backspace", "Delete the selected entity or claim", "delete"),
+    ViewKey("Esc", "Clear the selected span and the text selection", "clear"),
+    ViewKey("Shift+Right", "Selected span: grow its end by one word", "end+1"),
+    ViewKey("Shift+Left", "Selected span: shrink its end by one word", "end-1"),
+    ViewKey("Ctrl+Shift+Left", "Selected span: grow its start by one word", "start-1"),
+    ViewKey("Ctrl+Shift+Right", "Selected span: shrink its start by one word", "start+1"),
+    ViewKey("Arrows / Home / End", "Move the text caret (no span selected)"),
+    ViewKey(
+        "Shift+arrows / Shift+Home / Shift+End", "Select text from the caret (no span selected)"
+    ),
+    ViewKey("Ctrl+Shift+Left/Right", "Select text word by word (no span selected)"),
+    ViewKey("Drag", "Select text, snapped to whole words"),
+    ViewKey("Double-click", "Select the word under the pointer (also inside a span)"),
+    ViewKey("Click", "Select the span under the pointer; click again for the enclosing one"),
+)
+_KEY_HANDLERS = {QKeySequence(row.keys).toString(): row.handler for row in VIEW_KEYS if row.handler}
 
 
 class ArticleView(QPlainTextEdit):
@@ -145,14 +220,85 @@ class ArticleView(QPlainTextEdit):
 
     # -- setup -------------------------------------------------------------------------
     def _apply_typography(self) -> None:
+        self._layout = ReadingLayout(self.document())
+        self.document().setDocumentLayout(self._layout)
+        self.setBackgroundRole(QPalette.ColorRole.Base)  # the margins beside the measure
+        self.setAutoFillBackground(True)
+        self._show_tags = False
+        self.set_text_size(DEFAULT_TEXT_SIZE)
+        self.document().setDocumentMargin(22)
+        self.setCursorWidth(2)
+
+    # -- reading ---------------------------------------------------------------------------
+    @property
+    def text_size(self) -> float:
+        return self.font().pointSizeF()
+
+    def set_text_size(self, points: float) -> None:
+        """The article's font size (points); paragraph spacing and measure follow it."""
         font = QFont(self.font())
         font.setFamilies(SERIF_FAMILIES)
         font.setStyleHint(QFont.StyleHint.Serif)
-        font.setPointSizeF(13.0)
+        font.setPointSizeF(max(TEXT_SIZES[0], min(TEXT_SIZES[-1], points)))
         font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
         self.setFont(font)
-        self.document().setDocumentMargin(22)
-        self.setCursorWidth(2)
+        self._apply_spacing()
+
+    def step_text_size(self, step: int) -> float:
+        """One size larger (+1) or smaller (-1), or the default (0); the new size."""
+        current = self.text_size
+        if step == 0:
+            size = DEFAULT_TEXT_SIZE
+        elif step > 0:
+            size = next((s for s in TEXT_SIZES if s > current + 0.01), TEXT_SIZES[-1])
+        else:
+            size = next((s for s in reversed(TEXT_SIZES) if s < current - 0.01), TEXT_SIZES[0])
+        self.set_text_size(size)
+        return self.text_size
+
+    @property
+    def show_tags(self) -> bool:
+        """Label names drawn at the start of each entity (above its first line)."""
+        return self._show_tags
+
+    def set_show_tags(self, on: bool) -> None:
+        if on != self._show_tags:
+            self._show_tags = on
+            self._apply_spacing()
+
+    def _tag_font(self) -> QFont:
+        font = QFont(self.font())
+        font.setFamilies(["Noto Sans", "DejaVu Sans", "Liberation Sans", "Arial"])
+        font.setStyleHint(QFont.StyleHint.SansSerif)
+        font.setPointSizeF(max(6.5, self.font().pointSizeF() * 0.55))
+        font.setBold(True)
+        return font
+
+    def _apply_spacing(self) -> None:
+        line = QFontMetricsF(self.font()).lineSpacing()
+        self._layout.paragraph_spacing = round(line * 0.6)
+        tag_height = QFontMetricsF(self._tag_font()).height()
+        self._layout.line_gap = round(tag_height + 1) if self._show_tags else 0.0
+        # lay the text out again (the text and its revision are unchanged)
+        self.document().markContentsDirty(0, self.document().characterCount())
+        self._apply_measure()
+        self.viewport().update()
+
+    def _apply_measure(self) -> None:
+        """On a wide window the text keeps a readable line length, centred."""
+        measure = QFontMetricsF(self.font()).averageCharWidth() * MEASURE_CHARS
+        measure += 2 * self.document().documentMargin()
+        scrollbar = self.verticalScrollBar()
+        bar = scrollbar.sizeHint().width() if scrollbar.isVisible() else 0
+        free = self.width() - bar - 2 * self.frameWidth()
+        side = max(0, int((free - measure) // 2))
+        margins = self.viewportMargins()
+        if (margins.left(), margins.right()) != (side, side):
+            self.setViewportMargins(side, 0, side, 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._apply_measure()
 
     @property
     def model(self) -> DocumentModel:
@@ -222,6 +368,13 @@ class ArticleView(QPlainTextEdit):
         """The code point at the top of the screen."""
         return self.to_codepoint(self.firstVisibleBlock().position())
 
+    def scroll_to_offset(self, cp: int) -> None:
+        """Scroll so that the paragraph holding code point `cp` is at the top."""
+        cp = max(0, min(cp, len(self._text)))
+        block = self.document().findBlock(self.to_utf16(cp))
+        if block.isValid():
+            self.verticalScrollBar().setValue(block.firstLineNumber())
+
     def _annotations(self) -> DocumentAnnotations | None:
         session = self._model.session
         return session.annotations if session is not None else None
@@ -280,11 +433,13 @@ class ArticleView(QPlainTextEdit):
                 dirty = dirty.united(geometry)
         if not dirty.isEmpty():
             width = float(self.viewport().width())
-            band = QRectF(0.0, dirty.top() - 4, width, dirty.height() + 8)
+            lift = 4 + self._layout.line_gap  # inline tags sit above the first line
+            band = QRectF(0.0, dirty.top() - lift, width, dirty.height() + 4 + lift)
             self.viewport().update(band.toAlignedRect())
 
     def _on_selection_changed(self, kind: str, annotation_id: str) -> None:
         previous, self._painted_selection = self._painted_selection, (kind, annotation_id)
+        self.setCursorWidth(0 if kind else 2)  # a selected span shows no text caret
         if kind and annotation_id:
             self.scroll_to_annotation(kind, annotation_id)
         marks = [self._index.get(k, i) for k, i in (previous, (kind, annotation_id)) if k]
@@ -488,7 +643,7 @@ class ArticleView(QPlainTextEdit):
                         color = colors.get(entity.label)
                         if color is None:
                             color = colors[entity.label] = QColor(schema.color_of(entity.label))
-                        item = Placed(mark, color)
+                        item = Placed(mark, color, label=entity.label)
                         target = targets.get(mark.id)
                         if target is not None:
                             item.sentiment = QColor(sentiments.get(target, "#9E9E9E"))
@@ -550,6 +705,8 @@ class ArticleView(QPlainTextEdit):
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         paint_underlines(painter, entities, dark)
+        if self._show_tags and entities:
+            paint_tags(painter, entities, self._tag_font(), dark)
         paint_claims(painter, claims)
         self._paint_selection(painter, placed)
         paint_sentiment_markers(painter, entities, self.palette().color(QPalette.ColorRole.Base))
@@ -758,17 +915,14 @@ class ArticleView(QPlainTextEdit):
                 self.viewport().setCursor(shape)
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
-        """A fast second click: cycles spans like a click, or selects the word under it."""
+        """A double click selects the word under it, also inside a tagged span (so a
+        nested span can be made there; a single click selects the span itself)."""
         if event.button() != Qt.MouseButton.LeftButton:
             super().mouseDoubleClickEvent(event)
             return
         event.accept()
         self._press_pos = None  # handled here; the release that follows has nothing to do
         self._mouse_down = False
-        if self.spans_at(event.position()):
-            self._click(event.position())
-            self._emit_span_changed()
-            return
         target = self.position_at(event.position())
         if target is None:
             return
@@ -817,26 +971,36 @@ class ArticleView(QPlainTextEdit):
 
     # -- keyboard ---------------------------------------------------------------------------
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
-        mods = event.modifiers()
-        kind = self._model.selection[0]
-        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and kind:
-            self.deleteRequested.emit()
-            event.accept()
-            return
-        if key == Qt.Key.Key_Escape and (kind or self.textCursor().hasSelection()):
-            self._model.select("", "")
-            self.clear_span_selection()
-            event.accept()
-            return
-        shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
-        if kind == ENTITY and shift and key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
-            direction = 1 if key == Qt.Key.Key_Right else -1
-            control = bool(mods & Qt.KeyboardModifier.ControlModifier)
-            self.resizeRequested.emit(direction, "start" if control else "end")
+        """The keys of `VIEW_KEYS` with handlers; everything else is Qt's text handling."""
+        combination = event.keyCombination()
+        keys = QKeySequence(combination).toString()
+        handler = _KEY_HANDLERS.get(keys, "")
+        if not handler and combination.keyboardModifiers() & Qt.KeyboardModifier.KeypadModifier:
+            plain = combination.keyboardModifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            handler = _KEY_HANDLERS.get(QKeySequence(plain | combination.key()).toString(), "")
+        if handler and self._handle_key(handler):
             event.accept()
             return
         super().keyPressEvent(event)
+
+    def _handle_key(self, handler: str) -> bool:
+        """Do what `handler` (a VIEW_KEYS name) says; False when it does not apply now."""
+        kind = self._model.selection[0]
+        if handler == "delete":
+            if kind:
+                self.deleteRequested.emit()
+            return bool(kind)
+        if handler == "clear":
+            if not (kind or self.textCursor().hasSelection()):
+                return False
+            self._model.select("", "")
+            self.clear_span_selection()
+            return True
+        if kind not in (ENTITY, CLAIM):  # resizing needs a selected span
+            return False
+        edge, direction = handler[:-2], int(handler[-2:])
+        self.resizeRequested.emit(direction, edge)
+        return True
 
 
 class _BlockLines(NamedTuple):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left
+from itertools import pairwise
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -12,7 +13,11 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
     QStackedWidget,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -25,21 +30,66 @@ from annotator.ui.plain import plain_label
 from annotator.ui.theme import text_colour_on
 
 NO_SPEAKER = "(no speaker)"
+CONTEXT_ROLE = Qt.ItemDataRole.UserRole + 1  # the sentence around an entity's mention
 
-_Key = tuple[int, int, str, str]  # sorted_entities() order: start, longest first, label, id
+# the order of the combo rows: likely speakers (persons, organisations) first, then by
+# distance from the claim, then text order; the last item is the entity id
+_Key = tuple[int, int, int, int, str, str]
+SPEAKER_LABELS = frozenset(
+    {"PERSON", "PER", "PEOPLE", "ORG", "ORGANIZATION", "ORGANISATION", "SPEAKER"}
+)
 
 
-def _key(entity: EntitySpan) -> _Key:
-    return (entity.start, -entity.end, entity.label, entity.id)
+def _key(entity: EntitySpan, anchor: tuple[int, int]) -> _Key:
+    start, end = anchor
+    if entity.end <= start:
+        distance = start - entity.end
+    elif entity.start >= end:
+        distance = entity.start - end
+    else:
+        distance = 0
+    likely = 0 if entity.label.upper() in SPEAKER_LABELS else 1
+    return (likely, distance, entity.start, -entity.end, entity.label, entity.id)
+
+
+def sentence_around(text: str, start: int, end: int, width: int = 70) -> str:
+    """The sentence (or line) around text[start:end]; a long one is cut to about `width`
+    characters around the mention, at word boundaries, with "…" where it was cut."""
+    reach = max(width, end - start + 20)
+    lo = max(0, start - reach)
+    before = text[lo:start]
+    breaks = [before.rfind(mark) for mark in (". ", "? ", "! ", "\n")]
+    cut = max(breaks)
+    first = lo + cut + (1 if before[cut] == "\n" else 2) if cut >= 0 else lo
+    hi = min(len(text), end + reach)
+    after = text[end:hi]
+    stops = [i for i in (after.find(". "), after.find("? "), after.find("! ")) if i >= 0]
+    newline = after.find("\n")
+    if newline >= 0:
+        stops.append(newline - 1)
+    last = end + min(stops) + 1 if stops else hi
+    left, mention, right = text[first:start], text[start:end], text[end:last]
+    room = max(0, width - len(mention))
+    keep_left = room // 2 if len(right) > room - room // 2 else room - len(right)
+    if len(left) > keep_left:
+        left = left[len(left) - keep_left :]
+        left = "…" + (left.split(" ", 1)[1] if " " in left else left)
+    keep_right = max(0, width - len(mention) - len(left))
+    if len(right) > keep_right:
+        right = right[:keep_right]
+        right = (right.rsplit(" ", 1)[0] if " " in right else right) + "…"
+    return " ".join((left + mention + right).split())
 
 
 class SpeakerChoices(QAbstractListModel):
-    """The combo box rows: "(no speaker)" then every entity of the current document, in
-    text order; the user role holds the entity id. Fed row by row by the document model's
-    change events.
+    """The combo box rows: "(no speaker)" then the current document's entities: persons
+    and organisations first, nearest to the claim first, each with the sentence around it;
+    the user role holds the entity id. Fed row by row by the document model's change
+    events.
 
-    The entities are listed once a claim needs them (`ensure`), not on every document
-    opened: until then the model holds only "(no speaker)".
+    The entities are listed once a claim needs them (`ensure(claim)`), not on every
+    document opened: until then the model holds only "(no speaker)". Another claim sorts
+    them again (nearest to it first).
     """
 
     def __init__(self, model: DocumentModel, parent: Any = None) -> None:
@@ -48,6 +98,7 @@ class SpeakerChoices(QAbstractListModel):
         self._keys: list[_Key] = []
         self._key: dict[str, _Key] = {}
         self._built = False
+        self._anchor = (0, 0)
         model.documentChanged.connect(self.reset)
         model.annotationsReset.connect(self.reset)
         model.annotationChanged.connect(self._changed)
@@ -60,14 +111,16 @@ class SpeakerChoices(QAbstractListModel):
         self._key, self._keys, self._built = {}, [], False
         self.endResetModel()
 
-    def ensure(self) -> None:
-        """List the current document's entities (once per document)."""
-        if self._built:
+    def ensure(self, claim: Claim | None = None) -> None:
+        """List the current document's entities in their order for `claim`."""
+        anchor = (claim.start, claim.end) if claim is not None else self._anchor
+        if self._built and anchor == self._anchor:
             return
         self.beginResetModel()
+        self._anchor = anchor
         session = self.model.session
         entities = session.annotations.entities.values() if session is not None else ()
-        self._key = {e.id: _key(e) for e in entities}
+        self._key = {e.id: _key(e, anchor) for e in entities}
         self._keys = sorted(self._key.values())
         self._built = True
         self.endResetModel()
@@ -85,7 +138,7 @@ class SpeakerChoices(QAbstractListModel):
             return
         entity = None if removed else session.annotations.entities.get(entity_id)
         old = self._key.get(entity_id)
-        new = _key(entity) if entity is not None else None
+        new = _key(entity, self._anchor) if entity is not None else None
         if old is not None and old == new:
             return
         if old is not None:
@@ -111,15 +164,36 @@ class SpeakerChoices(QAbstractListModel):
         if not index.isValid() or not 0 <= row <= len(self._keys):
             return None
         if role == Qt.ItemDataRole.UserRole:
-            return None if row == 0 else self._keys[row - 1][3]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return None if row == 0 else self._keys[row - 1][-1]
+        if role in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.EditRole,
+            Qt.ItemDataRole.ToolTipRole,
+        ):
             if row == 0:
                 return NO_SPEAKER
             session = self.model.session
-            start, neg_end, label, _id = self._keys[row - 1]
-            text = snippet(session.text[start:-neg_end], 40) if session is not None else ""
-            return f"{text} · {label}"
+            if session is None:
+                return ""
+            _likely, _distance, start, neg_end, label, _id = self._keys[row - 1]
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return sentence_around(session.text, start, -neg_end)
+            return f"{snippet(session.text[start:-neg_end], 40)} · {label}"
+        if role == CONTEXT_ROLE and row > 0 and self.model.session is not None:
+            _likely, _distance, start, neg_end, _label, _id = self._keys[row - 1]
+            return sentence_around(self.model.session.text, start, -neg_end)
         return None
+
+
+class ContextDelegate(QStyledItemDelegate):
+    """The speaker list's rows with the sentence around each mention after the name (the
+    box itself shows only the name); painted for the visible rows only."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex) -> None:  # type: ignore[override]
+        super().initStyleOption(option, index)
+        context = index.data(CONTEXT_ROLE)
+        if context:
+            option.text = f"{option.text}   — {context}"
 
 
 class ClaimPanel(QWidget):
@@ -139,7 +213,8 @@ class ClaimPanel(QWidget):
 
         self.placeholder = plain_label(
             "Select text and press the claim key to mark a claim, or click a claim "
-            "(underlined) to edit its speaker and attributes."
+            "(drawn in [brackets] with a dashed line above) to edit its speaker and "
+            "attributes."
         )
         self.placeholder.setWordWrap(True)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignTop)
@@ -151,6 +226,9 @@ class ClaimPanel(QWidget):
         self.choices = SpeakerChoices(model, self)
         self.speaker = QComboBox()
         self.speaker.setModel(self.choices)
+        self.speaker.view().setItemDelegate(ContextDelegate(self.speaker))
+        self.speaker.view().setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.speaker.view().setMinimumWidth(460)  # room for the sentence after each name
         # sized from a length, not by measuring 20,000 entries
         self.speaker.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
@@ -194,6 +272,7 @@ class ClaimPanel(QWidget):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.placeholder)
         self.stack.addWidget(form_host)
+        form_host.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.stack)
@@ -222,6 +301,11 @@ class ClaimPanel(QWidget):
             combo.activated.connect(lambda _i, n=attr.name, c=combo: self._set_attribute(n, c))
             self.attribute_form.addRow(attr.name.capitalize(), combo)
             self.attributes[attr.name] = combo
+        # Speaker, then the attributes in schema order, then the buttons
+        chain: list[QWidget] = [self.speaker, *self.attributes.values()]
+        chain += [self.show_speaker, self.delete]
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)
         self.refresh()
 
     def current_claim(self) -> Claim | None:
@@ -230,14 +314,17 @@ class ClaimPanel(QWidget):
     def refresh(self) -> None:
         claim = self.current_claim()
         session = self.model.session
+        previous = self.claim_id
         self.claim_id = claim.id if claim else None
         if claim is None or session is None:
-            self.stack.setCurrentIndex(0)
+            self._show_page(0)
             return
         self._updating = True
-        self.stack.setCurrentIndex(1)
+        self._show_page(1)
+        if previous != claim.id:
+            self._scroll_to_top()
         self.quote.setPlainText(session.text[claim.start : claim.end])
-        self.choices.ensure()
+        self.choices.ensure(claim)
         current = max(0, self.choices.row_of(claim.speaker_id))
         if claim.speaker_id is None and claim.speaker_text:
             self.speaker.setCurrentIndex(-1)
@@ -250,6 +337,27 @@ class ClaimPanel(QWidget):
             index = combo.findText(value) if value is not None else -1
             combo.setCurrentIndex(index)
         self._updating = False
+
+    def _show_page(self, page: int) -> None:
+        """Show the hint (0) or the form (1); the stack is only as tall as the page shown,
+        and a page change starts at the top of a scrolling dock."""
+        if self.stack.currentIndex() == page:
+            return
+        for index in range(self.stack.count()):
+            policy = QSizePolicy.Policy.Preferred if index == page else QSizePolicy.Policy.Ignored
+            widget = self.stack.widget(index)
+            if widget is not None:
+                widget.setSizePolicy(policy, policy)
+        self.stack.setCurrentIndex(page)
+        self.stack.updateGeometry()
+        self._scroll_to_top()
+
+    def _scroll_to_top(self) -> None:
+        parent = self.parentWidget()
+        while parent is not None and not isinstance(parent, QScrollArea):
+            parent = parent.parentWidget()
+        if isinstance(parent, QScrollArea):
+            parent.verticalScrollBar().setValue(0)
 
     def _show_link(self, claim: Claim) -> None:
         session = self.model.session

@@ -604,9 +604,14 @@ class DocumentListPanel(QWidget):
             index = table.index(row, 0)
             selection.setCurrentIndex(index, flags.NoUpdate)
             self.table.scrollTo(index)
+            QTimer.singleShot(0, self._scroll_to_current)  # again once laid out (a restart)
         selection.blockSignals(False)
         self.table.viewport().update()
         self._publish_selection()
+
+    def _scroll_to_current(self) -> None:
+        if self.table.currentIndex().isValid():
+            self.table.scrollTo(self.table.currentIndex())
 
     def _publish_selection(self) -> None:
         rows = sorted(index.row() for index in self.table.selectionModel().selectedRows(0))

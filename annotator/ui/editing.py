@@ -15,12 +15,14 @@ from PySide6.QtCore import QObject, Signal
 
 from annotator.core.commands import (
     ChangeEntityLabel,
+    EditCommand,
     RemoveClaim,
     RemoveEntity,
     ResizeEntity,
     SetDocumentSentiment,
     SetStatus,
     SetTargetSentiment,
+    StartingWork,
     UpdateClaim,
 )
 from annotator.core.ids import new_id
@@ -71,6 +73,20 @@ class AnnotationEditor(QObject):
                 return None
         return span
 
+    def _refused(self, span: tuple[int, int]) -> bool:
+        """True (with a status-bar message) when the span has no letter or digit."""
+        text = self.model.text[span[0] : span[1]]
+        if any(ch.isalnum() for ch in text):
+            return False
+        shown = text if len(text) <= 20 else text[:19] + "…"
+        self.message.emit(f"Not tagged: “{shown}” has no letter or digit. Select a word or more.")
+        return True
+
+    def _push(self, command: EditCommand) -> bool:
+        """Push an annotation edit; the first one on a "To do" document also marks it
+        "In progress" (in the same undo step)."""
+        return self.model.push(StartingWork(command))
+
     # -- entities ------------------------------------------------------------------------
     def apply_label(self, label: str) -> bool:
         """Tag the selected text with `label`, or relabel the selected entity."""
@@ -80,12 +96,14 @@ class AnnotationEditor(QObject):
             return False
         span = self._new_span()
         if span is not None:
+            if self._refused(span):
+                return False
             try:
                 command = session.new_entity(span[0], span[1], label)
             except SpanError as exc:
                 self.message.emit(str(exc))
                 return False
-            if not self.model.push(command):
+            if not self._push(command):
                 return False
             self.model.select("entity", command.span.id)
             return True
@@ -93,7 +111,7 @@ class AnnotationEditor(QObject):
         if entity is not None:
             if entity.label == label:
                 return False
-            return self.model.push(ChangeEntityLabel(entity.id, label))
+            return self._push(ChangeEntityLabel(entity.id, label))
         self.message.emit("Select some text (or click a highlighted entity) first.")
         return False
 
@@ -103,20 +121,34 @@ class AnnotationEditor(QObject):
             return False
         kind, annotation_id = self.model.selection
         if kind == "entity":
-            return self.model.push(RemoveEntity(annotation_id))
-        return self.model.push(RemoveClaim(annotation_id))
+            session = self.model.session
+            spoken = session.claims_spoken_by(annotation_id) if session is not None else []
+            if not self._push(RemoveEntity(annotation_id)):
+                return False
+            if spoken:
+                names = ", ".join(sorted({f"“{c.speaker_text}”" for c in spoken if c.speaker_text}))
+                count = f"{len(spoken)} claim{'s' if len(spoken) > 1 else ''}"
+                self.message.emit(
+                    f"Entity deleted: the speaker of {count} is now free text {names} "
+                    "(not linked to a span; Ctrl+Z links it again)."
+                )
+            return True
+        return self._push(RemoveClaim(annotation_id))
 
     def extend_selected(self, direction: int, edge: Literal["start", "end"] = "end") -> bool:
-        """Move one edge of the selected entity by one word: direction +1 right, -1 left.
+        """Move one edge of the selected entity or claim by one word: direction +1 right,
+        -1 left.
 
         ("end", +1) grows the span by the next word, ("end", -1) drops its last word,
         ("start", -1) grows it by the previous word, ("start", +1) drops its first word.
-        A span never shrinks to nothing. Pushes an undoable ResizeEntity.
+        A span never shrinks to nothing. Pushes an undoable ResizeEntity (UpdateClaim).
         """
         entity = self.selected_entity()
-        if entity is None:
+        claim = self.selected_claim() if entity is None else None
+        current = entity or claim
+        if current is None:
             return False
-        start, end = entity.start, entity.end
+        start, end = current.start, current.end
         units = self.view.units
         if edge == "end":
             moved = units.next_word_end(end) if direction > 0 else units.previous_word_end(end)
@@ -130,9 +162,12 @@ class AnnotationEditor(QObject):
             if moved is None or moved >= end:
                 return False
             start = moved
-        if (start, end) == (entity.start, entity.end):
+        if (start, end) == (current.start, current.end):
             return False
-        return self.model.push(ResizeEntity(entity.id, start, end))
+        if entity is not None:
+            return self._push(ResizeEntity(entity.id, start, end))
+        assert claim is not None
+        return self._push(UpdateClaim(replace(claim, start=start, end=end), "Resize claim"))
 
     # -- claims --------------------------------------------------------------------------
     def mark_claim(self) -> bool:
@@ -144,12 +179,14 @@ class AnnotationEditor(QObject):
         if span is None:
             self.message.emit("Select the text of the claim first.")
             return False
+        if self._refused(span):
+            return False
         try:
             command = session.new_claim(span[0], span[1])
         except SpanError as exc:
             self.message.emit(str(exc))
             return False
-        if not self.model.push(command):
+        if not self._push(command):
             return False
         self.model.select("claim", command.claim.id)
         return True
@@ -168,7 +205,7 @@ class AnnotationEditor(QObject):
         if (claim.speaker_id, claim.speaker_text) == (entity_id, text):
             return False
         label = "Set claim speaker" if entity_id or text else "Clear claim speaker"
-        return self.model.push(
+        return self._push(
             UpdateClaim(replace(claim, speaker_id=entity_id, speaker_text=text), label)
         )
 
@@ -178,7 +215,7 @@ class AnnotationEditor(QObject):
         if claim is None or claim.attributes.get(name) == value:
             return False
         attributes = {**claim.attributes, name: value}
-        return self.model.push(
+        return self._push(
             UpdateClaim(replace(claim, attributes=attributes), f"Claim {name}: {value}")
         )
 
@@ -190,7 +227,7 @@ class AnnotationEditor(QObject):
             return False
         if session.get_document_sentiment() == label:
             return False
-        return self.model.push(SetDocumentSentiment(label))
+        return self._push(SetDocumentSentiment(label))
 
     def set_target_sentiment(self, label: str | None) -> bool:
         entity = self.selected_entity()
@@ -200,7 +237,7 @@ class AnnotationEditor(QObject):
         current = self.model.session.get_target(entity.id)
         if (current.label if current else None) == label:
             return False
-        return self.model.push(SetTargetSentiment(entity.id, label, new_id()))
+        return self._push(SetTargetSentiment(entity.id, label, new_id()))
 
     def set_status(self, status: Status) -> bool:
         if self.model.session is None:

@@ -71,6 +71,7 @@ class ProjectFiles(QObject):
         self.show_error = show_error
         self.busy = False
         self.last_task: Task | None = None
+        self.last_report_dialog: ImportReportDialog | None = None  # shown only on refusals
 
     # -- projects --------------------------------------------------------------------------
     def _start_dir(self) -> str:
@@ -125,18 +126,25 @@ class ProjectFiles(QObject):
             self.replace_project(project)
 
     # -- import ----------------------------------------------------------------------------
+    def _import_dir(self) -> str:
+        """Where the import dialogs open: the folder last imported from, if it still exists."""
+        last = self.settings.last_import_folder()
+        return last if last and Path(last).is_dir() else self._start_dir()
+
     def import_files(self) -> None:
         names, _ = QFileDialog.getOpenFileNames(
-            self.parent_widget, "Import articles", self._start_dir(), ARTICLE_FILTER
+            self.parent_widget, "Import articles", self._import_dir(), ARTICLE_FILTER
         )
         if names:
+            self.settings.set_last_import_folder(str(Path(names[0]).parent))
             self.import_paths(names)
 
     def import_folder(self) -> None:
         name = QFileDialog.getExistingDirectory(
-            self.parent_widget, "Import folder", self._start_dir()
+            self.parent_widget, "Import folder", self._import_dir()
         )
         if name:
+            self.settings.set_last_import_folder(str(Path(name).parent))
             self.import_paths([name])
 
     def import_paths(self, paths: Sequence[str]) -> Task | None:
@@ -164,10 +172,12 @@ class ProjectFiles(QObject):
         self.show_message(report.summary().capitalize(), 10_000)
         if report.document_ids and self.model.document_id is None:
             self.open_document(report.document_ids[0])
-        dialog = ImportReportDialog(report, self.parent_widget)
-        dialog.setModal(True)
-        dialog.open()
-        self.last_report_dialog = dialog
+        self.last_report_dialog = None
+        if report.problems or report.skipped_files:  # success alone: the status bar says it
+            dialog = ImportReportDialog(report, self.parent_widget)
+            dialog.setModal(True)
+            dialog.open()
+            self.last_report_dialog = dialog
         self.importFinished.emit(report)
 
     def _import_cancelled(self) -> None:

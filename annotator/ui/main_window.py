@@ -10,12 +10,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from annotator.services.project import Project
 from annotator.ui.settings import AppSettings
+from annotator.ui.window_layout import (
+    apply_default_layout,
+    same_scale,
+    screen_key,
+    window_screen,
+)
 from annotator.ui.workbench import Workbench
 
 _open_windows: set[MainWindow] = set()
@@ -53,14 +58,8 @@ class MainWindow(QMainWindow):
         self.progress = wb.progress
         self.live = wb.live
         self.backups = wb.backups
-        self._fit_to_screen()
-        docks = self.workbench.docks
-        self.resizeDocks(
-            [docks["documents"], docks["labels"]], [330, 360], Qt.Orientation.Horizontal
-        )
-        self.resizeDocks(
-            [docks["documents"], docks["annotations"]], [300, 500], Qt.Orientation.Vertical
-        )
+        apply_default_layout(self, self.workbench.docks)
+        self.workbench.reset_layout = self.reset_layout
         if restore:
             self._restore()
         else:
@@ -89,30 +88,28 @@ class MainWindow(QMainWindow):
         self.workbench.messages.show_error(message)
 
     # -- geometry ------------------------------------------------------------------------
-    def _fit_to_screen(self) -> None:
-        """First-run size: 1400x860, or 92% of a smaller screen."""
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        width, height = 1400, 860
-        if screen is not None:
-            free = screen.availableGeometry()
-            width = min(width, int(free.width() * 0.92))
-            height = min(height, int(free.height() * 0.92))
-            self.move(
-                free.x() + (free.width() - width) // 2, free.y() + (free.height() - height) // 2
-            )
-        self.resize(width, height)
+    def reset_layout(self) -> None:
+        """View ▸ Panels ▸ Reset layout: the default size and panels, saved layout dropped."""
+        apply_default_layout(self, self.workbench.docks)
+        self.settings.forget_window()
 
     def _restore(self) -> None:
-        geometry = self.settings.geometry()
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        state = self.settings.window_state()
-        if state is not None:
-            self.restoreState(state)
+        """The saved layout, if it was saved at this screen scale (device pixel ratio)."""
+        saved_for = self.settings.window_screen()
+        if same_scale(saved_for, screen_key(window_screen(self))):
+            geometry = self.settings.geometry()
+            if geometry is not None:
+                self.restoreGeometry(geometry)
+            state = self.settings.window_state()
+            if state is not None:
+                self.restoreState(state)
         self.workbench.switcher.open_last_or_first()
 
     def save_state(self) -> None:
-        self.settings.save_window(self.saveGeometry(), self.saveState())
+        self.workbench.scroll_memory.flush()
+        self.settings.save_window(
+            self.saveGeometry(), self.saveState(), screen_key(window_screen(self))
+        )
         self.settings.set_last_document(self.project.location, self.workbench.model.document_id)
         self.settings.sync()
 

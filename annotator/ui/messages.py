@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QStatusBar, QWidget
+from PySide6.QtWidgets import QMessageBox, QSizeGrip, QStatusBar, QWidget
 
 
 class Messages:
@@ -14,13 +14,33 @@ class Messages:
         self.bar = bar
         self.parent = parent
         self.last_error: QMessageBox | None = None
+        self.last_message = ""
 
     def show_message(self, text: str, timeout_ms: int = 6000) -> None:
-        self.bar.showMessage(text, timeout_ms)
+        """The line in the status bar; one too long for the room left of the permanent
+        widgets is elided in the middle, with the whole text as the bar's tooltip."""
+        self.last_message = text
+        shown = self._fitted(text)
+        self.bar.setToolTip(text if shown != text else "")
+        self.bar.showMessage(shown, timeout_ms)
+
+    def _fitted(self, text: str) -> str:
+        text = " ".join(text.split())
+        taken = sum(
+            w.width() + 8
+            for w in self.bar.findChildren(
+                QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly
+            )
+            if w.isVisible() and not isinstance(w, QSizeGrip)
+        )
+        room = self.bar.width() - taken - 24
+        if room <= 80:
+            return text
+        return self.bar.fontMetrics().elidedText(text, Qt.TextElideMode.ElideMiddle, room)
 
     def show_error(self, message: str) -> None:
         """Report a problem without interrupting work: status bar plus a non-blocking box."""
-        self.bar.showMessage(message, 15_000)
+        self.show_message(message, 15_000)
         box = QMessageBox(QMessageBox.Icon.Warning, "Annotator", "", parent=self.parent)
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setText(message)

@@ -45,9 +45,11 @@ class Navigator:
         )
         if item is None:
             return
+        # one look for a selected annotation however it was chosen (click, list, `]`):
+        # the outline, without the text selection's solid fill
+        self.view.clear_span_selection()
         self.model.select(kind, annotation_id)
-        self.view.select_span(item.start, item.end)
-        self.view.ensureCursorVisible()
+        self.view.scroll_to_annotation(kind, annotation_id)
 
     def reveal_entity(self, entity_id: str) -> None:
         """Bring an entity's text into view without changing the selection (a claim's

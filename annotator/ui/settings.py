@@ -11,6 +11,7 @@ from PySide6.QtCore import QByteArray, QSettings
 from annotator.services.credentials import without_password
 
 MAX_RECENT = 8
+MAX_SCROLL = 200  # documents whose scroll position is remembered, per project
 
 
 @dataclass(frozen=True)
@@ -62,15 +63,42 @@ class AppSettings:
         value = self.qsettings.value("window/state")
         return value if isinstance(value, QByteArray) else None
 
-    def save_window(self, geometry: QByteArray, state: QByteArray) -> None:
+    def window_screen(self) -> str:
+        """The screen the saved layout was made for (see `window_layout.screen_key`)."""
+        return str(self.qsettings.value("window/screen", "") or "")
+
+    def save_window(self, geometry: QByteArray, state: QByteArray, screen: str = "") -> None:
         self.qsettings.setValue("window/geometry", geometry)
         self.qsettings.setValue("window/state", state)
+        self.qsettings.setValue("window/screen", screen)
+
+    def forget_window(self) -> None:
+        """Drop the saved layout (the next start uses the default one)."""
+        for key in ("window/geometry", "window/state", "window/screen"):
+            self.qsettings.remove(key)
 
     def theme(self) -> str:
         return str(self.qsettings.value("window/theme", "system"))
 
     def set_theme(self, theme: str) -> None:
         self.qsettings.setValue("window/theme", theme)
+
+    def text_size(self) -> float | None:
+        """The article's font size in points (None: the default)."""
+        try:
+            value = float(str(self.qsettings.value("view/text_size", "") or ""))
+        except ValueError:
+            return None
+        return value if 4.0 <= value <= 72.0 else None
+
+    def set_text_size(self, points: float) -> None:
+        self.qsettings.setValue("view/text_size", points)
+
+    def inline_tags(self) -> bool:
+        return _flag(self.qsettings.value("view/inline_tags", False))
+
+    def set_inline_tags(self, on: bool) -> None:
+        self.qsettings.setValue("view/inline_tags", on)
 
     # -- projects --------------------------------------------------------------------------
     def recent_projects(self) -> list[str]:
@@ -106,6 +134,33 @@ class AppSettings:
 
     def set_last_document(self, location: str, doc_id: str | None) -> None:
         self.qsettings.setValue(f"documents/{_key(location)}", doc_id or "")
+
+    def scroll_position(self, location: str, doc_id: str) -> int:
+        """The code point that was at the top of the article view (0 if none)."""
+        return self._scroll_positions(location).get(doc_id, 0)
+
+    def set_scroll_position(self, location: str, doc_id: str, offset: int) -> None:
+        """Remember where `doc_id` was scrolled to (the last MAX_SCROLL documents only)."""
+        positions = self._scroll_positions(location)
+        positions.pop(doc_id, None)
+        if offset > 0:
+            positions[doc_id] = offset  # the newest last
+        kept = list(positions.items())[-MAX_SCROLL:]
+        self.qsettings.setValue(f"scroll/{_key(location)}", [f"{d}={o}" for d, o in kept])
+
+    def _scroll_positions(self, location: str) -> dict[str, int]:
+        positions: dict[str, int] = {}
+        for item in _strings(self.qsettings.value(f"scroll/{_key(location)}", [])):
+            doc_id, _, offset = item.rpartition("=")
+            if doc_id and offset.isdigit():
+                positions[doc_id] = int(offset)
+        return positions
+
+    def last_import_folder(self) -> str:
+        return str(self.qsettings.value("import/folder", "") or "")
+
+    def set_last_import_folder(self, folder: str) -> None:
+        self.qsettings.setValue("import/folder", folder)
 
     # -- export ----------------------------------------------------------------------------
     def export_settings(self, location: str) -> ExportSettings:

@@ -10,9 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPalette, QPen, QPolygonF
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPalette,
+    QPen,
+    QPolygonF,
+)
 
 from annotator.ui.span_layers import Mark
+from annotator.ui.theme import text_colour_on
 
 UNDERLINE_GAP = 3.0
 SENTIMENT_RADIUS = 4.5  # vertical distance between stacked underlines, in pixels
@@ -30,6 +40,7 @@ class Placed:
     baselines: list[float] = field(default_factory=list)  # y of the baseline for each rect
     lanes: list[int] = field(default_factory=list)  # nesting lane of each rect's paragraph
     sentiment: QColor | None = None
+    label: str = ""  # an entity's label name (for inline tags)
     head: bool = False  # the first rectangle is where the span starts (not cut off above)
     tail: bool = False  # the last rectangle is where the span ends
 
@@ -83,6 +94,31 @@ def paint_underlines(painter: QPainter, entities: list[Placed], dark: bool) -> N
         for rect, baseline, lane in rows:
             y = baseline + 2.5 + lane * UNDERLINE_GAP
             painter.drawLine(QPointF(rect.left() + 1, y), QPointF(rect.right() - 1, y))
+
+
+def paint_tags(painter: QPainter, entities: list[Placed], font: QFont, dark: bool) -> None:
+    """Inline label tags: the label name in small capitals just above where each entity
+    starts (in the room the layout leaves between lines); tags of spans that start at
+    the same place are set side by side."""
+    painter.setFont(font)
+    metrics = QFontMetricsF(font)
+    height = metrics.height()
+    taken: dict[float, float] = {}  # line top -> the first x that is free
+    for placed in sorted(entities, key=lambda p: (p.rects[0].top(), p.rects[0].left())):
+        if not placed.head or not placed.label:
+            continue
+        first = placed.rects[0]
+        top = first.top()
+        x = max(first.left(), taken.get(top, -1e9))
+        width = metrics.horizontalAdvance(placed.label) + 6.0
+        box = QRectF(x, top - height - 1.0, width, height)
+        taken[top] = box.right() + 2.0
+        color = QColor(placed.color)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(color.darker(110) if dark else color)
+        painter.drawRoundedRect(box, 3.0, 3.0)
+        painter.setPen(QColor(text_colour_on(color.name())))
+        painter.drawText(box, int(Qt.AlignmentFlag.AlignCenter), placed.label)
 
 
 def paint_claims(painter: QPainter, claims: list[Placed]) -> None:

@@ -41,8 +41,13 @@ class ProgressStatus(QObject):
         self.progress_bar = QProgressBar()
         self.progress_bar.setAccessibleName("Documents done")
         self.progress_bar.setMaximumWidth(140)
-        self.progress_bar.setMaximumHeight(14)
+        self.progress_bar.setFixedHeight(8)
         self.progress_bar.setTextVisible(False)
+        # a thin track, not a box that looks like a text field while nothing is done
+        self.progress_bar.setStyleSheet(
+            "QProgressBar { border: none; border-radius: 4px; background: palette(mid); }"
+            " QProgressBar::chunk { border-radius: 4px; background: palette(highlight); }"
+        )
         bar.addPermanentWidget(self.document_info)
         bar.addPermanentWidget(self.progress_bar)
         bar.addPermanentWidget(self.progress_label)

@@ -95,5 +95,7 @@ def swatch_style(colour: str) -> str:
         " border-radius: 4px; padding: 4px 8px; text-align: left; }"
         f" QPushButton:checked {{ border: 2px solid palette(highlight); }}"
         f" QPushButton:focus {{ border: 2px solid palette(highlight); }}"
-        " QPushButton:disabled { color: rgba(0,0,0,90); }"
+        # disabled: no fill, a dashed border in the colour, greyed text (both themes)
+        f" QPushButton:disabled {{ background: transparent; color: palette(placeholder-text);"
+        f" border: 1px dashed {colour}; }}"
     )

@@ -41,6 +41,7 @@ from annotator.ui.live_updates import LiveUpdates
 from annotator.ui.messages import Messages
 from annotator.ui.navigator import Navigator
 from annotator.ui.review.menu import ReviewMenu
+from annotator.ui.scroll_memory import ScrollMemory
 from annotator.ui.sentiment_panel import SentimentPanel
 from annotator.ui.settings import AppSettings
 from annotator.ui.status_bar import ProgressStatus
@@ -67,6 +68,8 @@ class Workbench(QObject):
         super().__init__(host)
         self.project = project
         self.settings = settings
+        # the host sets this: back to the default size and panels (View ▸ Panels)
+        self.reset_layout: Callable[[], object] = lambda: None
         self.messages = Messages(host.statusBar(), host)
         show_message = self.messages.show_message
         show_error = self.messages.show_error
@@ -142,6 +145,8 @@ class Workbench(QObject):
         host.addToolBar(self.commands.toolbar)
         for dock in self.docks.values():
             self.commands.panels_menu.addAction(dock.toggleViewAction())
+        self.commands.panels_menu.addSeparator()
+        self.commands.panels_menu.addAction(self.commands.reset_layout)
         self.team = TeamMenu(
             project, host.menuBar(), self.registry.register, host, self.documents.reload, show_error
         )
@@ -185,8 +190,14 @@ class Workbench(QObject):
             lambda text: show_message(text, 10_000),
             self,
         )
+        self.scroll_memory = ScrollMemory(self.model, self.view, settings, project.location)
         self.backups = BackupTimer(project, self)
         self.backups.failed.connect(lambda message: show_message(message, 15_000))
+        size = settings.text_size()
+        if size is not None:
+            self.view.set_text_size(size)
+        self.view.set_show_tags(settings.inline_tags())
+        self.commands.inline_tags.setChecked(self.view.show_tags)
         self.commands.themes.get(settings.theme(), self.commands.themes["system"]).setChecked(True)
         host.setWindowTitle(self.title())
 
@@ -213,6 +224,9 @@ class Workbench(QObject):
             focus_article=self.view.setFocus,
             focus_speaker=self.claims.speaker.setFocus,
             set_theme=dialogs.set_theme,
+            reset_layout=lambda: self.reset_layout(),
+            step_text_size=self.step_text_size,
+            set_inline_tags=self.set_inline_tags,
             show_shortcuts=dialogs.show_shortcuts,
             show_about=dialogs.show_about,
             open_log_folder=dialogs.open_log_folder,
@@ -238,6 +252,16 @@ class Workbench(QObject):
     def assignments_changed(self) -> None:
         self.team.assignments_changed()
         self.documents.refresh_assignments()
+
+    def step_text_size(self, step: int) -> None:
+        """Ctrl+Plus / Ctrl+Minus / Ctrl+0: the article's font size, remembered."""
+        size = self.view.step_text_size(step)
+        self.settings.set_text_size(size)
+        self.messages.show_message(f"Text size {size:g} pt", 3000)
+
+    def set_inline_tags(self, on: bool) -> None:
+        self.view.set_show_tags(on)
+        self.settings.set_inline_tags(on)
 
     def focus_search(self) -> None:
         self.documents.search.setFocus()

@@ -13,6 +13,7 @@ from annotator import __version__
 from annotator.services.errors import StorageError
 from annotator.services.logs import log_dir
 from annotator.services.project import Project
+from annotator.ui.article_view import VIEW_KEYS
 from annotator.ui.dialogs.schema_editor import SchemaEditor
 from annotator.ui.dialogs.shortcuts import ShortcutsDialog
 from annotator.ui.document_model import DocumentModel
@@ -58,7 +59,8 @@ class WorkbenchDialogs:
             self.show_message("Label schema saved.")
 
     def show_shortcuts(self) -> ShortcutsDialog:
-        dialog = ShortcutsDialog(self.actions(), self.parent)
+        view_keys = [("Article text", row.text, row.keys) for row in VIEW_KEYS]
+        dialog = ShortcutsDialog(self.actions(), self.parent, view_keys)
         dialog.setModal(True)
         dialog.open()
         return dialog

@@ -77,3 +77,40 @@ def test_a_refused_undo_or_redo_leaves_history_as_it_was() -> None:
     assert target.sentiment == "positive" and history.can_redo
     history.redo()
     assert target.sentiment == "negative"
+
+
+def test_starting_work_marks_a_to_do_document_in_progress_in_one_step() -> None:
+    from annotator.core.commands import AddEntity, StartingWork
+    from annotator.core.model import EntitySpan, Status
+
+    class Target:  # just what the two commands touch
+        def __init__(self) -> None:
+            self.status = Status.TODO
+            self.entities: dict[str, EntitySpan] = {}
+
+        def get_status(self) -> Status:
+            return self.status
+
+        def set_status(self, status: Status) -> None:
+            self.status = status
+
+        def get_entity(self, entity_id: str) -> EntitySpan | None:
+            return self.entities.get(entity_id)
+
+        def put_entity(self, span: EntitySpan) -> None:
+            self.entities[span.id] = span
+
+        def delete_entity(self, entity_id: str) -> None:
+            del self.entities[entity_id]
+
+    target = Target()
+    command = StartingWork(AddEntity(EntitySpan("e1", 0, 3, "ORG")))
+    command.redo(target)  # type: ignore[arg-type]
+    assert target.status == Status.IN_PROGRESS and "e1" in target.entities
+    command.undo(target)  # type: ignore[arg-type]
+    assert target.status == Status.TODO and not target.entities
+    target.status = Status.DONE
+    command.redo(target)  # type: ignore[arg-type]
+    assert target.status == Status.DONE
+    command.undo(target)  # type: ignore[arg-type]
+    assert target.status == Status.DONE and not target.entities

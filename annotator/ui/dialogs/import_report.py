@@ -29,7 +29,7 @@ class ImportReportDialog(QDialog):
         self.details = QPlainTextEdit(readOnly=True)
         self.details.setAccessibleName("Refused files")
         self.details.setPlainText(report_text(report))
-        self.details.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.details.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         buttons.accepted.connect(self.accept)

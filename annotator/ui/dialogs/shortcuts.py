@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -17,31 +17,39 @@ from PySide6.QtWidgets import (
 )
 
 
-def shortcut_rows(actions: Iterable[QAction]) -> list[tuple[str, str, str]]:
-    """(group, action, keys) for every action with a shortcut, without duplicates."""
-    rows: list[tuple[str, str, str]] = []
-    seen: set[tuple[str, str]] = set()
+def shortcut_rows(
+    actions: Iterable[QAction], extra: Iterable[tuple[str, str, str]] = ()
+) -> list[tuple[str, str, str]]:
+    """(group, action, keys) for every action with a shortcut, then the `extra` rows
+    (group, what, keys: the article view's own keys and gestures). Actions of the same
+    group and name are one row listing all their keys."""
+    rows: dict[tuple[str, str], list[str]] = {}
     for action in actions:
-        keys = ", ".join(
-            k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()
-        )
+        keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()]
         if not keys:
             continue
         name = action.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
         group = str(action.property("group") or "")
-        if (name, keys) in seen:
-            continue
-        seen.add((name, keys))
-        rows.append((group, name, keys))
-    return rows
+        listed = rows.setdefault((group, name), [])
+        listed.extend(k for k in keys if k not in listed)
+    for group, name, key in extra:
+        listed = rows.setdefault((group, name), [])
+        if key not in listed:
+            listed.append(key)
+    return [(group, name, ", ".join(listed)) for (group, name), listed in rows.items()]
 
 
 class ShortcutsDialog(QDialog):
-    def __init__(self, actions: Iterable[QAction], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        actions: Iterable[QAction],
+        parent: QWidget | None = None,
+        extra: Iterable[tuple[str, str, str]] = (),
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts")
         self.setAccessibleName("Keyboard shortcuts")
-        rows = shortcut_rows(actions)
+        rows = shortcut_rows(actions, extra)
         self.table = QTableWidget(len(rows), 3)
         self.table.setAccessibleName("Shortcut list")
         self.table.setHorizontalHeaderLabels(["Group", "Action", "Keys"])
@@ -60,4 +68,12 @@ class ShortcutsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
         layout.addWidget(buttons)
-        self.resize(560, 560)
+        width, height = 620, 560
+        screen = (
+            parent.screen() if parent is not None else None
+        ) or QGuiApplication.primaryScreen()
+        if screen is not None:  # fits a small (or 2x-scaled) screen
+            free = screen.availableGeometry()
+            width = min(width, int(free.width() * 0.9))
+            height = min(height, int(free.height() * 0.85))
+        self.resize(width, height)
