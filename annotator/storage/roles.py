@@ -41,8 +41,8 @@ ANNOTATION_TABLES: Final = ("entity_spans", "claims", "target_sentiments", "docu
 # (an undo) under that analyst's name by the reviewer
 DELETED_TABLE: Final = "annotator_deleted_rows"
 MAX_IDENTIFIER: Final = 63  # bytes; PostgreSQL cuts longer names
-# The team's shared proposals: no owner per row. Editors decide them with plain UPDATEs, so
-# they could lock this table (not the annotation tables); lock_timeout bounds the wait.
+# The team's shared proposals: no owner per row. Editors insert them; decisions go through
+# `annotator_decide_suggestions` (no UPDATE or DELETE grant, so no LOCK TABLE either).
 SUGGESTION_TABLES: Final = ("suggestions",)
 _OWN = "annotator_id = (SELECT a.id FROM annotators a WHERE a.name = current_user)"
 _RESTORED = (
@@ -255,6 +255,28 @@ BEGIN
     GET DIAGNOSTICS done = ROW_COUNT;
     RETURN done;
 END $$;
+
+CREATE OR REPLACE FUNCTION annotator_decide_suggestions(
+    p_ids text[], p_status text, p_when timestamptz
+) RETURNS integer {header} AS $$
+DECLARE
+    done integer;
+    me text := annotator_me();
+BEGIN
+    IF p_status NOT IN ('pending', 'accepted', 'rejected') THEN
+        RAISE EXCEPTION 'unknown suggestion status %', p_status USING ERRCODE = '22023';
+    END IF;
+    IF me IS NULL THEN
+        RAISE EXCEPTION 'you are not an annotator of this project' USING ERRCODE = '42501';
+    END IF;
+    -- a decision is recorded under the caller's own name; taking it back clears it
+    UPDATE suggestions SET status = p_status,
+        decided_by = CASE WHEN p_status = 'pending' THEN NULL ELSE me END,
+        decided_at = CASE WHEN p_status = 'pending' THEN NULL ELSE p_when END
+        WHERE id = ANY(p_ids);
+    GET DIAGNOSTICS done = ROW_COUNT;
+    RETURN done;
+END $$;
 """
 
 
@@ -268,6 +290,7 @@ WRITE_FUNCTIONS: Final = (
     "annotator_delete_document_sentiment(text, text)",
     "annotator_set_status(text, text, integer, timestamptz)",
     "annotator_touch(text, timestamptz, timestamptz)",
+    "annotator_decide_suggestions(text[], text, timestamptz)",
 )
 
 
@@ -329,7 +352,7 @@ def install_roles_on(conn: Connection) -> dict[str, str]:
     for table in (*ANNOTATION_TABLES, "annotators"):
         conn.execute(text(f"GRANT INSERT ON {table} TO {editors}"))
     for table in (t for t in SUGGESTION_TABLES if t in existing):
-        conn.execute(text(f"GRANT INSERT, UPDATE, DELETE ON {table} TO {editors}"))
+        conn.execute(text(f"GRANT INSERT ON {table} TO {editors}"))
     conn.execute(text(_write_functions(names)))
     for function in WRITE_FUNCTIONS:
         conn.execute(text(f"REVOKE ALL ON FUNCTION {function} FROM PUBLIC"))

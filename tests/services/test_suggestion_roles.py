@@ -3,13 +3,17 @@ suggestions: the suggestion table is granted like the annotation tables."""
 
 from __future__ import annotations
 
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
 from annotator.core.suggestions import SuggestionStatus
 from annotator.services.project import open_project
 from annotator.services.session import DocumentSession
 from annotator.services.suggesters import suggest_quotes
 from annotator.services.suggesting import DocumentSuggestions, SuggestionFilter, suggestion_store
 from annotator.services.team import grant, setup_roles
-from annotator.storage import NewDocument
+from annotator.storage import NewDocument, make_engine
 from tests.conftest import SEED
 
 
@@ -35,3 +39,13 @@ def test_an_annotator_runs_and_decides_suggestions(pg_server, pg_database: str) 
         annotations = project.repo.load_annotations(doc_id)
         assert {e.annotator for e in annotations.entities.values()} <= {"dana"}
         assert annotations.entities or annotations.claims
+        decided = store.find(SuggestionFilter(status=SuggestionStatus.REJECTED))
+        assert {s.id for s in decided} == {second.id}
+    dana = make_engine(pg_server.url(database, user="dana"))
+    try:  # decisions go through a function: no UPDATE grant, so the table cannot be locked
+        with dana.connect() as conn, pytest.raises(DBAPIError, match="permission denied"):
+            conn.execute(text("LOCK TABLE suggestions IN ACCESS EXCLUSIVE MODE"))
+        with dana.connect() as conn, pytest.raises(DBAPIError, match="permission denied"):
+            conn.execute(text("UPDATE suggestions SET status = 'accepted'"))
+    finally:
+        dana.dispose()
