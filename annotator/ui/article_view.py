@@ -62,10 +62,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.gc_pause import gc_paused
 from annotator.core.model import Claim, DocumentAnnotations, EntitySpan
 from annotator.core.offsets import OffsetMap
 from annotator.ui.document_model import DocumentModel
-from annotator.ui.gc_pause import gc_paused
 from annotator.ui.span_layers import CLAIM, ENTITY, Mark, SpanIndex, assign_lanes
 from annotator.ui.span_painter import (
     Link,

@@ -46,11 +46,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.gc_pause import gc_paused
 from annotator.core.model import DocumentSummary, Status
 from annotator.services.documents import document_summaries, iter_documents
 from annotator.services.team import assignments, is_team_project
 from annotator.ui.document_model import DocumentModel
-from annotator.ui.gc_pause import gc_paused
 from annotator.ui.plain import PROBLEM_STYLE, plain_label, plain_tooltip, problem_label
 from annotator.ui.workers import BackgroundQueries
 

@@ -25,13 +25,13 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoGroup, QUndoStack
 
 from annotator.core.commands import EditCommand
+from annotator.core.gc_pause import freeze_start_up, gc_paused
 from annotator.core.model import Status
 from annotator.core.schema import LabelSchema
 from annotator.core.schema_changes import SchemaRenames, names_dropped
 from annotator.services.errors import StorageError
 from annotator.services.project import Project
 from annotator.services.session import Change, DocumentSession, FreshDocument
-from annotator.ui.gc_pause import freeze_start_up, gc_paused
 from annotator.ui.workers import Task
 
 log = logging.getLogger(__name__)

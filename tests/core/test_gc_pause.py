@@ -6,7 +6,7 @@ import gc
 
 import pytest
 
-from annotator.ui.gc_pause import gc_paused
+from annotator.core.gc_pause import gc_paused
 
 
 def test_pause_restores_the_collector_even_on_error() -> None:
@@ -30,7 +30,7 @@ def test_pause_keeps_a_disabled_collector_disabled() -> None:
 
 
 def test_start_up_objects_are_frozen_only_once(monkeypatch) -> None:
-    from annotator.ui import gc_pause
+    from annotator.core import gc_pause
 
     monkeypatch.setattr(gc_pause, "_frozen", False)
     frozen: list[int] = []
