@@ -96,8 +96,8 @@ def floor_import(source: Path, db: Path) -> int:
     def flush() -> None:
         conn.execute("BEGIN")
         conn.executemany(
-            "INSERT INTO documents (id, ordinal, title, source, text, meta, status, "
-            "content_hash, version, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO documents (id, ordinal, title, source, text, length, meta, status, "
+            "content_hash, version, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             docs,
         )
         conn.executemany(
@@ -129,6 +129,7 @@ def floor_import(source: Path, db: Path) -> int:
                     title,
                     source_name,
                     record["text"],
+                    len(record["text"]),
                     json.dumps(meta),
                     record["status"],
                     uuid.uuid4().hex,
