@@ -44,7 +44,8 @@ log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())  # unconfigured, nothing is printed: the report says it
 
 IMPORTABLE = IMPORT_SUFFIXES
-BATCH = 200
+BATCH = 1000  # documents per transaction: fewer commits (each one a sync to disk)
+BATCH_CHARS = 8_000_000  # ... or fewer when their texts are long, so memory stays flat
 
 
 class Cancelled(Exception):
@@ -240,6 +241,7 @@ def import_paths(
     """
     report = ImportReport()
     batch: list[_Located] = []
+    batch_chars = 0
 
     def record(item: AnnotatedDocument, doc_id: str, created: bool) -> None:
         if created:
@@ -267,6 +269,8 @@ def import_paths(
             raise exc
 
     def flush() -> None:
+        nonlocal batch_chars
+        batch_chars = 0
         items = [located.item for located in batch]
         try:
             results = project.repo.add_annotated_batch(
@@ -308,7 +312,8 @@ def import_paths(
                     report.problems.append(found)
                     continue
                 batch.append(replace(found, item=_storable(found.item)))
-                if len(batch) >= BATCH:
+                batch_chars += len(found.item.document.text)
+                if len(batch) >= BATCH or batch_chars >= BATCH_CHARS:
                     flush()
             if batch:
                 flush()
