@@ -27,7 +27,7 @@ from annotator.formats.limits import ImportLimits, current_limits, not_regular, 
 from annotator.formats.native_jsonl import read_native_jsonl_located
 from annotator.formats.problems import FormatError, ImportProblem
 from annotator.formats.source_text import OffsetChoice
-from annotator.services.errors import NotPermitted, ServerUnavailable, StorageError
+from annotator.services.errors import Cancelled, NotPermitted, ServerUnavailable, StorageError
 from annotator.services.project import Project
 from annotator.services.suggestion_import import attach_annotations, without_annotations
 
@@ -46,10 +46,6 @@ log.addHandler(logging.NullHandler())  # unconfigured, nothing is printed: the r
 IMPORTABLE = IMPORT_SUFFIXES
 BATCH = 1000  # documents per transaction: fewer commits (each one a sync to disk)
 BATCH_CHARS = 8_000_000  # ... or fewer when their texts are long, so memory stays flat
-
-
-class Cancelled(Exception):
-    """The user cancelled a long operation."""
 
 
 @dataclass
