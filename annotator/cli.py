@@ -8,24 +8,25 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+# Each command imports what it needs when it runs, so that a command starts without
+# loading the others' modules (exporters, suggesters, spaCy glue, the GUI).
 from annotator import __version__
 from annotator.core.model import Status
 from annotator.formats.importers import IMPORT_FORMATS
 from annotator.formats.registry import EXPORT_FORMATS
-from annotator.services.exporting import FormatUnavailable, export_project
-from annotator.services.importing import import_paths
 from annotator.services.logs import configure_logging
 from annotator.services.project import (
-    Project,
     ProjectError,
     default_project_path,
     open_default_project,
     open_project,
 )
-from annotator.services.statistics import format_stats, project_stats
-from annotator.suggest_cli import add_suggestion_commands, run_decide, run_suggest
+from annotator.suggest_cli import add_suggestion_commands
+
+if TYPE_CHECKING:
+    from annotator.services.project import Project
 
 log = logging.getLogger(__name__)
 
@@ -220,7 +221,7 @@ def _open(args: argparse.Namespace, create: bool = True, write: bool = True) -> 
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from annotator.services.importing import ImportLimits
+    from annotator.services.importing import ImportLimits, import_paths
 
     try:
         limits = ImportLimits.from_mb(args.max_record_mb, args.max_file_mb)
@@ -256,6 +257,8 @@ def _id_list(value: str | None) -> list[str] | None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from annotator.services.exporting import export_project
+
     status = Status(args.status) if args.status else None
     with _open(args, create=False, write=False) as project:
         report = export_project(
@@ -284,6 +287,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    from annotator.services.statistics import format_stats, project_stats
+
     with _open(args, create=False, write=False) as project:
         stats = project_stats(project)
         if args.json:
@@ -383,11 +388,15 @@ def cmd_assign(args: argparse.Namespace) -> int:
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:
+    from annotator.suggest_cli import run_suggest
+
     with _open(args, create=False) as project:
         return run_suggest(project, args, _id_list(args.documents))
 
 
 def cmd_suggestions(args: argparse.Namespace) -> int:
+    from annotator.suggest_cli import run_decide
+
     with _open(args, create=False) as project:
         return run_decide(project, args, _id_list(args.documents))
 
@@ -433,7 +442,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.project is not None and not args.project.strip():
             raise UsageError("--project is empty: give a project file or a database URL")
         return handler(args)
-    except (ProjectError, UsageError, ValueError, FormatUnavailable) as exc:
+    except (ProjectError, UsageError, ValueError) as exc:  # FormatUnavailable is a ValueError
         print(f"annotator: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

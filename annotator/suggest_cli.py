@@ -14,20 +14,13 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from annotator.core.suggestions import Suggestion, SuggestionKind
-from annotator.services.gazetteers import (
-    GazetteerError,
-    load_gazetteer,
-    read_gazetteer_file,
-    save_gazetteer,
-    suggest_gazetteer,
-)
-from annotator.services.project import Project
-from annotator.services.spacy_suggest import suggest_spacy
-from annotator.services.suggesters import SuggestRun, run_pending, suggest_quotes
-from annotator.services.suggesting import SuggestionFilter, decide_matching, suggestion_store
+
+if TYPE_CHECKING:  # the services are imported when a command runs: a fast start for the rest
+    from annotator.services.project import Project
+    from annotator.services.suggesters import SuggestRun
 
 
 def add_suggestion_commands(sub: Any, project_help: str) -> None:
@@ -62,6 +55,9 @@ def add_suggestion_commands(sub: Any, project_help: str) -> None:
 
 
 def run_suggest(project: Project, args: argparse.Namespace, documents: list[str] | None) -> int:
+    from annotator.services.spacy_suggest import suggest_spacy
+    from annotator.services.suggesters import run_pending, suggest_quotes
+
     if args.suggester == "quotes":
         run = suggest_quotes(project, documents)
     elif args.suggester == "gazetteer":
@@ -86,6 +82,14 @@ def run_suggest(project: Project, args: argparse.Namespace, documents: list[str]
 def _gazetteer(
     project: Project, args: argparse.Namespace, documents: list[str] | None
 ) -> SuggestRun:
+    from annotator.services.gazetteers import (
+        GazetteerError,
+        load_gazetteer,
+        read_gazetteer_file,
+        save_gazetteer,
+        suggest_gazetteer,
+    )
+
     if args.terms:
         read = read_gazetteer_file(args.terms, args.label, args.ignore_case)
         for problem in read.problems:
@@ -136,6 +140,8 @@ def suggestion_json(s: Suggestion, text: str) -> dict[str, Any]:
 
 
 def run_decide(project: Project, args: argparse.Namespace, documents: Sequence[str] | None) -> int:
+    from annotator.services.suggesting import SuggestionFilter, decide_matching, suggestion_store
+
     kind = SuggestionKind(args.kind) if args.kind else None
     where = SuggestionFilter(documents=documents, source=args.source, label=args.label, kind=kind)
     count = suggestion_store(project).count(where)

@@ -8,13 +8,19 @@
    standard library's sqlite3 in batches of the importer's size, into the same schema,
    one transaction per batch, no checks. Targets: >= 5,000 docs/s, and the ratio to the
    floor is reported (CPU time; wall clock too).
+3. The issue's case: 10,000 such documents imported by a fresh `annotator import` process
+   (start-up included), next to the same floor in the same run, and the floor again with
+   the search index's insert trigger dropped, which gives the FTS5 trigram index's share.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import resource
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -23,7 +29,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from benchlib import article, median, row
+from benchlib import PYTHON, article, child_env, median, row
 
 from annotator.formats.native_jsonl import encode_line, native_record
 from annotator.services.importing import BATCH, import_paths
@@ -36,8 +42,11 @@ TARGET_JSONL_DOCS_PER_S = 5_000.0
 REPEATS = 3
 
 
+CLI_DOCUMENTS, QUICK_CLI_DOCUMENTS = 10_000, 2_000
+
+
 def run(quick: bool = False) -> list[dict[str, Any]]:
-    return run_text_files(quick) + run_native_jsonl(quick)
+    return run_text_files(quick) + run_native_jsonl(quick) + run_cli_import(quick)
 
 
 def run_text_files(quick: bool) -> list[dict[str, Any]]:
@@ -96,8 +105,8 @@ def floor_import(source: Path, db: Path) -> int:
     def flush() -> None:
         conn.execute("BEGIN")
         conn.executemany(
-            "INSERT INTO documents (id, ordinal, title, source, text, meta, status, "
-            "content_hash, version, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO documents (id, ordinal, title, source, text, length, meta, status, "
+            "content_hash, version, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             docs,
         )
         conn.executemany(
@@ -129,6 +138,7 @@ def floor_import(source: Path, db: Path) -> int:
                     title,
                     source_name,
                     record["text"],
+                    len(record["text"]),
                     json.dumps(meta),
                     record["status"],
                     uuid.uuid4().hex,
@@ -219,3 +229,64 @@ def run_native_jsonl(quick: bool) -> list[dict[str, Any]]:
 if __name__ == "__main__":
     for r in run(quick="--quick" in sys.argv[1:]):
         print(r)
+
+
+def _without_search_trigger(db: Path) -> None:
+    conn = sqlite3.connect(db)
+    conn.execute("DROP TRIGGER documents_search_ai")
+    conn.commit()
+    conn.close()
+
+
+def run_cli_import(quick: bool) -> list[dict[str, Any]]:
+    """A fresh `annotator import` process against the floor, with and without FTS5."""
+    n = QUICK_CLI_DOCUMENTS if quick else CLI_DOCUMENTS
+    cli_wall: list[float] = []
+    cli_cpu: list[float] = []
+    floor_wall: list[float] = []
+    bare_wall: list[float] = []
+    with tempfile.TemporaryDirectory(prefix="bench-import-cli-") as tmp:
+        folder = Path(tmp)
+        source = folder / "corpus.jsonl"
+        write_jsonl(source, n)
+        env = child_env(folder / "home")
+        for attempt in range(REPEATS):
+            target = folder / f"cli{attempt}.annotator"
+            argv = [PYTHON, "-m", "annotator.cli", "--project", str(target), "import", str(source)]
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            t0 = time.perf_counter()
+            subprocess.run(argv, env=env, check=True, capture_output=True)
+            cli_wall.append(time.perf_counter() - t0)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cli_cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+            for bare, times in ((False, floor_wall), (True, bare_wall)):
+                empty = folder / f"floor{attempt}{bare}.annotator"
+                with open_project(empty, "bench", backup=False):
+                    pass
+                if bare:
+                    _without_search_trigger(empty)
+                t0 = time.perf_counter()
+                assert floor_import(source, empty) == n
+                times.append(time.perf_counter() - t0)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    wall, f_wall, b_wall = (statistics.median(t) for t in (cli_wall, floor_wall, bare_wall))
+    note = f"{n} docs x 10 spans, fresh process, medians of {REPEATS}, load {load:.1f}"
+    return [
+        rate("import_cli_docs_per_s", n / wall, "docs/s", TARGET_JSONL_DOCS_PER_S, note),
+        rate(
+            "import_cli_floor_docs_per_s",
+            n / f_wall,
+            "docs/s",
+            None,
+            f"sqlite3 executemany floor, same run; CLI/floor wall ratio {wall / f_wall:.2f}x, "
+            f"CLI CPU {statistics.median(cli_cpu):.2f} s",
+        ),
+        rate(
+            "import_floor_without_fts_docs_per_s",
+            n / b_wall,
+            "docs/s",
+            None,
+            f"the floor with the FTS5 trigram trigger dropped: the index is "
+            f"{1 - b_wall / f_wall:.0%} of the floor's time",
+        ),
+    ]

@@ -162,8 +162,18 @@ def parse_native_record(data: Any) -> AnnotatedDocument:
     if not text.strip():
         raise RecordError('"text" is empty')
 
+    n_raw = len(raw_text)
+
     def span(obj: dict[str, Any], what: str) -> tuple[int, int]:
         start, end = obj.get("start"), obj.get("end")
+        if (  # the usual case, checked without a call: integers inside the text, text agrees
+            type(start) is int
+            and type(end) is int
+            and 0 <= start < end <= n_raw
+            and not removed
+            and (type(given := obj.get("text")) is not str or raw_text[start:end] == given)
+        ):
+            return start, end
         if type(start) is not int or type(end) is not int:
             raise RecordError(f'{what}: "start" and "end" must be integers')
         try:
@@ -212,11 +222,14 @@ def parse_native_record(data: Any) -> AnnotatedDocument:
         label = obj.get("label")
         if not isinstance(label, str) or not label.strip():
             raise RecordError(f'entity {i}: "label" must be a non-empty string')
-        eid = _id(obj.get("id"), "") or new_id()
+        eid = obj.get("id")
+        if type(eid) is not str or not eid or len(eid) > 64:  # the usual id needs no change
+            eid = _id(eid, "") or new_id()
         if eid in seen:
             raise RecordError(f"entity {i}: duplicate id {eid!r}")
         seen.add(eid)
-        entities.append(EntitySpan(eid, start, end, label.strip(), _who(obj)))
+        who = obj.get("annotator")
+        entities.append(EntitySpan(eid, start, end, label.strip(), who if type(who) is str else ""))
 
     claims: list[Claim] = []
     claim_ids: set[str] = set()

@@ -17,6 +17,7 @@ from annotator.storage.errors import (
 )
 
 __all__ = [
+    "Cancelled",
     "ConflictError",
     "NotFound",
     "NotPermitted",
@@ -26,6 +27,10 @@ __all__ = [
     "ServerUnavailable",
     "StorageError",
 ]
+
+
+class Cancelled(Exception):
+    """The user cancelled a long operation."""
 
 
 class ProjectError(RuntimeError):

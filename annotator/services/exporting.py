@@ -27,7 +27,7 @@ from annotator.formats.manifest import (
     write_manifest,
 )
 from annotator.formats.registry import export_format
-from annotator.services.importing import Cancelled
+from annotator.services.errors import Cancelled
 from annotator.services.layers import gold_layer, parse_layer
 from annotator.services.project import Project
 from annotator.services.suggestion_export import writer_with_suggestions

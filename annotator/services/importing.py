@@ -27,7 +27,7 @@ from annotator.formats.limits import ImportLimits, current_limits, not_regular, 
 from annotator.formats.native_jsonl import read_native_jsonl_located
 from annotator.formats.problems import FormatError, ImportProblem
 from annotator.formats.source_text import OffsetChoice
-from annotator.services.errors import NotPermitted, ServerUnavailable, StorageError
+from annotator.services.errors import Cancelled, NotPermitted, ServerUnavailable, StorageError
 from annotator.services.project import Project
 from annotator.services.suggestion_import import (
     attach_annotations,
@@ -48,11 +48,8 @@ log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())  # unconfigured, nothing is printed: the report says it
 
 IMPORTABLE = IMPORT_SUFFIXES
-BATCH = 200
-
-
-class Cancelled(Exception):
-    """The user cancelled a long operation."""
+BATCH = 1000  # documents per transaction: fewer commits (each one a sync to disk)
+BATCH_CHARS = 8_000_000  # ... or fewer when their texts are long, so memory stays flat
 
 
 @dataclass
@@ -254,6 +251,7 @@ def import_paths(
     """
     report = ImportReport()
     batch: list[_Located] = []
+    batch_chars = 0
 
     def record(item: AnnotatedDocument, doc_id: str, created: bool) -> None:
         analysts, predicted = split_predictions(item)
@@ -283,6 +281,8 @@ def import_paths(
             raise exc
 
     def flush() -> None:
+        nonlocal batch_chars
+        batch_chars = 0
         items = [located.item for located in batch]
         try:
             results = project.repo.add_annotated_batch(
@@ -324,7 +324,8 @@ def import_paths(
                     report.problems.append(found)
                     continue
                 batch.append(replace(found, item=_storable(found.item)))
-                if len(batch) >= BATCH:
+                batch_chars += len(found.item.document.text)
+                if len(batch) >= BATCH or batch_chars >= BATCH_CHARS:
                     flush()
             if batch:
                 flush()

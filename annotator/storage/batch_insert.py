@@ -2,6 +2,12 @@
 
 Ids the source gave are kept where they are free (in the database and in this batch);
 others get fresh ids, and claims, speakers and target sentiments follow the renames.
+
+On SQLite the rows go to the driver's `executemany` with each column converted once by
+the column type's own bind processor (a timestamp shared by the batch is converted
+once), so the stored values are those SQLAlchemy's `insert()` would store, without its
+per-row parameter processing (about 40% of an import's Python time). Other back ends
+use `insert()` with a list of parameters.
 """
 
 from __future__ import annotations
@@ -35,6 +41,30 @@ def taken_ids(conn: Connection, table: Any, wanted: Iterable[str]) -> set[str]:
     return taken
 
 
+def insert_rows(conn: Connection, table: Any, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert `rows` (dicts with the same keys) into `table` (a Table) in one executemany."""
+    if not rows:
+        return
+    if conn.dialect.name != "sqlite":
+        conn.execute(insert(table), list(rows))
+        return
+    dialect = conn.dialect
+    keys = list(rows[0])
+    compiled = insert(table).compile(dialect=dialect, column_keys=keys)
+    columns: list[list[Any]] = []
+    for key in compiled.positiontup or ():
+        values = [r[key] for r in rows]
+        process = table.c[key].type.dialect_impl(dialect).bind_processor(dialect)
+        if process is not None:
+            if isinstance(values[0], datetime):  # mostly one `now`: convert each once
+                once = {v: process(v) for v in set(values)}
+                values = [once[v] for v in values]
+            else:
+                values = [process(v) for v in values]
+        columns.append(values)
+    conn.exec_driver_sql(str(compiled), list(zip(*columns, strict=True)))
+
+
 class _Ids:
     """Fresh ids for one table: a wanted id if nobody has it yet, else a new one."""
 
@@ -65,8 +95,9 @@ def insert_batch(
         return
     # Parameters, not .values(): the compiled statement is cached once, instead of building
     # a cache key over every value (the whole text) per row.
-    conn.execute(
-        insert(DocumentRow),
+    insert_rows(
+        conn,
+        DocumentRow.__table__,
         [
             dict(
                 id=doc_id,
@@ -150,5 +181,4 @@ def insert_batch(
         (TargetSentimentRow, targets),
         (DocumentSentimentRow, sentiments),
     ):
-        if rows:
-            conn.execute(insert(table), rows)
+        insert_rows(conn, table.__table__, rows)

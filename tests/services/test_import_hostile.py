@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from annotator.cli import main
-from annotator.services.importing import ImportLimits, ImportReport, import_paths
+from annotator.services.importing import BATCH, ImportLimits, ImportReport, import_paths
 from annotator.services.project import Project
 
 ANN = "T1\tPERSON 0 13\tAngela Merkel\n"
@@ -346,7 +346,7 @@ def test_a_full_disk_stops_the_import_with_one_message(
     project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "many.jsonl"
-    path.write_text("".join(json.dumps({"text": f"doc {n}"}) + "\n" for n in range(2993)))
+    path.write_text("".join(json.dumps({"text": f"doc {n}"}) + "\n" for n in range(3 * BATCH - 7)))
     real = project.repo.add_annotated_batch
     calls: list[int] = []
 
@@ -359,7 +359,7 @@ def test_a_full_disk_stops_the_import_with_one_message(
     monkeypatch.setattr(project.repo, "add_annotated_batch", filling)
     report = import_paths(project, [path])
     assert report.problems == []
-    assert report.imported == 400  # two batches were stored before the disk filled
+    assert report.imported == 2 * BATCH  # two batches were stored before the disk filled
     assert report.stopped is not None
     assert report.stopped.startswith("the disk is full (database or disk is full)")
     assert "the import stopped: the disk is full" in report.summary()
@@ -372,7 +372,7 @@ def test_the_cli_prints_one_line_for_a_full_disk(
     from annotator.storage.repository import ProjectRepository
 
     path = tmp_path / "many.jsonl"
-    path.write_text("".join(json.dumps({"text": f"doc {n}"}) + "\n" for n in range(2993)))
+    path.write_text("".join(json.dumps({"text": f"doc {n}"}) + "\n" for n in range(3 * BATCH - 7)))
 
     def full(self: Any, items: Any, annotator: str) -> Any:
         raise _disk_full()
@@ -420,7 +420,7 @@ def test_a_real_write_limit_stops_the_import_with_one_line(tmp_path: Path) -> No
     many.write_text(
         "".join(json.dumps({"text": f"doc {n} " + "word " * 200}) + "\n" for n in range(2993))
     )
-    limit = project_file.stat().st_size + 800_000
+    limit = project_file.stat().st_size + 4_000_000  # room for about one batch
 
     def cap() -> None:
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))

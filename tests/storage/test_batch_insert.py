@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
+from dataclasses import replace
+from pathlib import Path
+
 from annotator.core.model import (
     AnnotatedDocument,
     Claim,
@@ -75,3 +79,59 @@ def test_a_batch_larger_than_one_id_query(project_location: str) -> None:
         assert all(created for _id, created in results)
         assert project.repo.count_documents() == 600
         assert project.repo.count_entities() == 6000
+
+
+def test_sqlite_rows_are_stored_exactly_as_sqlalchemy_insert_stores_them(tmp_path: Path) -> None:
+    """The driver-level executemany writes the same bytes and types as `insert()`."""
+    from datetime import datetime, timedelta, timezone
+
+    from sqlalchemy import insert
+
+    from annotator.storage import batch_insert
+
+    now = datetime(2026, 3, 4, 5, 6, 7, 89, tzinfo=timezone.utc)
+    doc = item("d1", "Acme hired Jane Doe \u00e9\U0001f600.")
+    meta = {"url": "https://x/\u00e9", "n": 3, "nested": {"a": [1, None, "\u2028"]}}
+    doc = AnnotatedDocument(
+        replace(doc.document, meta=meta, created_at=now - timedelta(days=1)), doc.annotations
+    )
+    other = DocumentAnnotations.of(
+        [EntitySpan("e3", 0, 4, "ORG"), EntitySpan("e4", 11, 15, "PERSON")],
+        [Claim("c2", 0, 15, None, "Mary", {"kind": "quote"})],
+        [TargetSentiment("t2", "e3", "negative")],
+        None,
+    )
+    plain = AnnotatedDocument(Document("d2", "", "Bolt hired Mary Poe."), other)
+    dumps: list[list[tuple[object, ...]]] = []
+    for fast in (True, False):
+        path = tmp_path / f"{fast}.annotator"
+        with open_project(path, "tester") as project:
+            who = {"tester": project.repo.annotator_id("tester")}
+            with project.repo.engine.begin() as conn:
+                if not fast:  # the plain SQLAlchemy path, for comparison
+                    original = batch_insert.insert_rows
+                    batch_insert.insert_rows = lambda c, t, rows: (  # type: ignore[assignment]
+                        c.execute(insert(t), list(rows)) if rows else None
+                    )
+                try:
+                    rows = [(doc, "d1", 1, "h1"), (plain, "d2", 2, "h2")]
+                    batch_insert.insert_batch(conn, rows, "tester", who, now)
+                finally:
+                    if not fast:
+                        batch_insert.insert_rows = original
+        db = sqlite3.connect(path)
+        dump: list[tuple[object, ...]] = []
+        for table in (
+            "documents",
+            "entity_spans",
+            "claims",
+            "target_sentiments",
+            "document_sentiments",
+        ):
+            cols = [r[1] for r in db.execute(f"PRAGMA table_info({table})")]
+            select = ", ".join(f"typeof({c}), quote({c})" for c in cols if c != "annotator_id")
+            dump.extend(db.execute(f"SELECT {select} FROM {table} ORDER BY 2, 4, 6"))
+        db.close()
+        dumps.append(dump)
+    assert dumps[0] == dumps[1]
+    assert len(dumps[0]) == 2 + 4 + 2 + 2 + 1
