@@ -43,7 +43,7 @@ from annotator.storage.gold import (
     all_adjudications,
     save_adjudication,
 )
-from annotator.storage.review_reads import document_titles
+from annotator.storage.review_reads import document_titles, no_cyclic_gc
 from annotator.storage.roles import is_owner
 
 NONE = "(none)"
@@ -437,8 +437,9 @@ def _per_doc(table: AnnotationTable) -> dict[str, int]:
 def adjudication_queue(project: Project) -> list[QueueEntry]:
     """Documents annotated by at least two analysts that disagree, worst first."""
     table = annotation_table(project)
-    annotated = table.annotated_by()
-    counts = _per_doc(table)
+    with no_cyclic_gc():  # millions of short-lived tuples, no cycles
+        annotated = table.annotated_by()
+        counts = _per_doc(table)
     states = all_adjudications(project.repo.engine)
     titles = document_titles(project.repo.engine)
     out = []

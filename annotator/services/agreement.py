@@ -8,7 +8,7 @@ from typing import Any
 from annotator.core.agreement import AnnotationTable, agreement_report
 from annotator.services.project import Project
 from annotator.storage.gold import GOLD_ANNOTATOR
-from annotator.storage.review_reads import read_annotation_table
+from annotator.storage.review_reads import no_cyclic_gc, read_annotation_table
 
 
 def annotation_table(project: Project, annotators: Sequence[str] | None = None) -> AnnotationTable:
@@ -34,7 +34,8 @@ def project_agreement(project: Project, annotators: Sequence[str] | None = None)
         unknown = [a for a in annotators if a not in known]
         if unknown:
             raise ValueError(f"no annotator named {', '.join(unknown)} in this project")
-    return agreement_report(table, annotators)
+    with no_cyclic_gc():  # millions of short-lived tuples, no cycles
+        return agreement_report(table, annotators)
 
 
 def format_agreement(report: dict[str, Any]) -> str:
