@@ -29,7 +29,7 @@ from annotator.storage.models import (
 BATCH = 20_000
 
 
-def _batches(conn: Connection, query: Any) -> Iterator[list[tuple[Any, ...]]]:
+def _batches(conn: Connection, query: Any) -> Iterator[Sequence[Any]]:
     cursor = conn.execute(query).cursor
     if cursor is None:
         return
@@ -77,7 +77,7 @@ def read_annotation_table(
         def only(query: Any, column: Any) -> Any:
             return query.where(column.in_(ids)) if annotators is not None else query
 
-        for aid, who in names.items():  # the hot part: a million rows, grouped in C
+        for aid, name in names.items():  # the hot part: a million rows, grouped in C
             query = select(
                 EntityRow.document_id,
                 EntityRow.start_offset,
@@ -89,9 +89,9 @@ def read_annotation_table(
             rows = chain.from_iterable(_batches(conn, query))
             for doc, spans in groupby(rows, _first):
                 per = table.entities.setdefault(doc, {})
-                known = per.get(who)
+                known = per.get(name)
                 if known is None:
-                    per[who] = set(map(_span, spans))
+                    per[name] = set(map(_span, spans))
                 else:
                     known.update(map(_span, spans))
         claims = only(
