@@ -225,6 +225,7 @@ class ProjectFiles(QObject):
                 labels=choice.labels,
                 offsets=choice.offsets,
                 manifest=choice.manifest,
+                layer=choice.layer,
                 progress=progress,
                 cancelled=cancelled,
             )
