@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
+    QProgressBar,
     QSplitter,
     QTextEdit,
     QVBoxLayout,
@@ -87,6 +88,10 @@ class AdjudicationView(QDialog):
         self.legend = plain_label()
         self.progress = plain_label("Finding disagreements…")
         self.progress.setAccessibleName("Progress")
+        self.loading = QProgressBar()  # busy while the queue is read on a worker
+        self.loading.setAccessibleName("Finding disagreements")
+        self.loading.setRange(0, 0)
+        self.loading.setTextVisible(False)
         self.unit_title = plain_label()
         self.unit_title.setWordWrap(True)
         self.options = QListWidget()
@@ -104,6 +109,7 @@ class AdjudicationView(QDialog):
         side = QVBoxLayout(right)
         for widget in (
             self.progress,
+            self.loading,
             self.legend,
             self.unit_title,
             self.options,
@@ -193,14 +199,15 @@ class AdjudicationView(QDialog):
 
     # -- the queue --------------------------------------------------------------------------
     def _failed(self, message: str) -> None:
+        self.loading.hide()
         self.problem.setText(message)
         self.progress.setText("")
 
     def show_queue(self, entries: list[QueueEntry]) -> None:
+        self.loading.hide()
         self.queue_entries = entries
         self.queue.clear()
-        for entry in entries:
-            self.queue.addItem(self._queue_text(entry))
+        self.queue.addItems([self._queue_text(entry) for entry in entries])  # one call
         if not entries:
             self.progress.setText("No disagreements: nothing to adjudicate.")
             return
