@@ -452,10 +452,11 @@ def _per_doc(table: AnnotationTable) -> dict[str, int]:
 
 def adjudication_queue(project: Project) -> list[QueueEntry]:
     """Documents annotated by at least two analysts that disagree, worst first."""
-    table = annotation_table(project)
-    with no_cyclic_gc():  # millions of short-lived tuples, no cycles
+    with no_cyclic_gc():  # millions of tuples without cycles: off until they are freed
+        table = annotation_table(project)
         annotated = table.annotated_by()
         counts = _per_doc(table)
+        del table
     states = all_adjudications(project.repo.engine)
     titles = document_titles(project.repo.engine)
     out = []

@@ -28,14 +28,18 @@ def annotation_table(project: Project, annotators: Sequence[str] | None = None) 
 
 def project_agreement(project: Project, annotators: Sequence[str] | None = None) -> dict[str, Any]:
     """The agreement report (see `annotator.core.agreement`) of the project's analysts."""
-    table = annotation_table(project, annotators)
-    if annotators is not None:
-        known = set(project.repo.annotator_names().values())
-        unknown = [a for a in annotators if a not in known]
-        if unknown:
-            raise ValueError(f"no annotator named {', '.join(unknown)} in this project")
-    with no_cyclic_gc():  # millions of short-lived tuples, no cycles
-        return agreement_report(table, annotators)
+    # Millions of tuples without cycles: the cycle collector stays off until they are freed
+    # (turned on while they live, its first pass would walk them all).
+    with no_cyclic_gc():
+        table = annotation_table(project, annotators)
+        if annotators is not None:
+            known = set(project.repo.annotator_names().values())
+            unknown = [a for a in annotators if a not in known]
+            if unknown:
+                raise ValueError(f"no annotator named {', '.join(unknown)} in this project")
+        report = agreement_report(table, annotators)
+        del table
+    return report
 
 
 def format_agreement(report: dict[str, Any]) -> str:

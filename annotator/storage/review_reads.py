@@ -332,4 +332,7 @@ def target_sentiments_by_text(engine: Engine) -> list[tuple[str, str, Any, Any]]
 def document_titles(engine: Engine) -> dict[str, str]:
     """Document id -> title (no texts read)."""
     with engine.connect() as conn:
-        return dict(conn.execute(select(DocumentRow.id, DocumentRow.title)).all())
+        out: dict[str, str] = {}
+        for batch in _batches(conn, select(DocumentRow.id, DocumentRow.title)):
+            out.update(batch)  # the driver's rows: no Row object each
+        return out
