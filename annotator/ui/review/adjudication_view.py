@@ -43,6 +43,7 @@ from annotator.services.project import Project
 from annotator.ui.plain import plain_label, problem_label
 from annotator.ui.review.background import load
 from annotator.ui.review.charts import series_colour
+from annotator.ui.theme import text_colour_on
 
 log = logging.getLogger(__name__)
 GOLD_SHADE = QColor(255, 213, 79, 90)
@@ -246,11 +247,26 @@ class AdjudicationView(QDialog):
             "  ".join(
                 f'<span style="color:{self.colours[w].name()}">■ {w}</span>' for w in analysts
             )
-            + '  <span style="background:#FFD54F">gold</span>'
+            + f"  {self._gold_legend()}"
         )
         self.legend.setTextFormat(Qt.TextFormat.RichText)
         self.current = self._first_unsettled()
         self._refresh()
+
+    def _gold_legend(self) -> str:
+        """ "gold" on the shade gold spans have in the article (over this theme's base)."""
+        base, a = self.article.palette().base().color(), GOLD_SHADE.alphaF()
+        shade = QColor(
+            *(
+                round(g * a + b * (1 - a))
+                for g, b in (
+                    (GOLD_SHADE.red(), base.red()),
+                    (GOLD_SHADE.green(), base.green()),
+                    (GOLD_SHADE.blue(), base.blue()),
+                )
+            )
+        ).name()
+        return f'<span style="background:{shade}; color:{text_colour_on(shade)}">gold</span>'
 
     def _first_unsettled(self) -> int:
         assert self.session is not None
