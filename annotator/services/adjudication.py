@@ -6,7 +6,9 @@ A document's analysts' versions are compared unit by unit:
   every analyst has exactly the same spans in it, else a disagreement whose options are each
   analyst's spans there (possibly none);
 - claims: the same, over claim spans (with speaker and attributes);
-- the document sentiment, and each entity's target sentiment (by the entity's offsets).
+- the document sentiment, and each entity's target sentiment (by the entity's offsets);
+  accepting a target sentiment where gold has no entity at those offsets brings the
+  analyst's entity into gold with it (one undoable step).
 
 Starting adjudication copies the agreed units into gold. A decision (accept one analyst's
 version of a unit, or none) replaces gold's annotations in that unit and records the unit
@@ -43,7 +45,7 @@ from annotator.storage.gold import (
     all_adjudications,
     save_adjudication,
 )
-from annotator.storage.review_reads import document_titles
+from annotator.storage.review_reads import document_titles, no_cyclic_gc
 from annotator.storage.roles import is_owner
 
 NONE = "(none)"
@@ -345,6 +347,16 @@ class AdjudicationSession:
                 return e
         return None
 
+    def _target_entity(self, unit: Disagreement, option: Option | None) -> EntitySpan:
+        """The entity carrying the target sentiment of `option` in an analyst's version."""
+        for who in option.analysts if option else ():
+            ann = self.versions[who]
+            for t in ann.targets.values():
+                span = ann.entities.get(t.entity_id)
+                if span is not None and (span.start, span.end) == (unit.start, unit.end):
+                    return span
+        raise ValueError(f"no analyst's entity at {unit.start}-{unit.end} carries this sentiment")
+
     def _add_steps(self, option: Option) -> list[EditCommand]:
         steps: list[EditCommand] = []
         for e in option.entities:
@@ -385,13 +397,17 @@ class AdjudicationSession:
             steps.append(SetDocumentSentiment(option.label if option else None))
             return steps
         else:  # target
+            label = option.label if option else None
             entity = self._gold_entity_at(unit.start, unit.end)
-            if entity is None:
-                raise ValueError(
-                    "accept the entity first: gold has no entity at "
-                    f"{unit.start}-{unit.end} to carry this sentiment"
+            if entity is None and label is None:
+                return steps  # no sentiment there, and no entity to carry one: nothing to do
+            if entity is None:  # bring the entity in with its sentiment (one undoable step)
+                source = self._target_entity(unit, option)
+                entity = EntitySpan(
+                    new_id(), source.start, source.end, source.label, GOLD_ANNOTATOR
                 )
-            steps.append(SetTargetSentiment(entity.id, option.label if option else None, new_id()))
+                steps.append(AddEntity(entity))
+            steps.append(SetTargetSentiment(entity.id, label, new_id()))
             return steps
         if option is not None:
             steps.extend(self._add_steps(option))
@@ -436,9 +452,11 @@ def _per_doc(table: AnnotationTable) -> dict[str, int]:
 
 def adjudication_queue(project: Project) -> list[QueueEntry]:
     """Documents annotated by at least two analysts that disagree, worst first."""
-    table = annotation_table(project)
-    annotated = table.annotated_by()
-    counts = _per_doc(table)
+    with no_cyclic_gc():  # millions of tuples without cycles: off until they are freed
+        table = annotation_table(project)
+        annotated = table.annotated_by()
+        counts = _per_doc(table)
+        del table
     states = all_adjudications(project.repo.engine)
     titles = document_titles(project.repo.engine)
     out = []

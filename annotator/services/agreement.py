@@ -8,7 +8,7 @@ from typing import Any
 from annotator.core.agreement import AnnotationTable, agreement_report
 from annotator.services.project import Project
 from annotator.storage.gold import GOLD_ANNOTATOR
-from annotator.storage.review_reads import read_annotation_table
+from annotator.storage.review_reads import no_cyclic_gc, read_annotation_table
 
 
 def annotation_table(project: Project, annotators: Sequence[str] | None = None) -> AnnotationTable:
@@ -28,13 +28,18 @@ def annotation_table(project: Project, annotators: Sequence[str] | None = None) 
 
 def project_agreement(project: Project, annotators: Sequence[str] | None = None) -> dict[str, Any]:
     """The agreement report (see `annotator.core.agreement`) of the project's analysts."""
-    table = annotation_table(project, annotators)
-    if annotators is not None:
-        known = set(project.repo.annotator_names().values())
-        unknown = [a for a in annotators if a not in known]
-        if unknown:
-            raise ValueError(f"no annotator named {', '.join(unknown)} in this project")
-    return agreement_report(table, annotators)
+    # Millions of tuples without cycles: the cycle collector stays off until they are freed
+    # (turned on while they live, its first pass would walk them all).
+    with no_cyclic_gc():
+        table = annotation_table(project, annotators)
+        if annotators is not None:
+            known = set(project.repo.annotator_names().values())
+            unknown = [a for a in annotators if a not in known]
+            if unknown:
+                raise ValueError(f"no annotator named {', '.join(unknown)} in this project")
+        report = agreement_report(table, annotators)
+        del table
+    return report
 
 
 def format_agreement(report: dict[str, Any]) -> str:

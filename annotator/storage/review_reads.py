@@ -6,8 +6,11 @@ annotator ids (no texts), straight from the driver's cursor.
 
 from __future__ import annotations
 
-from collections import defaultdict
+import gc
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from itertools import chain, groupby
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Engine, and_, func, select
@@ -26,7 +29,7 @@ from annotator.storage.models import (
 BATCH = 20_000
 
 
-def _rows(conn: Connection, query: Any) -> Iterator[tuple[Any, ...]]:
+def _batches(conn: Connection, query: Any) -> Iterator[Sequence[Any]]:
     cursor = conn.execute(query).cursor
     if cursor is None:
         return
@@ -34,7 +37,29 @@ def _rows(conn: Connection, query: Any) -> Iterator[tuple[Any, ...]]:
         rows = cursor.fetchmany(BATCH)
         if not rows:
             return
-        yield from rows
+        yield rows
+
+
+def _rows(conn: Connection, query: Any) -> Iterator[tuple[Any, ...]]:
+    for batch in _batches(conn, query):
+        yield from batch
+
+
+_first = itemgetter(0)
+_span = itemgetter(1, 2, 3)
+
+
+@contextmanager
+def no_cyclic_gc() -> Iterator[None]:
+    """Pause the cycle collector: a whole-project read makes millions of tuples without
+    cycles, and the collector's passes over them cost as much as the read itself."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def read_annotation_table(
@@ -42,7 +67,7 @@ def read_annotation_table(
 ) -> AnnotationTable:
     """Every annotation (of `annotators`, default all) as an `AnnotationTable`."""
     table = AnnotationTable()
-    with engine.connect() as conn, conn.begin():
+    with engine.connect() as conn, conn.begin(), no_cyclic_gc():
         names: dict[str, str] = dict(conn.execute(select(AnnotatorRow.id, AnnotatorRow.name)).all())
         if annotators is not None:
             wanted = set(annotators)
@@ -52,23 +77,23 @@ def read_annotation_table(
         def only(query: Any, column: Any) -> Any:
             return query.where(column.in_(ids)) if annotators is not None else query
 
-        entities = only(
-            select(
+        for aid, name in names.items():  # the hot part: a million rows, grouped in C
+            query = select(
                 EntityRow.document_id,
-                EntityRow.annotator_id,
                 EntityRow.start_offset,
                 EntityRow.end_offset,
                 EntityRow.label,
-            ),
-            EntityRow.annotator_id,
-        )
-        groups: dict[tuple[str, str], set[tuple[int, int, str]]] = defaultdict(set)
-        for doc, aid, s, e, lab in _rows(conn, entities):  # the hot loop: a million rows
-            groups[(doc, aid)].add((s, e, lab))
-        for (doc, aid), spans in groups.items():
-            who = names.get(aid)
-            if who is not None:
-                table.entities.setdefault(doc, {})[who] = spans
+            ).where(EntityRow.annotator_id == aid)
+            # Rows come mostly a document at a time (no ORDER BY: a sort costs more than this
+            # saves); a document met again is merged into its set.
+            rows = chain.from_iterable(_batches(conn, query))
+            for doc, spans in groupby(rows, _first):
+                per = table.entities.setdefault(doc, {})
+                known = per.get(name)
+                if known is None:
+                    per[name] = set(map(_span, spans))
+                else:
+                    known.update(map(_span, spans))
         claims = only(
             select(
                 ClaimRow.document_id,
@@ -307,4 +332,7 @@ def target_sentiments_by_text(engine: Engine) -> list[tuple[str, str, Any, Any]]
 def document_titles(engine: Engine) -> dict[str, str]:
     """Document id -> title (no texts read)."""
     with engine.connect() as conn:
-        return dict(conn.execute(select(DocumentRow.id, DocumentRow.title)).all())
+        out: dict[str, str] = {}
+        for batch in _batches(conn, select(DocumentRow.id, DocumentRow.title)):
+            out.update(batch)  # the driver's rows: no Row object each
+        return out

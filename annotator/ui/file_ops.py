@@ -235,6 +235,7 @@ class ProjectFiles(QObject):
                 labels=choice.labels,
                 offsets=choice.offsets,
                 manifest=choice.manifest,
+                layer=choice.layer,
                 progress=progress,
                 cancelled=cancelled,
             )

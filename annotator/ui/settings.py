@@ -21,6 +21,7 @@ class ExportSettings:
     format: str = "jsonl"
     status: str = ""
     annotator: str = ""
+    layer: str = "all"  # all or gold (an annotator's own layer: `annotator`)
     unchecked_labels: tuple[str, ...] = ()  # new labels start checked
     selected_only: bool = False
     offsets: str = "codepoint"
@@ -172,6 +173,7 @@ class AppSettings:
             format=str(value(f"{group}/format", default.format) or default.format),
             status=str(value(f"{group}/status", "") or ""),
             annotator=str(value(f"{group}/annotator", "") or ""),
+            layer=str(value(f"{group}/layer", default.layer) or default.layer),
             unchecked_labels=tuple(_strings(value(f"{group}/unchecked_labels", []))),
             selected_only=_flag(value(f"{group}/selected_only", False)),
             offsets=str(value(f"{group}/offsets", default.offsets) or default.offsets),
@@ -185,6 +187,7 @@ class AppSettings:
             ("format", chosen.format),
             ("status", chosen.status),
             ("annotator", chosen.annotator),
+            ("layer", chosen.layer),
             ("unchecked_labels", list(chosen.unchecked_labels)),
             ("selected_only", chosen.selected_only),
             ("offsets", chosen.offsets),

@@ -186,3 +186,41 @@ def test_claim_and_target_disagreements(tmp_path: Path) -> None:
         assert adj.complete
         stored = project.repo.load_annotations(doc, GOLD_ANNOTATOR)
         assert [t.label for t in stored.targets.values()] == ["negative"]
+
+
+def test_accepting_a_target_sentiment_brings_its_entity_into_gold(tmp_path: Path) -> None:
+    """The analysts disagree on the entity's label and on its sentiment: accepting bob's
+    sentiment first adds bob's entity with it, and one undo takes both away."""
+    from annotator.core.model import TargetSentiment
+
+    text = "Kevin Hassett said tariffs will fall."
+    with open_project(tmp_path / "p.annotator", "rita") as project:
+        doc, _ = project.repo.add_document(NewDocument(title="t", text=text))
+        for who, label, feeling in (("alice", "PERSON", "positive"), ("bob", "ORG", "negative")):
+            editor = project.repo.editor(doc, who)
+            editor.put_entity(EntitySpan(f"{who}-e", 0, 13, label, who), new=True)
+            editor.put_target(TargetSentiment(f"{who}-t", f"{who}-e", feeling, who))
+        adj = AdjudicationSession(project, doc)
+        assert adj.gold.annotations.entities == {}
+        target = next(d for d in adj.disagreements if d.kind == "target")
+        adj.decide(target, next(o for o in target.options if o.label == "negative"))
+        (entity,) = adj.gold.annotations.entities.values()
+        assert (entity.start, entity.end, entity.label) == (0, 13, "ORG")
+        assert [(t.entity_id, t.label) for t in adj.gold.annotations.targets.values()] == [
+            (entity.id, "negative")
+        ]
+        assert target.key in adj.settled
+        stored = project.repo.load_annotations(doc, GOLD_ANNOTATOR)
+        assert [(e.start, e.label) for e in stored.entities.values()] == [(0, "ORG")]
+        assert [t.label for t in stored.targets.values()] == ["negative"]
+        assert adj.undo()  # one step: the sentiment and the entity it brought
+        assert adj.gold.annotations.entities == {} and adj.gold.annotations.targets == {}
+        assert target.key not in adj.settled
+        stored = project.repo.load_annotations(doc, GOLD_ANNOTATOR)
+        assert stored.entities == {} and stored.targets == {}
+        assert adj.redo()
+        assert [t.label for t in adj.gold.annotations.targets.values()] == ["negative"]
+        entity_unit = next(d for d in adj.disagreements if d.kind == "entity")
+        alice = next(o for o in entity_unit.options if o.analysts == ("alice",))
+        adj.decide(entity_unit, alice)  # the entity decision still replaces gold's span there
+        assert [e.label for e in adj.gold.annotations.entities.values()] == ["PERSON"]

@@ -230,3 +230,50 @@ def test_choices_are_remembered_per_project(qtbot, make_project, open_window, tm
     assert not again.manifest.isChecked()
     assert Path(again.path.text()).parent == folder
     again.reject()
+
+
+def test_layer_gold_writes_gold_and_is_remembered(qtbot, make_project, open_window, tmp_path):
+    """Two analysts disagree on the first article and a reviewer settled it into gold; the
+    second has one analyst's version. Layer "Gold", chosen by keyboard, writes exactly that."""
+    from annotator.core.model import EntitySpan
+    from annotator.services.adjudication import AdjudicationSession
+    from annotator.storage.gold import GOLD_ANNOTATOR
+
+    project = make_project(TEXT, OTHER)
+    first, second = project.repo.document_ids()
+    nokia = TEXT.index("Nokia")
+    for who, label in (("alice", "ORG"), ("bob", "PERSON")):
+        span = EntitySpan(f"{who}-1", nokia, nokia + 5, label, who)
+        project.repo.editor(first, who).put_entity(span, new=True)
+    bjork = EntitySpan("alice-2", 0, 5, "PERSON", "alice")
+    project.repo.editor(second, "alice").put_entity(bjork, new=True)
+    adj = AdjudicationSession(project, first)
+    (unit,) = adj.disagreements
+    adj.decide(unit, next(o for o in unit.options if o.analysts == ("bob",)))
+    assert adj.complete
+
+    window = open_window(project)
+    dialog = open_dialog(window)
+    assert dialog.annotator.isEnabled()
+    pick(qtbot, dialog.layer, "G", "gold")
+    assert not dialog.annotator.isEnabled()  # gold is one version per document, as the CLI
+    qtbot.waitUntil(lambda: dialog.summary.text().startswith("Up to 2 documents from the gold"))
+    out = tmp_path / "gold.jsonl"
+    type_path(qtbot, dialog, out)
+    report = export_and_wait(qtbot, window, dialog)
+
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    by_text = {r["text"]: r for r in records}
+    gold = by_text[TEXT]["entities"]
+    assert [(e["start"], e["label"], e["annotator"]) for e in gold] == [
+        (nokia, "PERSON", GOLD_ANNOTATOR)
+    ]
+    assert [(e["label"], e["annotator"]) for e in by_text[OTHER]["entities"]] == [
+        ("PERSON", "alice")
+    ]
+    manifest = json.loads(Path(report.manifest).read_text(encoding="utf-8"))
+    assert manifest["layer"] == "gold"
+
+    again = open_dialog(window)  # remembered for this project
+    assert again.layer.currentData() == "gold" and not again.annotator.isEnabled()
+    again.reject()

@@ -51,6 +51,8 @@ def test_adjudicate_with_the_keyboard(qtbot, open_window, team: Project) -> None
     assert window.workbench.review.actions["adjudicate"].isEnabled()  # a project file: anyone
     view: AdjudicationView = _open(qtbot, window, "adjudicate")
     qtbot.waitUntil(lambda: view.session is not None, timeout=10_000)
+    assert view.loading.isHidden()  # the busy bar shows only while the queue is read
+    assert view.queue.count() == len(view.queue_entries) > 0
     assert view.session is not None and view.session.doc_id == _doc(team, 0)  # worst first
     assert view.progress.text() == "0 of 2 disagreements settled"
     assert view.unit is not None and view.unit.kind == "sentiment"

@@ -1,4 +1,4 @@
-"""Choose what to export: format, documents, annotator, labels, offsets and file.
+"""Choose what to export: format, documents, layer, annotator, labels, offsets and file.
 
 The dialog reads the project only through services (annotators, a count preview) and the
 document selection through the DocumentModel; it remembers its choices per project.
@@ -38,6 +38,16 @@ from annotator.ui.document_model import DocumentModel
 from annotator.ui.plain import plain_label, plain_tooltip, problem_label
 from annotator.ui.settings import ExportSettings
 
+LAYER_TEXT: dict[str, str] = {  # the CLI's --layer all|gold (annotator:NAME: the Annotator box)
+    "all": "Every analyst's annotations, as stored",
+    "gold": "Gold: adjudicated documents, else the analysts' agreed version",
+}
+GOLD_SUMMARY = (
+    "Up to {n} from the gold layer: adjudicated documents with their gold annotations, the "
+    "others with their analysts' version where they agree (the rest are left out and "
+    "listed in the manifest)."
+)
+
 OFFSET_TEXT: dict[str, str] = {
     "codepoint": "Code points (Python, spaCy, Label Studio)",
     "utf16": "UTF-16 code units (JavaScript, doccano)",
@@ -56,6 +66,7 @@ class ExportChoice:
     labels: tuple[str, ...] | None = None
     offsets: OffsetUnit = "codepoint"
     manifest: bool = True
+    layer: str = "all"  # as `export_project(layer=...)`: all, gold or annotator:NAME
 
 
 class ExportDialog(QDialog):
@@ -110,6 +121,17 @@ class ExportDialog(QDialog):
         documents = QHBoxLayout()
         documents.addWidget(self.scope, 1)
         documents.addWidget(self.status)
+
+        self.layer = QComboBox()
+        self.layer.setAccessibleName("Layer")
+        for value, text in LAYER_TEXT.items():
+            self.layer.addItem(text, value)
+        self.layer.setToolTip(
+            plain_tooltip(
+                "Gold writes one version per document: the adjudicated one (Review ▸ "
+                "Adjudicate), else the analysts' version where they all agree."
+            )
+        )
 
         self.annotator = QComboBox()
         self.annotator.setAccessibleName("Annotator")
@@ -170,6 +192,7 @@ class ExportDialog(QDialog):
         form = QFormLayout(self)
         form.addRow("Format", self.format)
         form.addRow("Documents", documents)
+        form.addRow("Layer", self.layer)
         form.addRow("Annotator", self.annotator)
         form.addRow("Labels", label_row)
         form.addRow("Offsets", self.offsets)
@@ -188,7 +211,8 @@ class ExportDialog(QDialog):
         self._preview_timer.timeout.connect(self.update_summary)
         browse.clicked.connect(self._browse)
         self.format.currentIndexChanged.connect(self._format_changed)
-        for combo in (self.scope, self.status, self.annotator):
+        self.layer.currentIndexChanged.connect(self._layer_changed)
+        for combo in (self.scope, self.status, self.annotator, self.layer):
             combo.currentIndexChanged.connect(self._preview_timer.start)
         self.labels.itemChanged.connect(self._preview_timer.start)
         self.check_all.clicked.connect(lambda: self._check_every(Qt.CheckState.Checked))
@@ -211,6 +235,8 @@ class ExportDialog(QDialog):
         pick(self.scope, last.selected_only)
         pick(self.status, last.status or None)
         pick(self.annotator, last.annotator or None)
+        pick(self.layer, last.layer)
+        self._layer_changed()
         pick(self.offsets, last.offsets)
         self.manifest.setChecked(last.manifest)
         folder = Path(last.folder) if last.folder and Path(last.folder).is_dir() else None
@@ -222,6 +248,7 @@ class ExportDialog(QDialog):
             format=self.format.currentData(),
             status=self.status.currentData() or "",
             annotator=self.annotator.currentData() or "",
+            layer=self.layer.currentData(),
             unchecked_labels=tuple(
                 item.text()
                 for item in self._label_items()
@@ -254,6 +281,22 @@ class ExportDialog(QDialog):
         value = self.status.currentData()
         return Status(value) if value else None
 
+    def _gold(self) -> bool:
+        return bool(self.layer.currentData() == "gold")
+
+    def _layer_changed(self, _index: int = -1) -> None:
+        """Gold is one version per document: no annotator filter goes with it (as the CLI)."""
+        self.annotator.setEnabled(not self._gold())
+
+    def _annotator(self) -> str | None:
+        return None if self._gold() else self.annotator.currentData()
+
+    def _layer(self) -> str:
+        if self._gold():
+            return "gold"
+        name = self.annotator.currentData()
+        return f"annotator:{name}" if name else "all"
+
     def update_summary(self) -> None:
         """Count (through the services, on a worker thread) what the filters would export."""
         self._preview_timer.stop()
@@ -264,7 +307,7 @@ class ExportDialog(QDialog):
         project, status, annotator, ids = (
             self.model.project,
             self._status(),
-            self.annotator.currentData(),
+            self._annotator(),
             self._ids(),
         )
         self.summary.setText("Counting…")
@@ -275,7 +318,12 @@ class ExportDialog(QDialog):
         )
 
     def _show_preview(self, preview: ExportPreview) -> None:
-        if self.checked_labels() != ():
+        if self.checked_labels() == ():
+            return
+        if self._gold():
+            n = preview.documents
+            self.summary.setText(GOLD_SUMMARY.format(n=f"{n} document{'s' if n != 1 else ''}"))
+        else:
             self.summary.setText(preview.summary())
 
     def done(self, result: int) -> None:
@@ -346,9 +394,10 @@ class ExportDialog(QDialog):
             self.format.currentData(),
             self._status(),
             str(Path(self.path.text().strip()).expanduser()),
-            annotator=self.annotator.currentData(),
+            annotator=self._annotator(),
             ids=self._ids(),
             labels=self.checked_labels(),
             offsets=offsets,
             manifest=self.manifest.isChecked(),
+            layer=self._layer(),
         )

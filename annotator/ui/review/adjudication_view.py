@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
+    QProgressBar,
     QSplitter,
     QTextEdit,
     QVBoxLayout,
@@ -42,6 +43,7 @@ from annotator.services.project import Project
 from annotator.ui.plain import plain_label, problem_label
 from annotator.ui.review.background import load
 from annotator.ui.review.charts import series_colour
+from annotator.ui.theme import text_colour_on
 
 log = logging.getLogger(__name__)
 GOLD_SHADE = QColor(255, 213, 79, 90)
@@ -87,6 +89,10 @@ class AdjudicationView(QDialog):
         self.legend = plain_label()
         self.progress = plain_label("Finding disagreements…")
         self.progress.setAccessibleName("Progress")
+        self.loading = QProgressBar()  # busy while the queue is read on a worker
+        self.loading.setAccessibleName("Finding disagreements")
+        self.loading.setRange(0, 0)
+        self.loading.setTextVisible(False)
         self.unit_title = plain_label()
         self.unit_title.setWordWrap(True)
         self.options = QListWidget()
@@ -104,6 +110,7 @@ class AdjudicationView(QDialog):
         side = QVBoxLayout(right)
         for widget in (
             self.progress,
+            self.loading,
             self.legend,
             self.unit_title,
             self.options,
@@ -193,14 +200,15 @@ class AdjudicationView(QDialog):
 
     # -- the queue --------------------------------------------------------------------------
     def _failed(self, message: str) -> None:
+        self.loading.hide()
         self.problem.setText(message)
         self.progress.setText("")
 
     def show_queue(self, entries: list[QueueEntry]) -> None:
+        self.loading.hide()
         self.queue_entries = entries
         self.queue.clear()
-        for entry in entries:
-            self.queue.addItem(self._queue_text(entry))
+        self.queue.addItems([self._queue_text(entry) for entry in entries])  # one call
         if not entries:
             self.progress.setText("No disagreements: nothing to adjudicate.")
             return
@@ -239,11 +247,26 @@ class AdjudicationView(QDialog):
             "  ".join(
                 f'<span style="color:{self.colours[w].name()}">■ {w}</span>' for w in analysts
             )
-            + '  <span style="background:#FFD54F">gold</span>'
+            + f"  {self._gold_legend()}"
         )
         self.legend.setTextFormat(Qt.TextFormat.RichText)
         self.current = self._first_unsettled()
         self._refresh()
+
+    def _gold_legend(self) -> str:
+        """ "gold" on the shade gold spans have in the article (over this theme's base)."""
+        base, a = self.article.palette().base().color(), GOLD_SHADE.alphaF()
+        shade = QColor(
+            *(
+                round(g * a + b * (1 - a))
+                for g, b in (
+                    (GOLD_SHADE.red(), base.red()),
+                    (GOLD_SHADE.green(), base.green()),
+                    (GOLD_SHADE.blue(), base.blue()),
+                )
+            )
+        ).name()
+        return f'<span style="background:{shade}; color:{text_colour_on(shade)}">gold</span>'
 
     def _first_unsettled(self) -> int:
         assert self.session is not None

@@ -28,7 +28,9 @@ def load(
     task.succeeded.connect(done)
     task.failed.connect(failed)
     task.failed.connect(lambda message: log.warning("review data not loaded: %s", message))
-    task.done.connect(task.deleteLater)
+    # Not `done`: it is emitted inside run(), and a QThread deleted before run() returns
+    # aborts the process; `finished` comes once the thread is through.
+    task.finished.connect(task.deleteLater)
     parent.destroyed.connect(lambda *_: _finish(task))
     task.start()
     return task

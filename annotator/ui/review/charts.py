@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from itertools import pairwise
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 SERIES_COLOURS = ("#1E88E5", "#E53935", "#43A047", "#FB8C00", "#8E24AA", "#00897B", "#6D4C41")
@@ -33,6 +33,7 @@ class _Chart(QWidget):
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.title = title
+        self.line = 14.0  # a text row, set from the font at each paint
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(260, 180)
         self.setAccessibleName(title)
@@ -48,11 +49,15 @@ class _Chart(QWidget):
         font.setBold(True)
         painter.setFont(font)
         painter.setPen(pal.text().color())
+        title = QFontMetricsF(font).height()
         painter.drawText(
-            QRectF(8, 4, self.width() - 16, 20), Qt.AlignmentFlag.AlignLeft, self.title
+            QRectF(8, 4, self.width() - 16, title + 2), Qt.AlignmentFlag.AlignLeft, self.title
         )
         painter.setFont(self.font())
-        return QRectF(48, 30, max(10, self.width() - 60), max(10, self.height() - 70))
+        line = self.line = QFontMetricsF(self.font()).height()  # text rows scale with the font
+        top = 4 + title + 4 + line + 2  # the title, then room for the value over the tallest bar
+        bottom = 2 * line + 8  # category names under the axis
+        return QRectF(48, top, max(10, self.width() - 60), max(10, self.height() - top - bottom))
 
 
 class BarChart(_Chart):
@@ -82,7 +87,11 @@ class BarChart(_Chart):
         painter.setPen(QPen(self.palette().mid().color()))
         painter.drawLine(area.bottomLeft(), area.bottomRight())
         painter.setPen(text)
-        painter.drawText(QRectF(0, area.top() - 6, 44, 14), Qt.AlignmentFlag.AlignRight, _nice(top))
+        painter.drawText(
+            QRectF(0, area.top() - self.line / 2, 44, self.line),
+            Qt.AlignmentFlag.AlignRight,
+            _nice(top),
+        )
         slot = area.width() / len(self.values)
         width = max(2.0, slot * 0.7)
         for i, (name, value) in enumerate(self.values):
@@ -92,7 +101,7 @@ class BarChart(_Chart):
             painter.fillRect(bar, series_colour(i))
             painter.setPen(text)
             painter.drawText(
-                QRectF(x - 10, bar.top() - 16, width + 20, 14),
+                QRectF(x - 10, bar.top() - self.line - 2, width + 20, self.line),
                 Qt.AlignmentFlag.AlignCenter,
                 _nice(value),
             )
@@ -100,7 +109,9 @@ class BarChart(_Chart):
             painter.translate(x + width / 2, area.bottom() + 4)
             painter.rotate(30 if len(self.values) > 6 else 0)
             painter.drawText(
-                QRectF(-slot / 2 - 20, 0, slot + 40, 16), Qt.AlignmentFlag.AlignHCenter, name
+                QRectF(-slot / 2 - 20, 0, slot + 40, self.line + 2),
+                Qt.AlignmentFlag.AlignHCenter,
+                name,
             )
             painter.restore()
 
@@ -136,7 +147,11 @@ class LineChart(_Chart):
         painter.setPen(QPen(self.palette().mid().color()))
         painter.drawLine(area.bottomLeft(), area.bottomRight())
         painter.setPen(text)
-        painter.drawText(QRectF(0, area.top() - 6, 44, 14), Qt.AlignmentFlag.AlignRight, _nice(top))
+        painter.drawText(
+            QRectF(0, area.top() - self.line / 2, 44, self.line),
+            Qt.AlignmentFlag.AlignRight,
+            _nice(top),
+        )
         n = len(self.categories)
         step = area.width() / max(1, n - 1)
 
@@ -153,14 +168,14 @@ class LineChart(_Chart):
             for p in points:
                 painter.drawEllipse(p, 2.5, 2.5)
             painter.drawText(
-                QRectF(area.right() - 150, area.top() + 16 * s, 150, 14),
+                QRectF(area.right() - 150, area.top() + (self.line + 2) * s, 150, self.line),
                 Qt.AlignmentFlag.AlignRight,
                 name,
             )
         painter.setPen(text)
         for i in sorted({0, n - 1, n // 2}):
             painter.drawText(
-                QRectF(point(i, 0).x() - 50, area.bottom() + 4, 100, 16),
+                QRectF(point(i, 0).x() - 50, area.bottom() + 4, 100, self.line + 2),
                 Qt.AlignmentFlag.AlignHCenter,
                 self.categories[i],
             )

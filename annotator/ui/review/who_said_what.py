@@ -175,7 +175,7 @@ class WhoSaidWhat(QDialog):
         splitter.addWidget(self.tabs)
         splitter.setSizes([300, 900])
         layout = QVBoxLayout(self)
-        layout.addWidget(splitter)
+        layout.addWidget(splitter, 1)  # the browser takes the height, not the status lines
         layout.addWidget(self.status)
         layout.addWidget(self.problem)
         self.tasks: list[Any] = []
@@ -288,7 +288,8 @@ class WhoSaidWhat(QDialog):
         self.chart.set_series(
             {lab: {k: per.get(lab, 0) for k, per in over_time.items()} for lab in labels}
         )
-        self.status.setText(f"{canonical}: {len(claims)} claims shown")
+        n = len(claims)
+        self.status.setText(f"{canonical}: {n} claim{'' if n == 1 else 's'} shown")
 
     # -- actions -----------------------------------------------------------------------------
     def jump_to_claim(self, row: int) -> None:
