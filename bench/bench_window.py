@@ -49,6 +49,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
+from annotator.core.model import Status
 from annotator.services.project import Project, open_project
 from annotator.storage import NewDocument
 from annotator.ui.main_window import MainWindow
@@ -89,6 +90,9 @@ def window_project(chars: int, spans: int) -> Iterator[tuple[Project, str, str, 
         long_id, _ = project.repo.add_document(NewDocument("Synthetic 3 MB article", text))
         labels = list(project.schema.entity_label_names)
         project.repo.editor(long_id, "bench").add_many(make_spans(text, spans, labels))
+        # an article with 20,000 spans is being worked on: its first edit (which moves a
+        # document that is to do to in progress, and rewrites the 3 MB row) is behind it
+        project.repo.set_status(long_id, Status.IN_PROGRESS)
         try:
             yield project, short_id, long_id, folder
         finally:
