@@ -432,7 +432,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = cmd_smoke_test if args.smoke_test else COMMANDS[args.command or "gui"]
-    configure_logging()
+    if not args.smoke_test:  # the smoke test leaves the user's data folder untouched
+        configure_logging()
     log.info(
         "annotator %s: %s",
         __version__,

@@ -93,6 +93,9 @@ DROP = (
 )
 
 
+BABEL_LOCALES = frozenset({"root.dat", "en.dat"})
+
+
 def _normalised(entry: Sequence[object]) -> str:
     return "|".join(str(part).lower().replace("\\", "/") for part in entry[:2])
 
@@ -105,5 +108,10 @@ def wanted(entry: Sequence[object]) -> bool:
     name = _normalised(entry)
     if any(part in name for part in DROP):
         return False
+    # Babel's locale data (35 MB; courlan imports babel for URL language filters, which the
+    # article import does not use): keep the root and English locales only.
+    if "babel/locale-data/" in name:
+        file = name.split("|", 1)[0].rsplit("/", 1)[-1]
+        return file in BABEL_LOCALES
     # Qt's translations: keep qtbase_*.qm (standard dialogs); the app's own text is English.
     return not ("/translations/" in name and "qtbase_" not in name)

@@ -136,6 +136,9 @@ def test_the_app_imports_no_qt_module_the_bundle_leaves_out() -> None:
         (("PySide6/Qt/translations/qtbase_de.qm", "/v/qtbase_de.qm", "DATA"), True),
         (("PySide6/Qt/translations/qtdeclarative_de.qm", "/v/x.qm", "DATA"), False),
         (("seeds/article.txt", "/src/seeds/article.txt", "DATA"), True),
+        (("babel/locale-data/de_CH.dat", "/v/babel/locale-data/de_CH.dat", "DATA"), False),
+        (("babel/locale-data/en.dat", "/v/babel/locale-data/en.dat", "DATA"), True),
+        (("babel/global.dat", "/v/babel/global.dat", "DATA"), True),
     ],
 )
 def test_bundle_filter(entry: tuple[str, ...], kept: bool) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,8 @@ def test_smoke_test_command_passes(qapp: object, capsys: pytest.CaptureFixture[s
     assert lines[-1] == "smoke-test: passed" and err == ""
     assert any("export verified" in line for line in lines)
     assert any("main window" in line for line in lines)
+    home = Path(os.environ["ANNOTATOR_HOME"])
+    assert not home.exists() or not any(home.iterdir()), "the smoke test wrote the user's data"
 
 
 def test_smoke_test_failure_exits_1_with_the_reason(
