@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QInputDialog,
-    QLabel,
     QMenuBar,
     QMessageBox,
     QRadioButton,
@@ -434,7 +433,7 @@ class AcceptAllDialog(QDialog):
         for button in (self.here, self.everywhere):
             scopes.addButton(button)
             layout.addWidget(button)
-        self.note = QLabel()
+        self.note = plain_label()
         layout.addWidget(self.note)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
