@@ -10,8 +10,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
-
 from annotator.core.model import AnnotatedDocument, SpanError
 from annotator.formats.importers import (
     FORMAT_SUFFIXES,
@@ -27,7 +25,8 @@ from annotator.formats.limits import ImportLimits, current_limits, not_regular, 
 from annotator.formats.native_jsonl import read_native_jsonl_located
 from annotator.formats.problems import FormatError, ImportProblem
 from annotator.formats.source_text import OffsetChoice
-from annotator.services.errors import Cancelled, NotPermitted, ServerUnavailable, StorageError
+from annotator.services.errors import Cancelled, NotPermitted, ServerUnavailable
+from annotator.storage.errors import driver_error, is_operational, is_record_refusal
 from annotator.services.project import Project
 from annotator.services.suggestion_import import (
     attach_annotations,
@@ -117,7 +116,7 @@ def _stop_reason(exc: BaseException) -> str | None:
     """Why `exc` must stop the whole import, or None if it concerns only some records."""
     if isinstance(exc, (ServerUnavailable, NotPermitted)):
         return str(exc)
-    orig = exc.orig if isinstance(exc, DBAPIError) else exc
+    orig = driver_error(exc)
     detail = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
     full = (
         (isinstance(orig, OSError) and orig.errno == errno.ENOSPC)
@@ -126,13 +125,14 @@ def _stop_reason(exc: BaseException) -> str | None:
     )
     if full:
         return f"the disk is full ({detail}); free some space and import again"
-    if isinstance(exc, OperationalError) or isinstance(orig, (OSError, sqlite3.OperationalError)):
+    if is_operational(exc) or is_operational(orig):
         return f"the project cannot be written ({detail})"
     return None
 
 
-# What a record the database refuses raises; anything else is a bug and is not hidden.
-_RECORD_REFUSALS = (IntegrityError, DataError, StorageError, SpanError, ValueError)
+def _refused(exc: BaseException) -> bool:
+    """What a record the database refuses raises; anything else is a bug, not hidden."""
+    return isinstance(exc, SpanError | ValueError) or is_record_refusal(exc)
 
 
 def _storable(item: AnnotatedDocument) -> AnnotatedDocument:
@@ -276,7 +276,7 @@ def import_paths(
             log.warning("import stopped: %s", reason, exc_info=exc)
             report.stopped = reason
             raise _Stop() from exc
-        if not isinstance(exc, _RECORD_REFUSALS):
+        if not _refused(exc):
             log.error("import: unexpected error while storing records", exc_info=exc)
             raise exc
 

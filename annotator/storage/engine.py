@@ -17,8 +17,8 @@ from annotator.storage.postgres import (
     install_session_timeouts,
     normalise_url,
 )
+from annotator.storage.sqlite_connect import apply_pragmas
 
-BUSY_TIMEOUT_MS = 10_000
 # What a project may live in: a SQLite file, or PostgreSQL through psycopg (3 or 2).
 DRIVERS = {"sqlite": ("pysqlite",), "postgresql": ("psycopg", "psycopg2")}
 EXPECTED = "a project file, sqlite:///path/to/project.annotator or postgresql://user@host/database"
@@ -97,11 +97,4 @@ def make_engine(location: str | Path, **kwargs: Any) -> Engine:
 
 def _sqlite_on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     # Pragmas must run outside a transaction: pysqlite has not begun one yet here.
-    cursor = dbapi_connection.cursor()
-    try:
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.execute("PRAGMA synchronous = FULL")
-        cursor.execute("PRAGMA foreign_keys = ON")
-    finally:
-        cursor.close()
+    apply_pragmas(dbapi_connection)

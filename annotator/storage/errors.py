@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import functools
 import inspect
+import sqlite3
+import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy.exc import DBAPIError
+if TYPE_CHECKING:  # SQLAlchemy is imported only by code that uses it: the bulk paths do not
+    from sqlalchemy.exc import DBAPIError
 
 T = TypeVar("T")
 
@@ -65,7 +68,11 @@ def first_line(error: BaseException | None) -> str:
 
 def translate(exc: DBAPIError) -> StorageError | None:
     """The user-facing error for a driver error, or None to let it through as it is."""
-    orig = exc.orig
+    return translate_driver_error(exc.orig, invalidated=exc.connection_invalidated)
+
+
+def translate_driver_error(orig: BaseException, invalidated: bool = False) -> StorageError | None:
+    """`translate` for the driver's own exception (sqlite3's, from the bulk paths)."""
     sqlstate = getattr(orig, "sqlstate", None)
     detail = first_line(orig)
     if NOT_PERMITTED_PREFIX in detail:
@@ -88,7 +95,7 @@ def translate(exc: DBAPIError) -> StorageError | None:
         )
     from_server = type(orig).__module__.startswith("psycopg")
     if (
-        exc.connection_invalidated
+        invalidated
         or (from_server and sqlstate is None)
         or (from_server and sqlstate is not None and sqlstate.startswith(("08", "57P")))
     ):
@@ -123,10 +130,44 @@ def _wrap(method: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return method(*args, **kwargs)
-        except DBAPIError as exc:
-            mapped = translate(exc)
+        except Exception as exc:
+            if not is_sqlalchemy_error(exc):
+                raise
+            mapped = translate(exc)  # type: ignore[arg-type]
             if mapped is None:
                 raise
             raise mapped from exc
 
     return wrapper
+
+
+def _sqlalchemy_exc() -> Any:
+    """`sqlalchemy.exc` if SQLAlchemy is loaded (an error can only come from it if it is)."""
+    return sys.modules.get("sqlalchemy.exc")
+
+
+def is_sqlalchemy_error(exc: BaseException) -> bool:
+    """Whether `exc` is SQLAlchemy's wrapper of a driver error (a DBAPIError)."""
+    sa = _sqlalchemy_exc()
+    return sa is not None and isinstance(exc, sa.DBAPIError)
+
+
+def driver_error(exc: BaseException) -> BaseException:
+    """The driver's own exception inside SQLAlchemy's wrapper (else `exc` itself)."""
+    return exc.orig if is_sqlalchemy_error(exc) else exc  # type: ignore[attr-defined,no-any-return]
+
+
+def is_record_refusal(exc: BaseException) -> bool:
+    """A constraint or a value the database refused: about this record, not the store."""
+    if isinstance(exc, StorageError | sqlite3.IntegrityError | sqlite3.DataError):
+        return True
+    sa = _sqlalchemy_exc()
+    return sa is not None and isinstance(exc, sa.IntegrityError | sa.DataError)
+
+
+def is_operational(exc: BaseException) -> bool:
+    """The store itself failed (I/O, lock, lost connection), not one record."""
+    if isinstance(exc, sqlite3.OperationalError | OSError):
+        return True
+    sa = _sqlalchemy_exc()
+    return sa is not None and isinstance(exc, sa.OperationalError)

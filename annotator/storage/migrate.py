@@ -7,10 +7,7 @@ with the head found by reading the revision files, which keeps start-up fast.
 
 from __future__ import annotations
 
-import ast
-import contextlib
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, inspect, text
@@ -18,12 +15,11 @@ from sqlalchemy.exc import DBAPIError
 
 from annotator.storage.models import Base
 from annotator.storage.postgres import install_change_notifications, migration_lock
+from annotator.storage.revisions import MIGRATIONS_DIR, revision_graph, single_head
 from annotator.storage.search import install_search
 
 if TYPE_CHECKING:
     from alembic.config import Config
-
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 class SchemaTooNew(RuntimeError):
@@ -42,32 +38,11 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 @cache
-def _revision_graph() -> dict[str, tuple[str, ...]]:
-    """revision -> down revisions, read from the revision files without importing Alembic."""
-    graph: dict[str, tuple[str, ...]] = {}
-    for script in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
-        values: dict[str, object] = {}
-        for node in ast.parse(script.read_text(encoding="utf-8")).body:
-            if isinstance(node, ast.Assign | ast.AnnAssign):
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                for target in targets:
-                    if isinstance(target, ast.Name) and node.value is not None:
-                        with contextlib.suppress(ValueError):
-                            values[target.id] = ast.literal_eval(node.value)
-        revision, down = values.get("revision"), values.get("down_revision")
-        if isinstance(revision, str):
-            downs = (down,) if isinstance(down, str) else tuple(down or ())  # type: ignore[arg-type]
-            graph[revision] = tuple(str(d) for d in downs)
-    return graph
-
-
-@cache
 def head_revision() -> str:
     """The newest schema revision this version of Annotator knows."""
-    graph = _revision_graph()
-    heads = set(graph) - {d for downs in graph.values() for d in downs}
-    if len(heads) == 1:
-        return heads.pop()
+    head = single_head()
+    if head is not None:
+        return head
     from alembic.script import ScriptDirectory  # several heads or none: ask Alembic
 
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
@@ -120,7 +95,7 @@ def prepare_database(engine: Engine) -> str:
             install_search(conn)
             command.stamp(alembic_config(conn), "head")
             return "created"
-        if rev is not None and rev not in _revision_graph():
+        if rev is not None and rev not in revision_graph():
             raise SchemaTooNew(
                 f"this project was written by a newer version of Annotator (schema {rev}); "
                 "update Annotator to open it"

@@ -32,7 +32,8 @@ from annotator.core.text import content_hash
 from annotator.storage import pg_writes
 from annotator.storage.annotation_loading import load_batch
 from annotator.storage.assignments import next_assigned
-from annotator.storage.batch_insert import document_ids, insert_batch
+from annotator.storage.batch_insert import add_batch
+from annotator.storage.bulk_writes import add_batch_sqlite, annotator_names
 from annotator.storage.document_editor import DocumentEditor
 from annotator.storage.edit_connection import EditConnection
 from annotator.storage.errors import ConflictError, NotFound, SchemaInUse, translating
@@ -263,49 +264,15 @@ class ProjectRepository:
         Annotations without an annotator are attributed to `annotator`. A document
         whose text is already stored is not added again: its entry is (existing id, False).
         """
+        if self.engine.dialect.name == "sqlite":  # plain sqlite3, as the command line does
+            with self.engine.connect() as conn:
+                raw = conn.connection.driver_connection
+                return add_batch_sqlite(raw, items, annotator)  # type: ignore[arg-type]
         for item in items:
             item.validate()
-        names: set[str] = set()
-        for item in items:
-            ann = item.annotations
-            names |= {x.annotator or annotator for x in ann.entities.values()}
-            names |= {x.annotator or annotator for x in ann.claims.values()}
-            names |= {x.annotator or annotator for x in ann.targets.values()}
-            if ann.document_sentiment:
-                names.add(item.annotator or annotator)
-        ids = {name: self.annotator_id(name) for name in names if name}
-        now = utc_now()
-        results: list[tuple[str, bool]] = []
+        ids = {name: self.annotator_id(name) for name in annotator_names(items, annotator)}
         with self.engine.begin() as conn:
-            digests = [
-                item.document.content_hash or content_hash(item.document.text) for item in items
-            ]
-            known = dict(
-                conn.execute(
-                    select(DocumentRow.content_hash, DocumentRow.id).where(
-                        DocumentRow.content_hash.in_(set(digests))
-                    )
-                ).all()
-            )
-            ordinal = conn.scalar(select(func.max(DocumentRow.ordinal))) or 0
-            fresh: list[tuple[AnnotatedDocument, str]] = []  # new texts, first of each
-            for item, digest in zip(items, digests, strict=True):
-                if digest not in known:
-                    known[digest] = ""  # its id is chosen below; later copies are duplicates
-                    fresh.append((item, digest))
-            stored = document_ids(conn, [item for item, _digest in fresh])
-            rows = []
-            for (item, digest), doc_id in zip(fresh, stored, strict=True):
-                ordinal += 1
-                known[digest] = doc_id
-                rows.append((item, doc_id, ordinal, digest))
-            insert_batch(conn, rows, annotator, ids, now)
-            new = {doc_id for _item, doc_id, _o, _d in rows}
-            for digest in digests:  # in order: each text's first copy is the one created
-                doc_id = known[digest]
-                results.append((doc_id, doc_id in new))
-                new.discard(doc_id)
-        return results
+            return add_batch(conn, items, annotator, ids, utc_now())
 
     def get_document(self, doc_id: str) -> Document:
         with self.engine.connect() as conn:

@@ -6,6 +6,8 @@ import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from annotator.core.model import (
     AnnotatedDocument,
     Claim,
@@ -81,15 +83,16 @@ def test_a_batch_larger_than_one_id_query(project_location: str) -> None:
         assert project.repo.count_entities() == 6000
 
 
-def test_sqlite_rows_are_stored_exactly_as_sqlalchemy_insert_stores_them(tmp_path: Path) -> None:
-    """The driver-level executemany writes the same bytes and types as `insert()`."""
+def test_sqlite_rows_are_stored_exactly_as_sqlalchemy_insert_stores_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The plain sqlite3 executemany writes the same bytes and types as `insert()`."""
     from datetime import datetime, timedelta, timezone
 
-    from sqlalchemy import insert
-
-    from annotator.storage import batch_insert
+    from annotator.storage import batch_insert, bulk_writes
 
     now = datetime(2026, 3, 4, 5, 6, 7, 89, tzinfo=timezone.utc)
+    monkeypatch.setattr(bulk_writes, "utc_now", lambda: now)
     doc = item("d1", "Acme hired Jane Doe \u00e9\U0001f600.")
     meta = {"url": "https://x/\u00e9", "n": 3, "nested": {"a": [1, None, "\u2028"]}}
     doc = AnnotatedDocument(
@@ -106,19 +109,12 @@ def test_sqlite_rows_are_stored_exactly_as_sqlalchemy_insert_stores_them(tmp_pat
     for fast in (True, False):
         path = tmp_path / f"{fast}.annotator"
         with open_project(path, "tester") as project:
-            who = {"tester": project.repo.annotator_id("tester")}
-            with project.repo.engine.begin() as conn:
-                if not fast:  # the plain SQLAlchemy path, for comparison
-                    original = batch_insert.insert_rows
-                    batch_insert.insert_rows = lambda c, t, rows: (  # type: ignore[assignment]
-                        c.execute(insert(t), list(rows)) if rows else None
-                    )
-                try:
-                    rows = [(doc, "d1", 1, "h1"), (plain, "d2", 2, "h2")]
-                    batch_insert.insert_batch(conn, rows, "tester", who, now)
-                finally:
-                    if not fast:
-                        batch_insert.insert_rows = original
+            if fast:
+                project.repo.add_annotated_batch([doc, plain], "tester")
+            else:  # the SQLAlchemy path (PostgreSQL's) on the same schema, for comparison
+                who = {"tester": project.repo.annotator_id("tester")}
+                with project.repo.engine.begin() as conn:
+                    batch_insert.add_batch(conn, [doc, plain], "tester", who, now)
         db = sqlite3.connect(path)
         dump: list[tuple[object, ...]] = []
         for table in (
