@@ -159,12 +159,12 @@ def parse_native_record(data: Any) -> AnnotatedDocument:
         raise RecordError('missing "text" (a string)')
     text, removed = normalise_with_offsets(raw_text)
     check_storable(text)
-    if not text.strip():
+    if not text or text.isspace():
         raise RecordError('"text" is empty')
 
     n_raw = len(raw_text)
 
-    def span(obj: dict[str, Any], what: str) -> tuple[int, int]:
+    def span(obj: dict[str, Any], kind: str, i: int) -> tuple[int, int]:
         start, end = obj.get("start"), obj.get("end")
         if (  # the usual case, checked without a call: integers inside the text, text agrees
             type(start) is int
@@ -174,6 +174,10 @@ def parse_native_record(data: Any) -> AnnotatedDocument:
             and (type(given := obj.get("text")) is not str or raw_text[start:end] == given)
         ):
             return start, end
+        return checked_span(obj, f"{kind} {i}")
+
+    def checked_span(obj: dict[str, Any], what: str) -> tuple[int, int]:
+        start, end = obj.get("start"), obj.get("end")
         if type(start) is not int or type(end) is not int:
             raise RecordError(f'{what}: "start" and "end" must be integers')
         try:
@@ -218,9 +222,9 @@ def parse_native_record(data: Any) -> AnnotatedDocument:
     for i, obj in enumerate(_list(data, "entities"), start=1):
         if not isinstance(obj, dict):
             raise RecordError(f"entity {i}: expected an object")
-        start, end = span(obj, f"entity {i}")
+        start, end = span(obj, "entity", i)
         label = obj.get("label")
-        if not isinstance(label, str) or not label.strip():
+        if not isinstance(label, str) or not (label := label.strip()):
             raise RecordError(f'entity {i}: "label" must be a non-empty string')
         eid = obj.get("id")
         if type(eid) is not str or not eid or len(eid) > 64:  # the usual id needs no change
@@ -229,14 +233,14 @@ def parse_native_record(data: Any) -> AnnotatedDocument:
             raise RecordError(f"entity {i}: duplicate id {eid!r}")
         seen.add(eid)
         who = obj.get("annotator")
-        entities.append(EntitySpan(eid, start, end, label.strip(), who if type(who) is str else ""))
+        entities.append(EntitySpan(eid, start, end, label, who if type(who) is str else ""))
 
     claims: list[Claim] = []
     claim_ids: set[str] = set()
     for i, obj in enumerate(_list(data, "claims"), start=1):
         if not isinstance(obj, dict):
             raise RecordError(f"claim {i}: expected an object")
-        start, end = span(obj, f"claim {i}")
+        start, end = span(obj, "claim", i)
         speaker = obj.get("speaker")
         if speaker is not None:
             speaker = _id(speaker, "")

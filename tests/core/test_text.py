@@ -60,3 +60,31 @@ def test_hash_and_title() -> None:
     assert title_from_text("\n\n# Heading here\nbody") == "Heading here"
     assert title_from_text("x" * 200).endswith("…")
     assert title_from_text("   ") == "Untitled"
+
+
+def test_the_fast_paths_normalise_exactly_as_the_regular_expression() -> None:
+    """Texts with nothing to rewrite skip the rewrite; every text ends up the same."""
+    import random
+    import re
+
+    from annotator.core.text import normalise_with_offsets
+
+    pieces = ["a", "é", "\U0001f600", "\r\n", "\r", "\n", "\u2028", "\u2029", "\x85", " ", "\ufeff"]
+    rng = random.Random(7)
+    for _ in range(2000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        bare = text[1:] if text.startswith("\ufeff") else text
+        expected = re.sub("\r\n|\r|\u2028|\u2029|\x85", "\n", bare)
+        assert normalise_text(text) == expected
+        normalised, removed = normalise_with_offsets(text)
+        assert normalised == expected
+        assert len(text) - len(removed) == len(expected)
+
+
+def test_check_storable_refuses_only_lone_surrogates_and_nul() -> None:
+    check_storable("plain ascii")
+    check_storable("caf\u00e9 \U0001f600 \u6771\u4eac")
+    for bad, line in (("ok\n\ud800", 2), ("\udfff", 1), ("a\nb\n\x00", 3)):
+        with pytest.raises(TextRejected) as info:
+            check_storable(bad)
+        assert info.value.line == line
