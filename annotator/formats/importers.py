@@ -21,7 +21,6 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from annotator.core.model import AnnotatedDocument
-from annotator.formats import brat, conll, doccano, hf_tokens, label_studio, prodigy
 from annotator.formats.articles import ARTICLE_SUFFIXES, DOCX_SUFFIXES, HTML_SUFFIXES, PDF_SUFFIXES
 from annotator.formats.json_lines import bounded_lines
 from annotator.formats.limits import current_limits, open_regular
@@ -51,7 +50,13 @@ def _text(path: Path, _offsets: OffsetChoice) -> Records:
         yield exc.problem
 
 
+# Each format's module is imported when a file of that format is read: the command line
+# starts without loading them all.
+
+
 def _brat(path: Path, _offsets: OffsetChoice) -> Records:
+    from annotator.formats import brat
+
     if path.suffix.lower() == ".zip":
         yield from brat.read_brat_zip(path)
     else:
@@ -66,6 +71,36 @@ def _spacy(path: Path, _offsets: OffsetChoice) -> Records:
         yield ImportProblem(str(path), None, reason)
         return
     yield from read_docbin(path)
+
+
+def _doccano(path: Path, offsets: OffsetChoice) -> Records:
+    from annotator.formats import doccano
+
+    return doccano.read_doccano(path, "", offsets)
+
+
+def _label_studio(path: Path, offsets: OffsetChoice) -> Records:
+    from annotator.formats import label_studio
+
+    return label_studio.read_label_studio(path, "", offsets)
+
+
+def _prodigy(path: Path, _offsets: OffsetChoice) -> Records:
+    from annotator.formats import prodigy
+
+    return prodigy.read_prodigy(path)
+
+
+def _hf(path: Path, _offsets: OffsetChoice) -> Records:
+    from annotator.formats import hf_tokens
+
+    return hf_tokens.read_hf(path)
+
+
+def _conll(path: Path, _offsets: OffsetChoice) -> Records:
+    from annotator.formats import conll
+
+    return conll.read_conll(path)
 
 
 def _article(fmt: str) -> Reader:
@@ -84,15 +119,15 @@ IMPORT_FORMATS: dict[str, tuple[str, Reader]] = {
     "jsonl": ("Annotator JSONL", lambda p, _o: read_native_jsonl(p)),
     "doccano": (
         "doccano JSONL (either variant, or its per-user export zip)",
-        lambda p, o: doccano.read_doccano(p, "", o),
+        _doccano,
     ),
-    "prodigy": ("spaCy/Prodigy JSONL", lambda p, _o: prodigy.read_prodigy(p)),
-    "hf": ("Hugging Face tokens/ner_tags JSONL", lambda p, _o: hf_tokens.read_hf(p)),
+    "prodigy": ("spaCy/Prodigy JSONL", _prodigy),
+    "hf": ("Hugging Face tokens/ner_tags JSONL", _hf),
     "label-studio": (
         "Label Studio JSON, JSON_MIN, CSV or TSV export",
-        lambda p, o: label_studio.read_label_studio(p, "", o),
+        _label_studio,
     ),
-    "conll": ("CoNLL columns (BIO tags)", lambda p, _o: conll.read_conll(p)),
+    "conll": ("CoNLL columns (BIO tags)", _conll),
     "brat": ("brat standoff (.ann + .txt, or a zip)", _brat),
     "spacy": ("spaCy DocBin (.spacy)", _spacy),
 }
@@ -112,6 +147,12 @@ FORMAT_SUFFIXES: dict[str, frozenset[str]] = {
     "brat": frozenset({".ann", ".zip"}),
     "spacy": frozenset({".spacy"}),
 }
+
+
+def _is_label_studio_table(path: Path) -> bool:
+    from annotator.formats import label_studio
+
+    return label_studio.is_label_studio_table(path)
 
 
 def import_format(name: str) -> Reader:
@@ -144,8 +185,10 @@ def detect_format(path: Path) -> str | None:
     if suffix == ".ann":
         return "brat"
     if suffix == ".zip":
+        from annotator.formats import doccano
+
         return "doccano" if doccano.is_doccano_zip(path) else "brat"
-    if suffix in {".csv", ".tsv"} and label_studio.is_label_studio_table(path):
+    if suffix in {".csv", ".tsv"} and _is_label_studio_table(path):
         return "label-studio"
     if suffix == ".spacy":
         return "spacy"
@@ -192,6 +235,8 @@ def record_kind(data: object) -> str | None:
         return "hf"
     if "spans" in data:
         return "prodigy"
+    from annotator.formats import label_studio
+
     if label_studio.is_min_record(data):
         return "label-studio"
     entities, label = data.get("entities"), data.get("label")

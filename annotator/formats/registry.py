@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from annotator.core.model import AnnotatedDocument
-from annotator.formats import (
-    brat,
-    claims_csv,
-    conll,
-    doccano,
-    hf_tokens,
-    label_studio,
-    prodigy,
-    spacy_docbin,
-)
 from annotator.formats.export_context import ExportContext, OffsetUnit
 from annotator.formats.native_jsonl import write_native_jsonl
 
@@ -31,6 +22,18 @@ def _native(items: Iterable[AnnotatedDocument], out: BinaryIO, ctx: ExportContex
 
 def _always() -> str | None:
     return None
+
+
+def _lazy(module: str, name: str) -> Any:
+    """`annotator.formats.<module>.<name>`, imported when first called: the command line
+    starts without loading every format's module (and what they import)."""
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        function = getattr(importlib.import_module(f"annotator.formats.{module}"), name)
+        return function(*args, **kwargs)
+
+    call.__name__ = call.__qualname__ = name
+    return call
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,23 +62,23 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
             "spacy",
             "spaCy DocBin (.spacy) for spacy train (a folder of shards if the name has no .spacy)",
             ".spacy",
-            spacy_docbin.write_docbin,
+            _lazy("spacy_docbin", "write_docbin"),
             "overlapping entities only in doc.spans, not doc.ents (reported)",
-            write_folder=spacy_docbin.write_docbin_folder,
-            missing=spacy_docbin.spacy_missing,
+            write_folder=_lazy("spacy_docbin", "write_docbin_folder"),
+            missing=_lazy("spacy_docbin", "spacy_missing"),
         ),
         ExportFormat(
             "prodigy",
             "spaCy/Prodigy JSONL (text, spans, tokens, meta)",
             ".jsonl",
-            prodigy.write_prodigy,
+            _lazy("prodigy", "write_prodigy"),
             "claims, claim attributes, target sentiment",
         ),
         ExportFormat(
             "doccano",
             "doccano JSONL, sequence labelling (text, label)",
             ".jsonl",
-            doccano.write_doccano,
+            _lazy("doccano", "write_doccano"),
             "claims, claim attributes, target sentiment; overlaps in a default doccano project",
             utf16_option=True,
             default_offsets="utf16",
@@ -84,7 +87,7 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
             "doccano-relations",
             "doccano JSONL with relations (entities, relations; claim -> speaker)",
             ".jsonl",
-            doccano.write_doccano_relations,
+            _lazy("doccano", "write_doccano_relations"),
             "claim attributes, target sentiment, free-text speakers; overlaps in a default "
             "doccano project",
             utf16_option=True,
@@ -94,7 +97,7 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
             "label-studio",
             "Label Studio JSON tasks with annotations",
             ".json",
-            label_studio.write_label_studio,
+            _lazy("label_studio", "write_label_studio"),
             "who made each annotation",
             utf16_option=True,
         ),
@@ -102,7 +105,7 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
             "label-studio-predictions",
             "Label Studio JSON tasks with predictions (pre-annotations)",
             ".json",
-            label_studio.write_label_studio_predictions,
+            _lazy("label_studio", "write_label_studio_predictions"),
             "who made each annotation",
             utf16_option=True,
         ),
@@ -110,29 +113,29 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
             "conll",
             "CoNLL-2003 columns with BIO tags",
             ".conll",
-            conll.write_conll,
+            _lazy("conll", "write_conll"),
             "claims, sentiment, overlapping entities (reported), spacing, metadata",
         ),
         ExportFormat(
             "hf",
             "Hugging Face token classification JSONL (tokens, ner_tags)",
             ".jsonl",
-            hf_tokens.write_hf,
+            _lazy("hf_tokens", "write_hf"),
             "claims, sentiment, overlapping entities (reported), spacing, metadata",
         ),
         ExportFormat(
             "brat",
             "brat standoff .txt + .ann pairs (zip, or a folder if the name has no .zip)",
             ".zip",
-            brat.write_brat_zip,
+            _lazy("brat", "write_brat_zip"),
             "document sentiment, status, titles, metadata",
-            write_folder=brat.write_brat_folder,
+            write_folder=_lazy("brat", "write_brat_folder"),
         ),
         ExportFormat(
             "csv",
             "Claims as CSV for analysts (one row per claim)",
             ".csv",
-            claims_csv.write_claims_csv,
+            _lazy("claims_csv", "write_claims_csv"),
             "entities that are not speakers, documents without claims (export only)",
         ),
     )

@@ -18,7 +18,6 @@ from typing import Any
 from annotator.core.model import AnnotatedDocument, DocumentAnnotations, Status
 from annotator.formats.export_context import ExportContext
 from annotator.services.project import Project
-from annotator.storage.gold import GOLD_ANNOTATOR, adjudicated_documents
 
 LAYERS_HELP = "gold, all, or annotator:NAME"
 
@@ -72,6 +71,8 @@ def gold_layer(
     ids: Sequence[str] | None = None,
 ) -> Iterator[AnnotatedDocument]:
     """The documents of a `gold` export (see the module docstring for the rule)."""
+    from annotator.storage.gold import GOLD_ANNOTATOR, adjudicated_documents
+
     repo = project.repo
     adjudicated = adjudicated_documents(repo.engine)
     for item in repo.iter_annotated(status=status, ids=ids):

@@ -15,7 +15,6 @@ from annotator.formats.export_context import ExportContext
 from annotator.formats.native_jsonl import encode_line, native_record
 from annotator.formats.registry import Writer
 from annotator.services.project import Project
-from annotator.services.suggesting import suggestion_store
 
 BATCH = 500
 
@@ -24,6 +23,8 @@ def writer_with_suggestions(project: Project, fmt: str) -> Writer:
     """The native JSONL writer that also writes pending suggestions; only for "jsonl"."""
     if fmt != "jsonl":
         raise ValueError("--include-suggestions needs the native format (--format jsonl)")
+    from annotator.services.suggesting import suggestion_store  # SQLAlchemy: on use
+
     store = suggestion_store(project)
 
     def write(items: Iterable[AnnotatedDocument], out: BinaryIO, ctx: ExportContext) -> int:

@@ -15,7 +15,6 @@ from annotator.core.model import AnnotatedDocument, Claim, DocumentAnnotations, 
 from annotator.core.model import TargetSentiment as Target
 from annotator.core.suggestions import IMPORT_SOURCE, SpeakerRef, Suggestion, SuggestionKind
 from annotator.services.project import Project
-from annotator.services.suggesting import suggestion_store
 
 
 def without_annotations(item: AnnotatedDocument) -> AnnotatedDocument:
@@ -56,6 +55,8 @@ def attach_annotations(
     if item.annotations.is_empty():
         return 0
     if as_suggestions:
+        from annotator.services.suggesting import suggestion_store  # SQLAlchemy: on use
+
         return suggestion_store(project).add(_as_suggestions(doc_id, item))
     return _add_annotations(project, doc_id, item)
 

@@ -11,6 +11,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from annotator.storage.changes import SERVER_CONNECT_ARGS, track_own_connections
+from annotator.storage.locations import UnsupportedLocation, is_url, sqlite_path
 from annotator.storage.postgres import (
     check_driver,
     install_idle_ping,
@@ -19,13 +20,11 @@ from annotator.storage.postgres import (
 )
 from annotator.storage.sqlite_connect import apply_pragmas
 
+__all__ = ["UnsupportedLocation", "is_url", "make_engine", "parse_url", "sqlite_path"]
+
 # What a project may live in: a SQLite file, or PostgreSQL through psycopg (3 or 2).
 DRIVERS = {"sqlite": ("pysqlite",), "postgresql": ("psycopg", "psycopg2")}
 EXPECTED = "a project file, sqlite:///path/to/project.annotator or postgresql://user@host/database"
-
-
-class UnsupportedLocation(ValueError):
-    """A project location that is neither a SQLite file nor a PostgreSQL database URL."""
 
 
 def parse_url(location: str) -> URL:
@@ -59,21 +58,6 @@ def parse_url(location: str) -> URL:
             f"{scheme}://: a SQLite project needs a file; expected {EXPECTED}"
         )
     return url
-
-
-def is_url(location: str | Path) -> bool:
-    """True for a SQLAlchemy URL such as ``postgresql+psycopg://u@host/db``."""
-    return isinstance(location, str) and "://" in location
-
-
-def sqlite_path(location: str | Path) -> Path | None:
-    """The file behind a location, or None for a non-SQLite server URL."""
-    if not is_url(location):
-        return Path(location)
-    url = parse_url(str(location))
-    if url.get_backend_name() == "sqlite" and url.database:
-        return Path(url.database)
-    return None
 
 
 def make_engine(location: str | Path, **kwargs: Any) -> Engine:

@@ -71,7 +71,9 @@ def translate(exc: DBAPIError) -> StorageError | None:
     return translate_driver_error(exc.orig, invalidated=exc.connection_invalidated)
 
 
-def translate_driver_error(orig: BaseException, invalidated: bool = False) -> StorageError | None:
+def translate_driver_error(
+    orig: BaseException | None, invalidated: bool = False
+) -> StorageError | None:
     """`translate` for the driver's own exception (sqlite3's, from the bulk paths)."""
     sqlstate = getattr(orig, "sqlstate", None)
     detail = first_line(orig)
@@ -154,7 +156,7 @@ def is_sqlalchemy_error(exc: BaseException) -> bool:
 
 def driver_error(exc: BaseException) -> BaseException:
     """The driver's own exception inside SQLAlchemy's wrapper (else `exc` itself)."""
-    return exc.orig if is_sqlalchemy_error(exc) else exc  # type: ignore[attr-defined,no-any-return]
+    return exc.orig if is_sqlalchemy_error(exc) else exc  # type: ignore[attr-defined]
 
 
 def is_record_refusal(exc: BaseException) -> bool:
