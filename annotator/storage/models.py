@@ -80,10 +80,29 @@ class DocumentRow(Base):
     updated_at: Mapped[datetime] = mapped_column(Timestamp)
 
 
+def _server_index(name: str, *columns: str) -> Index:
+    """An index PostgreSQL keeps and SQLite does not: on SQLite each index of an annotation
+    table costs an import a third more time (measured), and the queries such an index
+    serves (project-wide counts by label or by day) scan the table once instead."""
+    return Index(name, *columns).ddl_if(dialect="postgresql")
+
+
+# Indexes of `_server_index`, by name: migration 0008 drops them from SQLite projects.
+SERVER_ONLY_INDEXES = (
+    "ix_entity_spans_label",
+    "ix_entity_spans_created_at",
+    "ix_claims_created_at",
+    "ix_target_sentiments_created_at",
+    "ix_document_sentiments_created_at",
+)
+
+
 class EntityRow(Base):
     __tablename__ = "entity_spans"
     __table_args__ = (
         Index("ix_entity_spans_document_start", "document_id", "start_offset"),
+        _server_index("ix_entity_spans_label", "label"),
+        _server_index("ix_entity_spans_created_at", "created_at"),
         _server_check(OFFSETS_CHECK, "offsets"),
     )
     id: Mapped[str] = mapped_column(ID, primary_key=True)
@@ -91,8 +110,8 @@ class EntityRow(Base):
     annotator_id: Mapped[str] = mapped_column(ForeignKey("annotators.id"), index=True)
     start_offset: Mapped[int] = mapped_column(Integer)
     end_offset: Mapped[int] = mapped_column(Integer)
-    label: Mapped[str] = mapped_column(String(200), index=True)
-    created_at: Mapped[datetime] = mapped_column(Timestamp, index=True)
+    label: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
     updated_at: Mapped[datetime] = mapped_column(Timestamp)
 
 
@@ -100,6 +119,7 @@ class ClaimRow(Base):
     __tablename__ = "claims"
     __table_args__ = (
         Index("ix_claims_document_start", "document_id", "start_offset"),
+        _server_index("ix_claims_created_at", "created_at"),
         _server_check(OFFSETS_CHECK, "offsets"),
     )
     id: Mapped[str] = mapped_column(ID, primary_key=True)
@@ -112,13 +132,16 @@ class ClaimRow(Base):
     )
     speaker_text: Mapped[str] = mapped_column(Text, default="")
     attributes: Mapped[Any] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(Timestamp, index=True)
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
     updated_at: Mapped[datetime] = mapped_column(Timestamp)
 
 
 class TargetSentimentRow(Base):
     __tablename__ = "target_sentiments"
-    __table_args__ = (UniqueConstraint("entity_id", "annotator_id"),)
+    __table_args__ = (
+        UniqueConstraint("entity_id", "annotator_id"),
+        _server_index("ix_target_sentiments_created_at", "created_at"),
+    )
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     document_id: Mapped[str] = mapped_column(
         ForeignKey("documents.id", ondelete="CASCADE"), index=True
@@ -126,17 +149,18 @@ class TargetSentimentRow(Base):
     annotator_id: Mapped[str] = mapped_column(ForeignKey("annotators.id"))
     entity_id: Mapped[str] = mapped_column(ForeignKey("entity_spans.id", ondelete="CASCADE"))
     label: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(Timestamp, index=True)
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
 
 
 class DocumentSentimentRow(Base):
     __tablename__ = "document_sentiments"
+    __table_args__ = (_server_index("ix_document_sentiments_created_at", "created_at"),)
     document_id: Mapped[str] = mapped_column(
         ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
     )
     annotator_id: Mapped[str] = mapped_column(ForeignKey("annotators.id"), primary_key=True)
     label: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(Timestamp, index=True)
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
 
 
 class AssignmentRow(Base):

@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Connection
 
 from annotator.storage import make_engine, prepare_database
 from annotator.storage.migrate import alembic_config, current_revision, head_revision
-from annotator.storage.models import Base
+from annotator.storage.models import SERVER_ONLY_INDEXES, Base
 from annotator.storage.search import is_search_object
 
-# the text index (FTS5 tables, trigram indexes) lives outside models.py
-SEARCH_OPTS = {"include_name": lambda name, _type, _parent: not is_search_object(name)}
+
+def compare_opts(conn: Connection) -> dict[str, Any]:
+    """Leave out the text index (outside models.py) and, on SQLite, the indexes only
+    PostgreSQL has (`SERVER_ONLY_INDEXES`: Alembic's comparison ignores `ddl_if`)."""
+    skip = set(SERVER_ONLY_INDEXES) if conn.dialect.name == "sqlite" else set()
+
+    def include(name: str | None, _type: str, _parent: object) -> bool:
+        return not is_search_object(name) and name not in skip
+
+    def include_object(_obj: object, name: str | None, kind: str, *_rest: object) -> bool:
+        return include(name, kind, None)
+
+    return {"include_name": include, "include_object": include_object}
 
 
 def test_upgrade_from_first_revision_matches_new_schema(project_location: str) -> None:
@@ -23,7 +38,9 @@ def test_upgrade_from_first_revision_matches_new_schema(project_location: str) -
     assert prepare_database(engine) == "upgraded"
     assert current_revision(engine) == head_revision()
     with engine.connect() as conn:
-        diffs = compare_metadata(MigrationContext.configure(conn, opts=SEARCH_OPTS), Base.metadata)
+        diffs = compare_metadata(
+            MigrationContext.configure(conn, opts=compare_opts(conn)), Base.metadata
+        )
     engine.dispose()
     assert diffs == []
 
@@ -34,4 +51,28 @@ def test_downgrade_and_upgrade_again(project_location: str) -> None:
     with engine.begin() as conn:
         command.downgrade(alembic_config(conn), "0001")
     assert prepare_database(engine) == "upgraded"
+    engine.dispose()
+
+
+def test_sqlite_projects_drop_the_server_only_indexes(tmp_path: Path) -> None:
+    """0008 drops them on upgrade and restores them on downgrade; queries stay right."""
+    from annotator.storage.revisions import revision_graph
+
+    (before,) = revision_graph()["0008"]
+    engine = make_engine(tmp_path / "old.annotator")
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), before)
+
+    def indexes() -> set[str]:
+        with engine.connect() as conn:
+            rows = conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'index'")
+            return {str(r[0]) for r in rows}
+
+    assert set(SERVER_ONLY_INDEXES) <= indexes()
+    assert prepare_database(engine) == "upgraded"
+    assert not set(SERVER_ONLY_INDEXES) & indexes()
+    assert "ix_entity_spans_document_start" in indexes()
+    with engine.begin() as conn:
+        command.downgrade(alembic_config(conn), before)
+    assert set(SERVER_ONLY_INDEXES) <= indexes()
     engine.dispose()
