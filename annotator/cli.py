@@ -208,16 +208,21 @@ def cmd_merge(args: argparse.Namespace) -> int:
     return 0
 
 
-def _open(args: argparse.Namespace, create: bool = True, write: bool = True) -> Project:
-    """Open the project; read-only commands (write=False) work while the app has it open."""
+def _open(
+    args: argparse.Namespace, create: bool = True, write: bool = True, lean: bool = False
+) -> Project:
+    """Open the project; read-only commands (write=False) work while the app has it open.
+
+    `lean`: the bulk commands (import, export, stats) on a SQLite project whose schema is
+    current use plain sqlite3 and start without loading SQLAlchemy.
+    """
     annotator = getattr(args, "annotator", None)
+    options = {"lock": write, "backup": write, "lean": lean}
     if args.project is not None:
-        return open_project(args.project, annotator, create=create, lock=write, backup=write)
+        return open_project(args.project, annotator, create=create, **options)
     if not create:  # never create (and seed) the default project without its lock
-        return open_project(
-            default_project_path(), annotator, create=False, lock=write, backup=write
-        )
-    return open_default_project(annotator, lock=write)
+        return open_project(default_project_path(), annotator, create=False, **options)
+    return open_default_project(annotator, lock=write, lean=lean)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -227,7 +232,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         limits = ImportLimits.from_mb(args.max_record_mb, args.max_file_mb)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    with _open(args) as project:
+    with _open(args, lean=True) as project:
         report = import_paths(
             project,
             args.paths,
@@ -260,7 +265,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from annotator.services.exporting import export_project
 
     status = Status(args.status) if args.status else None
-    with _open(args, create=False, write=False) as project:
+    with _open(args, create=False, write=False, lean=True) as project:
         report = export_project(
             project,
             args.out,
@@ -274,8 +279,8 @@ def cmd_export(args: argparse.Namespace) -> int:
             include_suggestions=args.include_suggestions,
             layer=args.layer,
         )
-        if project.repo.bad_rows.count:  # stored rows the export could not use
-            print(f"note: {project.repo.bad_rows.summary()}", file=sys.stderr)
+        if project.bulk.bad_rows.count:  # stored rows the export could not use
+            print(f"note: {project.bulk.bad_rows.summary()}", file=sys.stderr)
     for kind, count in sorted(report.losses.items()):
         print(f"lost: {count} {kind.replace('_', ' ')}", file=sys.stderr)
     for note in report.notes[:20]:
@@ -289,7 +294,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_stats(args: argparse.Namespace) -> int:
     from annotator.services.statistics import format_stats, project_stats
 
-    with _open(args, create=False, write=False) as project:
+    with _open(args, create=False, write=False, lean=not args.json) as project:
         stats = project_stats(project)
         if args.json:
             from annotator.services.review_stats import review_statistics, stats_json

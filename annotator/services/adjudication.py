@@ -19,7 +19,7 @@ is settled the document is marked adjudicated (complete); an undo takes that bac
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from annotator.core.agreement import AnnotationTable, disagreement_count
@@ -239,7 +239,7 @@ class AdjudicationSession:
             if not ann.is_empty():
                 self.versions[who] = ann
         self.units = compare_versions(self.versions)
-        gold_project = replace(project, annotator=GOLD_ANNOTATOR, lock=None)
+        gold_project = project.as_annotator(GOLD_ANNOTATOR)
         self.gold = DocumentSession(gold_project, doc_id)
         only = repo.load_annotations(doc_id, GOLD_ANNOTATOR)
         only.document_sentiment = self.gold.annotations.document_sentiment

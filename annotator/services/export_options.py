@@ -24,7 +24,7 @@ class ExportPreview:
 
 def annotator_names(project: Project) -> list[str]:
     """Every annotator who has edited the project, sorted case-insensitively."""
-    return sorted(set(project.repo.annotator_names().values()), key=lambda n: (n.casefold(), n))
+    return sorted(set(project.bulk.annotator_names().values()), key=lambda n: (n.casefold(), n))
 
 
 def preview_export(
@@ -36,7 +36,7 @@ def preview_export(
     labels: Sequence[str] | None = None,
 ) -> ExportPreview:
     """Count what `export_project` with the same filters would write (two count queries)."""
-    repo = project.repo
+    repo = project.bulk
     return ExportPreview(
         repo.count_documents(status, ids),
         repo.count_entities(status=status, annotator=annotator, ids=ids, labels=labels),

@@ -131,7 +131,7 @@ def export_project(
         offsets = writer.default_offsets
     if offsets != "codepoint" and not writer.utf16_option:
         raise ValueError(f"the {fmt} format always counts offsets in code points")
-    total = project.repo.count_documents(status, ids)
+    total = project.bulk.count_documents(status, ids)
 
     def on_item(n: int) -> None:
         if cancelled is not None and cancelled():
@@ -148,7 +148,7 @@ def export_project(
     stream = (
         gold_layer(project, ctx, status=status, ids=ids)
         if kind == "gold"
-        else project.repo.iter_annotated(status=status, annotator=annotator, ids=ids)
+        else project.bulk.iter_annotated(status=status, annotator=annotator, ids=ids)
     )
     items = filter_labels(stream, labels)
     target = str(out)

@@ -26,13 +26,13 @@ from annotator.formats.native_jsonl import read_native_jsonl_located
 from annotator.formats.problems import FormatError, ImportProblem
 from annotator.formats.source_text import OffsetChoice
 from annotator.services.errors import Cancelled, NotPermitted, ServerUnavailable
-from annotator.storage.errors import driver_error, is_operational, is_record_refusal
 from annotator.services.project import Project
 from annotator.services.suggestion_import import (
     attach_annotations,
     split_predictions,
     without_annotations,
 )
+from annotator.storage.errors import driver_error, is_operational, is_record_refusal
 
 __all__ = [
     "IMPORTABLE",
@@ -254,21 +254,28 @@ def import_paths(
     batch_chars = 0
 
     def record(item: AnnotatedDocument, doc_id: str, created: bool) -> None:
-        analysts, predicted = split_predictions(item)
+        if as_suggestions:
+            analysts, suggested = None, item
+        elif item.predicted_by:
+            analysts, suggested = split_predictions(item)
+        else:  # the usual case: nothing becomes a suggestion
+            analysts, suggested = item, None
         if created:
             report.imported += 1
-            report.annotations += 0 if as_suggestions else _count(analysts)
+            report.annotations += _count(analysts) if analysts is not None else 0
             report.document_ids.append(doc_id)
         else:
             report.duplicates += 1
-        suggested = item if as_suggestions else predicted
-        report.suggestions += attach_annotations(project, doc_id, suggested, True)
-        report.targets_not_imported += len(suggested.annotations.targets)
-        if not as_suggestions and not created:
+        if suggested is not None:
+            report.suggestions += attach_annotations(project, doc_id, suggested, True)
+            report.targets_not_imported += len(suggested.annotations.targets)
+        if analysts is not None and not created:
             report.added_to_existing += attach_annotations(project, doc_id, analysts, False)
 
     def stored(item: AnnotatedDocument) -> AnnotatedDocument:
-        return without_annotations(item) if as_suggestions else split_predictions(item)[0]
+        if as_suggestions:
+            return without_annotations(item)
+        return split_predictions(item)[0] if item.predicted_by else item
 
     def stop_if_fatal(exc: BaseException) -> None:
         reason = _stop_reason(exc)
@@ -285,14 +292,14 @@ def import_paths(
         batch_chars = 0
         items = [located.item for located in batch]
         try:
-            results = project.repo.add_annotated_batch(
+            results = project.bulk.add_annotated_batch(
                 [stored(item) for item in items], project.annotator
             )
         except Exception as exc:  # one bad record must not sink the batch: store one by one
             stop_if_fatal(exc)
             for located in batch:
                 try:
-                    doc_id, created = project.repo.add_annotated(
+                    doc_id, created = project.bulk.add_annotated(
                         stored(located.item), project.annotator
                     )
                 except Exception as one:
@@ -323,7 +330,8 @@ def import_paths(
                 if isinstance(found, ImportProblem):
                     report.problems.append(found)
                     continue
-                batch.append(replace(found, item=_storable(found.item)))
+                fixed = _storable(found.item)
+                batch.append(found if fixed is found.item else replace(found, item=fixed))
                 batch_chars += len(found.item.document.text)
                 if len(batch) >= BATCH or batch_chars >= BATCH_CHARS:
                     flush()

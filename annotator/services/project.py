@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import getpass
+import logging
 import os
+import sqlite3
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from platformdirs import user_data_dir
 
@@ -16,16 +18,17 @@ from annotator.core.schema import LabelSchema
 from annotator.core.schema_changes import SchemaRenames, SchemaUsage
 from annotator.services.backups import BackupFailed, backup_if_due, create_backup
 from annotator.services.backups import latest_good_backup as _latest_good_backup
-from annotator.services.credentials import absorb_password, with_password
 from annotator.services.errors import ProjectCorrupt, ProjectError
 from annotator.services.lock import ProjectLock, ProjectLocked
-from annotator.storage import ProjectRepository, make_engine, prepare_database, sqlite_path
-from annotator.storage import is_url as is_url  # re-exported for the ui layer
-from annotator.storage.engine import UnsupportedLocation
 from annotator.storage.errors import ConflictError
-from annotator.storage.migrate import SchemaTooNew, current_revision, needs_upgrade
-from annotator.storage.postgres import DriverMissing, database_user, display_url
+from annotator.storage.locations import UnsupportedLocation, sqlite_path
+from annotator.storage.locations import is_url as is_url  # re-exported for the ui layer
 from annotator.storage.sqlite_files import file_problem, foreign_problem, integrity_problems
+
+if TYPE_CHECKING:
+    from annotator.storage.bulk_store import BulkStore
+    from annotator.storage.repository import ProjectRepository
+    from annotator.storage.sqlite_store import SqliteStore
 
 __all__ = [
     "PROJECT_SUFFIX",
@@ -37,6 +40,8 @@ __all__ = [
     "open_default_project",
     "open_project",
 ]
+
+log = logging.getLogger(__name__)
 
 PROJECT_SUFFIX = ".annotator"
 # A quick check reads the whole file (about 0.3 s for 40 MB here); above this size, opening
@@ -84,18 +89,57 @@ def current_user() -> str:
         return "analyst"
 
 
-@dataclass
 class Project:
-    """An open project: its repository and the annotator whose edits this session makes."""
+    """An open project: its storage and the annotator whose edits this session makes.
 
-    location: str
-    repo: ProjectRepository
-    annotator: str
-    created: bool = False
-    lock: ProjectLock | None = field(default=None, repr=False)
-    backup_error: str | None = None
-    _schema: LabelSchema | None = field(default=None, repr=False)
-    _schema_version: int = field(default=0, repr=False)
+    `repo` (SQLAlchemy) serves everything; a project opened `lean` has a plain sqlite3
+    `bulk` store for import, export and statistics and builds `repo` on first use only.
+    """
+
+    def __init__(
+        self,
+        location: str,
+        repo: ProjectRepository | None,
+        annotator: str,
+        created: bool = False,
+        lock: ProjectLock | None = None,
+        backup_error: str | None = None,
+        *,
+        store: SqliteStore | None = None,
+    ) -> None:
+        if repo is None and store is None:
+            raise ValueError("a project needs a repository or a store")
+        self.location = location
+        self._repo = repo
+        self._store = store
+        self.annotator = annotator
+        self.created = created
+        self.lock = lock
+        self.backup_error = backup_error
+        self._schema: LabelSchema | None = None
+        self._schema_version = 0
+
+    def __repr__(self) -> str:
+        return f"Project({self.location!r}, annotator={self.annotator!r})"
+
+    @property
+    def repo(self) -> ProjectRepository:
+        """The repository (on a lean project, made now: the schema is current)."""
+        if self._repo is None:
+            from annotator.storage.engine import make_engine
+            from annotator.storage.repository import ProjectRepository
+
+            self._repo = ProjectRepository(make_engine(self.location))
+        return self._repo
+
+    def as_annotator(self, annotator: str) -> Project:
+        """The same storage under another annotator's name, without a lock of its own."""
+        return Project(self.location, self.repo, annotator, self.created, None, self.backup_error)
+
+    @property
+    def bulk(self) -> BulkStore:
+        """Where imports, exports and statistics read and write."""
+        return self._store if self._store is not None else self.repo
 
     @property
     def path(self) -> Path | None:
@@ -104,12 +148,16 @@ class Project:
     @property
     def display_name(self) -> str:
         path = self.path
-        return path.stem if path is not None else display_url(self.location).rsplit("/", 1)[-1]
+        if path is not None:
+            return path.stem
+        from annotator.storage.postgres import display_url
+
+        return display_url(self.location).rsplit("/", 1)[-1]
 
     @property
     def schema(self) -> LabelSchema:
         if self._schema is None:
-            self._schema, self._schema_version = self.repo.load_schema_versioned()
+            self._schema, self._schema_version = self.bulk.load_schema_versioned()
         return self._schema
 
     def save_schema(
@@ -137,7 +185,10 @@ class Project:
         return self.schema
 
     def close(self) -> None:
-        self.repo.dispose()
+        if self._store is not None:
+            self._store.dispose()
+        if self._repo is not None:
+            self._repo.dispose()
         if self.lock is not None:
             self.lock.release()
 
@@ -155,14 +206,21 @@ def open_project(
     create: bool = True,
     lock: bool = True,
     backup: bool = True,
+    lean: bool = False,
 ) -> Project:
     """Open (and if allowed create) a project, migrating its schema to this version.
 
     SQLite projects are locked for this process (`lock=False` for read-only tools), checked
     for damage (ProjectCorrupt names the latest good backup), backed up before a schema
     upgrade, and backed up on open when a backup is due (`backup=False` skips that).
+    `lean` (the command line's bulk commands): an existing SQLite project whose schema is
+    current gets a plain sqlite3 store and no SQLAlchemy engine until one is needed.
     """
-    text = absorb_password(str(location))  # a password in the URL goes to memory only
+    text = str(location)
+    if is_url(text):
+        from annotator.services.credentials import absorb_password
+
+        text = absorb_password(text)  # a password in the URL goes to memory only
     try:
         path = sqlite_path(text)
     except UnsupportedLocation as exc:
@@ -185,12 +243,16 @@ def open_project(
     try:
         if path is not None and existed:
             _check_project_file(path)
-        project = _open_checked(text, path, annotator, existed, create)
+        project = None
+        if lean and path is not None and existed:
+            project = _open_lean(text, path, annotator)
+        if project is None:
+            project = _open_checked(text, path, annotator, existed, create)
         if held is not None:
             try:
                 held.lock_inode()  # a new project's file exists only now
             except BaseException:
-                project.repo.dispose()
+                project.close()
                 raise
     except BaseException:
         if held is not None:
@@ -205,9 +267,34 @@ def open_project(
     return project
 
 
+def _open_lean(text: str, path: Path, annotator: str | None) -> Project | None:
+    """A project on a plain sqlite3 store, or None when the schema is not current."""
+    from annotator.storage.sqlite_store import SqliteStore
+
+    try:
+        store = SqliteStore.open(path)
+    except (sqlite3.Error, OSError) as exc:  # the full path opens it and reports them
+        log.info("lean open of %s failed, opening it fully", path, exc_info=exc)
+        return None
+    if store is None:
+        return None
+    return Project(text, None, annotator or current_user(), store=store)
+
+
 def _open_checked(
     text: str, path: Path | None, annotator: str | None, existed: bool, create: bool
 ) -> Project:
+    from annotator.services.credentials import with_password
+    from annotator.storage.engine import make_engine
+    from annotator.storage.migrate import (
+        SchemaTooNew,
+        current_revision,
+        needs_upgrade,
+        prepare_database,
+    )
+    from annotator.storage.postgres import DriverMissing, database_user, display_url
+    from annotator.storage.repository import ProjectRepository
+
     shown = text if path is not None else display_url(text)
     try:
         engine = make_engine(with_password(text))
@@ -296,12 +383,14 @@ def _check_project_file(path: Path) -> None:
 
 
 def open_default_project(
-    annotator: str | None = None, *, lock: bool = True, backup: bool = True
+    annotator: str | None = None, *, lock: bool = True, backup: bool = True, lean: bool = False
 ) -> Project:
     """The default project; on first run the seed articles are imported into it."""
     from annotator.services.importing import import_paths
 
-    project = open_project(default_project_path(), annotator, lock=lock, backup=backup and lock)
+    project = open_project(
+        default_project_path(), annotator, lock=lock, backup=backup and lock, lean=lean
+    )
     if project.created:
         folder = seeds_dir()
         if folder is not None:

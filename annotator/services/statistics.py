@@ -15,7 +15,7 @@ def start_of_today() -> datetime:
 
 
 def project_stats(project: Project) -> ProjectStats:
-    return project.repo.stats(since=start_of_today())
+    return project.bulk.stats(since=start_of_today())
 
 
 def format_stats(stats: ProjectStats) -> str:

@@ -15,6 +15,7 @@ from annotator.services import project as project_module
 from annotator.services.backups import list_backups
 from annotator.services.project import ProjectError, open_project
 from annotator.storage import head_revision, make_engine
+from annotator.storage import migrate as migrate_module
 from annotator.storage.migrate import alembic_config, current_revision
 from annotator.storage.sqlite_files import integrity_problems, schema_revision
 
@@ -176,7 +177,7 @@ def test_upgrade_backs_up_before_migrating(tmp_path: Path, monkeypatch: pytest.M
     path = tmp_path / "old.annotator"
     _make_oldest_project(path)
     events: list[str] = []
-    real_backup, real_prepare = project_module.create_backup, project_module.prepare_database
+    real_backup, real_prepare = project_module.create_backup, migrate_module.prepare_database
 
     def backup(p: Path, reason: str = "auto") -> Path:
         events.append(f"backup:{reason}")
@@ -186,9 +187,9 @@ def test_upgrade_backs_up_before_migrating(tmp_path: Path, monkeypatch: pytest.M
         events.append("migrate")
         return real_prepare(engine)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(project_module, "needs_upgrade", lambda _engine: True)
+    monkeypatch.setattr(migrate_module, "needs_upgrade", lambda _engine: True)
     monkeypatch.setattr(project_module, "create_backup", backup)
-    monkeypatch.setattr(project_module, "prepare_database", prepare)
+    monkeypatch.setattr(migrate_module, "prepare_database", prepare)
     open_project(path, backup=False).close()
     assert events == ["backup:pre-upgrade", "migrate"]
 
@@ -197,9 +198,9 @@ def test_upgrade_refused_when_backup_fails(tmp_path: Path, monkeypatch: pytest.M
     path = tmp_path / "old.annotator"
     _make_oldest_project(path)
     (tmp_path / "backups").write_text("a file where the backups folder should be")
-    monkeypatch.setattr(project_module, "needs_upgrade", lambda _engine: True)
+    monkeypatch.setattr(migrate_module, "needs_upgrade", lambda _engine: True)
     migrated: list[object] = []
-    monkeypatch.setattr(project_module, "prepare_database", migrated.append)
+    monkeypatch.setattr(migrate_module, "prepare_database", migrated.append)
     with pytest.raises(ProjectError, match="not upgraded"):
         open_project(path)
     assert migrated == []
