@@ -454,3 +454,44 @@ def test_sqlite_reads_and_what_it_imports_need_no_sqlalchemy() -> None:
 )
 def test_importing_sqlite_reads_loads_no_sqlalchemy() -> None:
     assert _modules_loaded("") == []
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        datetime(2026, 12, 2, 18, 40, 1, 123456),
+        datetime(2026, 12, 2, 0, 0, 0),  # no microseconds: still written
+        datetime(2026, 12, 2, 18, 40, 1, 5, tzinfo=timezone.utc),
+        datetime(2026, 12, 2, 3, 4, 5, tzinfo=timezone(timedelta(hours=-7))),  # not converted
+        datetime(999, 1, 2, 3, 4, 5),
+    ],
+)
+def test_timestamps_bind_as_sqlalchemy_binds_them(value: datetime) -> None:
+    from sqlalchemy import DateTime
+    from sqlalchemy.dialects import sqlite
+
+    dialect = sqlite.dialect()
+    bind = DateTime(timezone=True).dialect_impl(dialect).bind_processor(dialect)
+    assert bind is not None
+    assert sqlite_reads._bind_timestamp(value) == bind(value)
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        "2026-12-02 18:40:01.123456",
+        "2026-12-02 18:40:01",
+        "2026-12-02 18:40:01.5",
+        "2026-12-02",
+        "2026-12-02T18:40:01+02:00",
+        None,
+    ],
+)
+def test_timestamps_read_as_sqlalchemy_reads_them(stored: str | None) -> None:
+    from sqlalchemy import DateTime
+    from sqlalchemy.dialects import sqlite
+
+    dialect = sqlite.dialect()
+    result = DateTime(timezone=True).dialect_impl(dialect).result_processor(dialect, None)
+    assert result is not None
+    assert sqlite_reads._timestamp(stored) == result(stored)
