@@ -1,16 +1,20 @@
-"""Reading the annotations of a batch of documents: four queries in all."""
+"""Reading the annotations of a batch of documents through SQLAlchemy: four queries in all.
+
+The rows are screened and assembled by `row_screen.assemble_annotations`, which the plain
+`sqlite3` readers (`sqlite_reads`) share.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from annotator.core.model import Claim, DocumentAnnotations, EntitySpan, TargetSentiment
+from annotator.core.model import DocumentAnnotations
 from annotator.storage.models import ClaimRow, DocumentSentimentRow, EntityRow, TargetSentimentRow
-from annotator.storage.row_screen import BadRows, attributes_problem, offsets_problem
+from annotator.storage.row_screen import BadRows, assemble_annotations
 
 
 def load_batch(
@@ -27,11 +31,8 @@ def load_batch(
     check offsets against) are skipped and reported to `bad`, with what depends on them: a
     claim loses a skipped speaker, a target sentiment toward a skipped span goes.
     """
-    out: dict[str, DocumentAnnotations] = {d: DocumentAnnotations() for d in doc_ids}
-    report = bad.report if bad is not None else (lambda _message: None)
-    sizes = lengths or {}
 
-    def q(*cols: Any) -> Any:
+    def q(*cols: Any) -> Sequence[Any]:
         table = cols[0].class_
         query = select(*cols).where(table.document_id.in_(doc_ids))
         if only is not None:
@@ -51,16 +52,8 @@ def load_batch(
     if only is not None:
         query = query.where(EntityRow.annotator_id == only)
     cursor = conn.execute(query).cursor
-    make = EntitySpan
-    skipped: set[str] = set()
-    for i, d, a, s, e, lab in cursor.fetchall() if cursor is not None else ():
-        n = sizes.get(d)
-        if type(s) is int and type(e) is int and 0 <= s < e and (n is None or e <= n):
-            out[d].entities[i] = make(i, s, e, lab, names.get(a, ""))
-        else:
-            skipped.add(i)
-            report(f"span {i} of document {d}: {offsets_problem(s, e, n)}")
-    for i, d, a, s, e, sp, st, attrs in q(
+    entities = cursor.fetchall() if cursor is not None else []
+    claims = q(
         ClaimRow.id,
         ClaimRow.document_id,
         ClaimRow.annotator_id,
@@ -69,33 +62,18 @@ def load_batch(
         ClaimRow.speaker_entity_id,
         ClaimRow.speaker_text,
         ClaimRow.attributes,
-    ):
-        problem = offsets_problem(s, e, sizes.get(d)) or attributes_problem(attrs)
-        if problem is not None:
-            report(f"claim {i} of document {d}: {problem}")
-            continue
-        speaker = None if sp in skipped else sp
-        out[d].claims[i] = Claim(i, s, e, speaker, st or "", dict(attrs or {}), names.get(a, ""))
-    for i, d, a, ent, lab in q(
+    )
+    targets = q(
         TargetSentimentRow.id,
         TargetSentimentRow.document_id,
         TargetSentimentRow.annotator_id,
         TargetSentimentRow.entity_id,
         TargetSentimentRow.label,
-    ):
-        if ent in skipped:
-            report(f"target sentiment {i} of document {d}: its span was skipped")
-            continue
-        out[d].targets[i] = TargetSentiment(i, ent, lab, names.get(a, ""))
-    # several annotators' document sentiments: the same one on every back end (first by name)
-    for d, _a, lab in sorted(
-        q(
-            DocumentSentimentRow.document_id,
-            DocumentSentimentRow.annotator_id,
-            DocumentSentimentRow.label,
-        ),
-        key=lambda row: names.get(row[1], ""),
-    ):
-        if out[d].document_sentiment is None:
-            out[d].document_sentiment = lab
-    return out
+    )
+    sentiments = q(
+        DocumentSentimentRow.document_id,
+        DocumentSentimentRow.annotator_id,
+        DocumentSentimentRow.label,
+    )
+    rows = (entities, claims, targets, sentiments)
+    return assemble_annotations(doc_ids, names, rows, bad, lengths)

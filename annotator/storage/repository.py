@@ -5,11 +5,12 @@ Edits of one document live in `document_editor`, batch reads in `annotation_load
 
 from __future__ import annotations
 
+import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Engine, Select, bindparam, case, delete, exists, func, insert, select, update
 from sqlalchemy.engine import Connection
@@ -29,7 +30,7 @@ from annotator.core.model import (
 from annotator.core.schema import LabelSchema, default_schema
 from annotator.core.schema_changes import SchemaRenames, SchemaUsage, removals_in_use
 from annotator.core.text import content_hash
-from annotator.storage import pg_writes
+from annotator.storage import pg_writes, sqlite_reads
 from annotator.storage.annotation_loading import load_batch
 from annotator.storage.assignments import next_assigned
 from annotator.storage.batch_insert import add_batch
@@ -48,7 +49,14 @@ from annotator.storage.models import (
     TargetSentimentRow,
 )
 from annotator.storage.postgres import Announcer
-from annotator.storage.row_screen import BadRows, meta_of, status_of
+from annotator.storage.row_screen import (
+    DOCUMENT_COLUMNS,
+    BadRows,
+    annotator_filter,
+    document_of,
+    single_annotator,
+    status_of,
+)
 from annotator.storage.search import matching as search_matching
 
 SCHEMA_KEY = "label_schema"
@@ -106,12 +114,10 @@ class ProjectRepository:
     def load_schema_versioned(self) -> tuple[LabelSchema, int]:
         """The label schema and its version (0: never saved, the default schema)."""
         with self.engine.connect() as conn:
-            row = conn.execute(
-                select(MetaRow.value, MetaRow.version).where(MetaRow.key == SCHEMA_KEY)
-            ).first()
-        if row is None or row[0] is None:
-            return default_schema(), 0
-        return LabelSchema.from_dict(row[0]), int(row[1] or 1)
+            raw = self._sqlite(conn)
+            if raw is not None:
+                return sqlite_reads.load_schema_versioned(raw)
+            return _load_schema_versioned(conn)
 
     def save_schema(
         self,
@@ -240,7 +246,10 @@ class ProjectRepository:
     def annotator_names(self) -> dict[str, str]:
         """Annotator id -> name."""
         with self.engine.connect() as conn:
-            return dict(conn.execute(select(AnnotatorRow.id, AnnotatorRow.name)).all())
+            raw = self._sqlite(conn)
+            if raw is not None:
+                return sqlite_reads.annotator_names(raw)
+            return _annotator_names(conn)
 
     # -- documents ---------------------------------------------------------------
     def find_by_hash(self, digest: str) -> str | None:
@@ -285,13 +294,11 @@ class ProjectRepository:
         self, status: Status | None = None, ids: Sequence[str] | None = None
     ) -> int:
         """Documents with `status` (any if None) among `ids` (all if None)."""
-        query = select(func.count()).select_from(DocumentRow)
-        if status is not None:
-            query = query.where(DocumentRow.status == status.value)
-        if ids is not None:
-            query = query.where(DocumentRow.id.in_(list(ids)))
         with self.engine.connect() as conn:
-            return int(conn.scalar(query) or 0)
+            raw = self._sqlite(conn)
+            if raw is not None:
+                return sqlite_reads.count_documents(raw, status, ids)
+            return _count_documents(conn, status, ids)
 
     def count_entities(
         self,
@@ -300,25 +307,12 @@ class ProjectRepository:
         ids: Sequence[str] | None = None,
         labels: Sequence[str] | None = None,
     ) -> int:
-        """Entity spans an export with these filters would read (one aggregate query).
-
-        Documents and annotators are matched in subqueries: joining them costs 5-10x.
-        """
-        query = select(func.count()).select_from(EntityRow)
-        if status is not None or ids is not None:
-            docs = select(DocumentRow.id)
-            if status is not None:
-                docs = docs.where(DocumentRow.status == status.value)
-            if ids is not None:
-                docs = docs.where(DocumentRow.id.in_(list(ids)))
-            query = query.where(EntityRow.document_id.in_(docs))
-        if labels is not None:
-            query = query.where(EntityRow.label.in_(list(labels)))
-        if annotator is not None:
-            who = select(AnnotatorRow.id).where(AnnotatorRow.name == annotator)
-            query = query.where(EntityRow.annotator_id == who.scalar_subquery())
+        """Entity spans an export with these filters would read (aggregate queries only)."""
         with self.engine.connect() as conn:
-            return int(conn.scalar(query) or 0)
+            raw = self._sqlite(conn)
+            if raw is not None:
+                return sqlite_reads.count_entities(raw, status, annotator, ids, labels)
+            return _count_entities(conn, status, annotator, ids, labels)
 
     def list_documents(
         self,
@@ -460,12 +454,14 @@ class ProjectRepository:
         return batch.get(doc_id, DocumentAnnotations())
 
     def _annotator_filter(self, annotator: str | None, names: Mapping[str, str]) -> str | None:
-        if annotator is None:
+        return annotator_filter(annotator, names)
+
+    def _sqlite(self, conn: Connection) -> sqlite3.Connection | None:
+        """The sqlite3 connection behind `conn` on a SQLite project (the reads of
+        `sqlite_reads`, shared with the commands that start without SQLAlchemy), else None."""
+        if self.engine.dialect.name != "sqlite":
             return None
-        for aid, name in names.items():
-            if name == annotator:
-                return aid
-        return "\x00none"  # no such annotator: match nothing
+        return cast(sqlite3.Connection, conn.connection.driver_connection)
 
     def editor(self, doc_id: str, annotator: str) -> DocumentEditor:
         return DocumentEditor(self, doc_id, annotator)
@@ -478,80 +474,152 @@ class ProjectRepository:
         batch_size: int = 500,
     ) -> Iterator[AnnotatedDocument]:
         """Stream documents with annotations in import order, from one consistent snapshot."""
-        with self.engine.connect() as conn, conn.begin():
-            names = dict(conn.execute(select(AnnotatorRow.id, AnnotatorRow.name)).all())
-            only = self._annotator_filter(annotator, names)
-            last = -1
-            while True:
-                query = (
-                    select(DocumentRow)
-                    .where(DocumentRow.ordinal > last)
-                    .order_by(DocumentRow.ordinal)
-                    .limit(batch_size)
+        with self.engine.connect() as conn:
+            raw = self._sqlite(conn)
+            if raw is not None:
+                yield from sqlite_reads.iter_annotated(
+                    raw, status, annotator, ids, batch_size, bad_rows=self.bad_rows
                 )
-                if status is not None:
-                    query = query.where(DocumentRow.status == status.value)
-                if ids is not None:
-                    query = query.where(DocumentRow.id.in_(list(ids)))
-                rows = conn.execute(query).all()
-                if not rows:
-                    return
-                last = rows[-1].ordinal
-                docs = [_document_from_row(r._mapping, self.bad_rows) for r in rows]
-                lengths = {d.id: len(d.text) for d in docs}
-                anns = load_batch(conn, list(lengths), names, only, self.bad_rows, lengths)
-                for doc in docs:
-                    a = anns.get(doc.id, DocumentAnnotations())
-                    who = _single_annotator(a, annotator)
-                    yield AnnotatedDocument(doc, a, who)
+                return
+            yield from _iter_annotated(conn, self.bad_rows, status, annotator, ids, batch_size)
 
     def stats(self, since: datetime | None = None) -> ProjectStats:
         with self.engine.connect() as conn:
-            by_status = dict(
-                conn.execute(
-                    select(DocumentRow.status, func.count()).group_by(DocumentRow.status)
-                ).all()
-            )
-            labels = dict(
-                conn.execute(
-                    select(EntityRow.label, func.count())
-                    .group_by(EntityRow.label)
-                    .order_by(func.count().desc())
-                ).all()
-            )
-            per_annotator: dict[str, int] = defaultdict(int)
-            for table in (EntityRow, ClaimRow):
-                for name, n in conn.execute(
-                    select(AnnotatorRow.name, func.count())
-                    .select_from(table)
-                    .join(AnnotatorRow, AnnotatorRow.id == table.annotator_id)
-                    .group_by(AnnotatorRow.name)
-                ):
-                    per_annotator[name] += int(n)
-            today = 0
-            if since is not None:
-                for table in (EntityRow, ClaimRow):
-                    today += int(
-                        conn.scalar(
-                            select(func.count()).select_from(table).where(table.created_at >= since)
-                        )
-                        or 0
-                    )
+            raw = self._sqlite(conn)
+            if raw is not None:
+                return sqlite_reads.stats(raw, since)
+            return _stats(conn, since)
 
-            def count(table: Any) -> int:
-                return int(conn.scalar(select(func.count()).select_from(table)) or 0)
 
-            return ProjectStats(
-                documents=sum(by_status.values()),
-                by_status={s.value: int(by_status.get(s.value, 0)) for s in Status},
-                entities=count(EntityRow),
-                claims=count(ClaimRow),
-                target_sentiments=count(TargetSentimentRow),
-                document_sentiments=count(DocumentSentimentRow),
-                labels={k: int(v) for k, v in labels.items()},
-                annotators=dict(per_annotator),
-                annotations_today=today,
+# -- the SQLAlchemy reads behind the methods `sqlite_reads` serves on SQLite (PostgreSQL) --
+def _load_schema_versioned(conn: Connection) -> tuple[LabelSchema, int]:
+    row = conn.execute(
+        select(MetaRow.value, MetaRow.version).where(MetaRow.key == SCHEMA_KEY)
+    ).first()
+    if row is None or row[0] is None:
+        return default_schema(), 0
+    return LabelSchema.from_dict(row[0]), int(row[1] or 1)
+
+
+def _annotator_names(conn: Connection) -> dict[str, str]:
+    return dict(conn.execute(select(AnnotatorRow.id, AnnotatorRow.name)).all())
+
+
+def _count_documents(
+    conn: Connection, status: Status | None = None, ids: Sequence[str] | None = None
+) -> int:
+    query = select(func.count()).select_from(DocumentRow)
+    if status is not None:
+        query = query.where(DocumentRow.status == status.value)
+    if ids is not None:
+        query = query.where(DocumentRow.id.in_(list(ids)))
+    return int(conn.scalar(query) or 0)
+
+
+def _count_entities(
+    conn: Connection,
+    status: Status | None = None,
+    annotator: str | None = None,
+    ids: Sequence[str] | None = None,
+    labels: Sequence[str] | None = None,
+) -> int:
+    """One aggregate query; documents and annotators are matched in subqueries (joining
+    them costs 5-10x)."""
+    query = select(func.count()).select_from(EntityRow)
+    if status is not None or ids is not None:
+        docs = select(DocumentRow.id)
+        if status is not None:
+            docs = docs.where(DocumentRow.status == status.value)
+        if ids is not None:
+            docs = docs.where(DocumentRow.id.in_(list(ids)))
+        query = query.where(EntityRow.document_id.in_(docs))
+    if labels is not None:
+        query = query.where(EntityRow.label.in_(list(labels)))
+    if annotator is not None:
+        who = select(AnnotatorRow.id).where(AnnotatorRow.name == annotator)
+        query = query.where(EntityRow.annotator_id == who.scalar_subquery())
+    return int(conn.scalar(query) or 0)
+
+
+def _iter_annotated(
+    conn: Connection,
+    bad: BadRows | None,
+    status: Status | None = None,
+    annotator: str | None = None,
+    ids: Sequence[str] | None = None,
+    batch_size: int = 500,
+) -> Iterator[AnnotatedDocument]:
+    with conn.begin():
+        names = _annotator_names(conn)
+        only = annotator_filter(annotator, names)
+        last = -1
+        while True:
+            query = (
+                select(DocumentRow)
+                .where(DocumentRow.ordinal > last)
+                .order_by(DocumentRow.ordinal)
+                .limit(batch_size)
             )
+            if status is not None:
+                query = query.where(DocumentRow.status == status.value)
+            if ids is not None:
+                query = query.where(DocumentRow.id.in_(list(ids)))
+            rows = conn.execute(query).all()
+            if not rows:
+                return
+            last = rows[-1].ordinal
+            docs = [_document_from_row(r._mapping, bad) for r in rows]
+            lengths = {d.id: len(d.text) for d in docs}
+            anns = load_batch(conn, list(lengths), names, only, bad, lengths)
+            for doc in docs:
+                a = anns.get(doc.id, DocumentAnnotations())
+                yield AnnotatedDocument(doc, a, single_annotator(a, annotator))
+
+
+def _stats(conn: Connection, since: datetime | None = None) -> ProjectStats:
+    by_status = dict(
+        conn.execute(select(DocumentRow.status, func.count()).group_by(DocumentRow.status)).all()
+    )
+    labels = dict(
+        conn.execute(
+            select(EntityRow.label, func.count())
+            .group_by(EntityRow.label)
+            .order_by(func.count().desc())
+        ).all()
+    )
+    per_annotator: dict[str, int] = defaultdict(int)
+    for table in (EntityRow, ClaimRow):
+        for name, n in conn.execute(
+            select(AnnotatorRow.name, func.count())
+            .select_from(table)
+            .join(AnnotatorRow, AnnotatorRow.id == table.annotator_id)
+            .group_by(AnnotatorRow.name)
+        ):
+            per_annotator[name] += int(n)
+    today = 0
+    if since is not None:
+        for table in (EntityRow, ClaimRow):
+            today += int(
+                conn.scalar(
+                    select(func.count()).select_from(table).where(table.created_at >= since)
+                )
+                or 0
+            )
+
+    def count(table: Any) -> int:
+        return int(conn.scalar(select(func.count()).select_from(table)) or 0)
+
+    return ProjectStats(
+        documents=sum(by_status.values()),
+        by_status={s.value: int(by_status.get(s.value, 0)) for s in Status},
+        entities=count(EntityRow),
+        claims=count(ClaimRow),
+        target_sentiments=count(TargetSentimentRow),
+        document_sentiments=count(DocumentSentimentRow),
+        labels={k: int(v) for k, v in labels.items()},
+        annotators=dict(per_annotator),
+        annotations_today=today,
+    )
 
 
 def _summary_query() -> Select[Any]:
@@ -583,16 +651,6 @@ def _summary(row: Any, bad: BadRows | None) -> DocumentSummary:
     )
 
 
-def _single_annotator(ann: DocumentAnnotations, wanted: str | None) -> str | None:
-    if wanted is not None:
-        return wanted
-    names = {e.annotator for e in ann.entities.values()} | {
-        c.annotator for c in ann.claims.values()
-    }
-    names |= {t.annotator for t in ann.targets.values()}
-    return names.pop() if len(names) == 1 else None
-
-
 def _as_document(new: NewDocument) -> Document:
     return Document(
         id=new.id or "",
@@ -606,14 +664,4 @@ def _as_document(new: NewDocument) -> Document:
 
 
 def _document_from_row(m: Any, bad: BadRows | None = None) -> Document:
-    return Document(
-        id=m["id"],
-        title=m["title"],
-        text=m["text"],
-        source=m["source"] or "",
-        meta=meta_of(m["meta"], m["id"], bad),
-        status=status_of(m["status"], m["id"], bad),
-        content_hash=m["content_hash"],
-        created_at=m["created_at"],
-        updated_at=m["updated_at"],
-    )
+    return document_of([m[name] for name in DOCUMENT_COLUMNS], bad)

@@ -5,15 +5,26 @@ earlier (or by a colleague's direct SQL before the upgrade). No reader crashes o
 document with an unknown status reads as "todo", a span or claim whose offsets do not fit
 its text, or a claim whose attributes are not a JSON object of strings, is skipped. Each is
 logged as a warning and counted in a `BadRows` the caller can show.
+
+The screening and the assembly of screened rows into core objects (`document_of`,
+`assemble_annotations`) are written once here, free of SQLAlchemy: the SQLAlchemy readers
+(PostgreSQL) and the plain `sqlite3` readers (`sqlite_reads`) hand them the same tuples.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from annotator.core.model import Status
+from annotator.core.model import (
+    Claim,
+    Document,
+    DocumentAnnotations,
+    EntitySpan,
+    Status,
+    TargetSentiment,
+)
 
 log = logging.getLogger("annotator.storage")
 
@@ -85,3 +96,115 @@ def attributes_problem(value: Any) -> str | None:
     if not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
         return "attributes are not all strings"
     return None
+
+
+# -- assembling screened rows -------------------------------------------------------
+# Column orders of the tuples the functions below take (SQLAlchemy and sqlite3 alike).
+DOCUMENT_COLUMNS = (
+    "id",
+    "title",
+    "text",
+    "source",
+    "meta",
+    "status",
+    "content_hash",
+    "created_at",
+    "updated_at",
+)
+ENTITY_COLUMNS = ("id", "document_id", "annotator_id", "start_offset", "end_offset", "label")
+CLAIM_COLUMNS = (
+    "id",
+    "document_id",
+    "annotator_id",
+    "start_offset",
+    "end_offset",
+    "speaker_entity_id",
+    "speaker_text",
+    "attributes",
+)
+TARGET_COLUMNS = ("id", "document_id", "annotator_id", "entity_id", "label")
+DOCUMENT_SENTIMENT_COLUMNS = ("document_id", "annotator_id", "label")
+
+
+def document_of(values: Sequence[Any], bad: BadRows | None) -> Document:
+    """A document from decoded values in the order of DOCUMENT_COLUMNS."""
+    doc_id, title, text, source, meta, status, digest, created, updated = values
+    return Document(
+        id=doc_id,
+        title=title,
+        text=text,
+        source=source or "",
+        meta=meta_of(meta, doc_id, bad),
+        status=status_of(status, doc_id, bad),
+        content_hash=digest,
+        created_at=created,
+        updated_at=updated,
+    )
+
+
+def assemble_annotations(
+    doc_ids: Iterable[str],
+    names: Mapping[str, str],
+    rows: tuple[Iterable[Sequence[Any]], ...],
+    bad: BadRows | None = None,
+    lengths: Mapping[str, int] | None = None,
+) -> dict[str, DocumentAnnotations]:
+    """The annotations of `doc_ids` from decoded rows of entity spans, claims, target
+    sentiments and document sentiments (`rows`, in that order; columns as *_COLUMNS).
+
+    Rows that break the rules (`lengths`: document id -> text length, to check offsets
+    against) are skipped and reported to `bad`, with what depends on them: a claim loses a
+    skipped speaker, a target sentiment toward a skipped span goes.
+    """
+    entities, claims, targets, sentiments = rows
+    out: dict[str, DocumentAnnotations] = {d: DocumentAnnotations() for d in doc_ids}
+    report: Callable[[str], None] = bad.report if bad is not None else (lambda _message: None)
+    sizes = lengths or {}
+    make = EntitySpan
+    skipped: set[str] = set()
+    for i, d, a, s, e, lab in entities:  # the hot path: tens of thousands in a long article
+        n = sizes.get(d)
+        if type(s) is int and type(e) is int and 0 <= s < e and (n is None or e <= n):
+            out[d].entities[i] = make(i, s, e, lab, names.get(a, ""))
+        else:
+            skipped.add(i)
+            report(f"span {i} of document {d}: {offsets_problem(s, e, n)}")
+    for i, d, a, s, e, sp, st, attrs in claims:
+        problem = offsets_problem(s, e, sizes.get(d)) or attributes_problem(attrs)
+        if problem is not None:
+            report(f"claim {i} of document {d}: {problem}")
+            continue
+        speaker = None if sp in skipped else sp
+        out[d].claims[i] = Claim(i, s, e, speaker, st or "", dict(attrs or {}), names.get(a, ""))
+    for i, d, a, ent, lab in targets:
+        if ent in skipped:
+            report(f"target sentiment {i} of document {d}: its span was skipped")
+            continue
+        out[d].targets[i] = TargetSentiment(i, ent, lab, names.get(a, ""))
+    # several annotators' document sentiments: the same one on every back end (first by name)
+    for d, _a, lab in sorted(sentiments, key=lambda row: names.get(row[1], "")):
+        if out[d].document_sentiment is None:
+            out[d].document_sentiment = lab
+    return out
+
+
+def single_annotator(ann: DocumentAnnotations, wanted: str | None) -> str | None:
+    """`wanted`, or else the one annotator of all of `ann`'s annotations (None if several)."""
+    if wanted is not None:
+        return wanted
+    names = {e.annotator for e in ann.entities.values()} | {
+        c.annotator for c in ann.claims.values()
+    }
+    names |= {t.annotator for t in ann.targets.values()}
+    return names.pop() if len(names) == 1 else None
+
+
+def annotator_filter(annotator: str | None, names: Mapping[str, str]) -> str | None:
+    """The id of annotator `annotator` among `names` (id -> name) to filter rows by: None
+    for no filter, an id no row has when there is no such annotator."""
+    if annotator is None:
+        return None
+    for aid, name in names.items():
+        if name == annotator:
+            return aid
+    return "\x00none"  # no such annotator: match nothing
