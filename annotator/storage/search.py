@@ -333,7 +333,8 @@ def index_some(conn: Connection, budget_chars: int = DEFAULT_BUDGET_CHARS) -> in
     """Index the next documents above the watermark, in ordinal order, up to about
     `budget_chars` of title and text (at least one document, however long), and move the
     watermark past them: one short write transaction. Returns how many were indexed (0:
-    none were pending). `conn` must not be in a transaction.
+    none were pending). A transaction `conn` is in is rolled back first: give it one of
+    its own.
 
     The watermark is read under the write lock (BEGIN IMMEDIATE), so a concurrent import
     or a second indexer cannot slip rows in between. A lock held longer than the busy
