@@ -27,9 +27,13 @@ BENCH_DIR = Path(__file__).resolve().parent
 RESULTS_DIR = BENCH_DIR / "results"
 
 
+ALIASES = {"search-index": "search_index"}  # bench_search_index.py
+
+
 def discover(names: list[str]) -> list[Path]:
     found = sorted(BENCH_DIR.glob("bench_*.py"))
     if names:
+        names = [ALIASES.get(n, n) for n in names]
         wanted = {n if n.startswith("bench_") else f"bench_{n}" for n in names}
         found = [p for p in found if p.stem in wanted]
         missing = wanted - {p.stem for p in found}

@@ -14,6 +14,7 @@ from annotator.cli import main
 NEVER = (  # the GUI, migrations, optional parsers and models, other commands' services
     "PySide6",
     "alembic",
+    "sqlalchemy",  # a SQLite project at the current schema is opened with sqlite3 alone
     "spacy",
     "trafilatura",
     "docx",

@@ -57,6 +57,7 @@ from annotator.storage.row_screen import (
     single_annotator,
     status_of,
 )
+from annotator.storage.search import DEFAULT_BUDGET_CHARS, index_some, pending_count
 from annotator.storage.search import matching as search_matching
 
 SCHEMA_KEY = "label_schema"
@@ -358,6 +359,17 @@ class ProjectRepository:
             while rows := result.fetchmany(size):
                 yield [_summary(row, self.bad_rows) for row in rows]
                 size = batch
+
+    def search_pending(self) -> int:
+        """Documents not in the search index yet (see `storage.search.index_some`)."""
+        with self.engine.connect() as conn:
+            return pending_count(conn)
+
+    def index_search_chunk(self, budget_chars: int = DEFAULT_BUDGET_CHARS) -> int:
+        """Index the next documents waiting for the search index, in one short transaction;
+        the number indexed (0: none wait). Busy when another writer holds the project."""
+        with self.engine.connect() as conn:
+            return index_some(conn, budget_chars)
 
     def document_summaries(self, ids: Sequence[str]) -> dict[str, DocumentSummary]:
         """The list rows of `ids` (those that still exist)."""

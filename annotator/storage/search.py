@@ -7,6 +7,13 @@ title or the text, case-insensitively, as the document list always has:
   keyed by `ordinal`), kept in step by triggers. Needles shorter than three characters
   (which trigrams cannot index) and builds of SQLite without FTS5 use LIKE instead (the
   latter with a logged warning).
+
+  Indexing is deferred: `documents_search_state.indexed_upto` is a watermark, every
+  document with `ordinal <= indexed_upto` is in the index and none above it is. Imports
+  append documents above it, which the triggers leave unindexed (indexing a 3 KB text
+  cost most of an import); `index_some` catches up in short chunks, each advancing the
+  watermark. Searches look documents above the watermark up by scanning, with FTS5's own
+  case folding, so a document is found the same way before and after it is indexed.
 - PostgreSQL: trigram GIN indexes (`pg_trgm`) on title and text, used by ILIKE. Chosen over
   `to_tsvector('simple', ...)`: a tsvector finds whole words only (not "garde" in
   "Lagarde", not "100%") and refuses texts over 1 MB, and the 3 MB articles are real.
@@ -17,7 +24,10 @@ title or the text, case-insensitively, as the document list always has:
 from __future__ import annotations
 
 import logging
+import sqlite3
+import string
 import weakref
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
@@ -30,8 +40,12 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    union_all,
 )
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import aliased
 
+from annotator.storage.errors import Busy, NotPermitted, StorageError, first_line
 from annotator.storage.models import DocumentRow
 
 log = logging.getLogger(__name__)
@@ -40,13 +54,24 @@ FTS_TABLE = "documents_search"
 PG_INDEXES = ("ix_documents_search_title", "ix_documents_search_text")
 MIN_INDEXED = 3  # trigrams: shorter needles cannot use the index
 
+STATE_TABLE = f"{FTS_TABLE}_state"
+FOLD_FUNCTION = "annotator_search_fold"
+DEFAULT_BUDGET_CHARS = 262_144  # title + text characters indexed per transaction
+MAX_CHUNK_ROWS = 5_000  # and at most this many documents (short or empty texts)
+_WATERMARK = f"(SELECT indexed_upto FROM {STATE_TABLE})"
+
+# Only documents at or below the watermark are in the index: those above it are indexed
+# (and the watermark moved past them) by `index_some`. A 'delete' of a row the index never
+# held corrupts an external-content FTS5 index, hence the conditions on old rows too.
 _SQLITE_TRIGGERS = {
     "documents_search_ai": f"""
-        CREATE TRIGGER documents_search_ai AFTER INSERT ON documents BEGIN
+        CREATE TRIGGER documents_search_ai AFTER INSERT ON documents
+        WHEN new.ordinal <= {_WATERMARK} BEGIN
             INSERT INTO {FTS_TABLE}(rowid, title, text) VALUES (new.ordinal, new.title, new.text);
         END""",
     "documents_search_ad": f"""
-        CREATE TRIGGER documents_search_ad AFTER DELETE ON documents BEGIN
+        CREATE TRIGGER documents_search_ad AFTER DELETE ON documents
+        WHEN old.ordinal <= {_WATERMARK} BEGIN
             INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, text)
             VALUES ('delete', old.ordinal, old.title, old.text);
         END""",
@@ -54,8 +79,9 @@ _SQLITE_TRIGGERS = {
         CREATE TRIGGER documents_search_au AFTER UPDATE OF title, text, ordinal ON documents
         BEGIN
             INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, text)
-            VALUES ('delete', old.ordinal, old.title, old.text);
-            INSERT INTO {FTS_TABLE}(rowid, title, text) VALUES (new.ordinal, new.title, new.text);
+            SELECT 'delete', old.ordinal, old.title, old.text WHERE old.ordinal <= {_WATERMARK};
+            INSERT INTO {FTS_TABLE}(rowid, title, text)
+            SELECT new.ordinal, new.title, new.text WHERE new.ordinal <= {_WATERMARK};
         END""",
 }
 
@@ -79,6 +105,7 @@ def remove_search(conn: Connection) -> None:
         for name in _SQLITE_TRIGGERS:
             conn.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
         conn.execute(text(f"DROP TABLE IF EXISTS {FTS_TABLE}"))
+        conn.execute(text(f"DROP TABLE IF EXISTS {STATE_TABLE}"))
     elif conn.dialect.name == "postgresql":
         for name in PG_INDEXES:
             conn.execute(text(f"DROP INDEX IF EXISTS {name}"))
@@ -108,10 +135,29 @@ def _install_sqlite(conn: Connection) -> None:
             "title, text, content='documents', content_rowid='ordinal', tokenize='trigram')"
         )
     )
+    install_deferred_indexing(conn)
+    conn.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')"))
+    conn.execute(text(f"UPDATE {STATE_TABLE} SET indexed_upto = {_MAX_ORDINAL}"))
+
+
+_MAX_ORDINAL = "(SELECT COALESCE(MAX(ordinal), 0) FROM documents)"
+
+
+def install_deferred_indexing(conn: Connection) -> None:
+    """Create the watermark (at the last document, for an index that holds every document;
+    an existing one is kept) and the triggers that respect it. SQLite with FTS5 only."""
+    conn.execute(
+        text(
+            f"CREATE TABLE IF NOT EXISTS {STATE_TABLE} ("
+            "id INTEGER PRIMARY KEY CHECK (id = 1), indexed_upto INTEGER NOT NULL)"
+        )
+    )
+    conn.execute(
+        text(f"INSERT OR IGNORE INTO {STATE_TABLE} (id, indexed_upto) VALUES (1, {_MAX_ORDINAL})")
+    )
     for name, ddl in _SQLITE_TRIGGERS.items():
         conn.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
         conn.execute(text(ddl))
-    conn.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')"))
 
 
 def _install_postgres(conn: Connection) -> None:
@@ -144,8 +190,24 @@ def has_index(conn: Connection) -> bool:
     return False
 
 
+def has_deferred_state(conn: Connection) -> bool:
+    """Whether this is a SQLite database whose index is kept up to a watermark."""
+    if conn.dialect.name != "sqlite":
+        return False
+    found = conn.scalar(
+        text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :n"), {"n": STATE_TABLE}
+    )
+    return found is not None
+
+
 def matching(conn: Connection, needle: str) -> ColumnElement[bool]:
-    """A condition on `DocumentRow`: title or text contains `needle`, case-insensitively."""
+    """A condition on `DocumentRow`: title or text contains `needle`, case-insensitively.
+
+    On SQLite with the index, documents above the watermark (not indexed yet) are scanned
+    with the index's own case folding, so they are found exactly as once indexed. The
+    condition is meant for a statement run on `conn` (the folding function is registered
+    on its database connection).
+    """
     dialect = conn.dialect.name
     if dialect == "sqlite" and len(needle) >= MIN_INDEXED and _cached_has_index(conn):
         phrase = '"' + needle.replace('"', '""') + '"'
@@ -154,6 +216,8 @@ def matching(conn: Connection, needle: str) -> ColumnElement[bool]:
             .select_from(text(FTS_TABLE))
             .where(text(f"{FTS_TABLE} MATCH :phrase").bindparams(phrase=phrase))
         )
+        if _cached_has_state(conn):  # one IN list: still a lookup per hit, not a scan
+            return DocumentRow.ordinal.in_(union_all(hits, _unindexed_matching(conn, needle)))
         return DocumentRow.ordinal.in_(hits)
     if dialect == "postgresql":
         pattern = "%" + _escape_like(needle) + "%"
@@ -168,11 +232,80 @@ def matching(conn: Connection, needle: str) -> ColumnElement[bool]:
     )
 
 
+def _unindexed_matching(conn: Connection, needle: str) -> Select[Any]:
+    """The ordinals above the watermark whose folded title or text contains the folded
+    needle (`instr`: a plain substring test, no LIKE wildcards to escape)."""
+    _register_fold(conn)
+    folded = fts_fold(needle)
+    fold = getattr(func, FOLD_FUNCTION)
+    row = aliased(DocumentRow, name="unindexed")  # not correlated with the outer query
+    return select(row.ordinal).where(
+        row.ordinal > literal_column(_WATERMARK),
+        or_(func.instr(fold(row.title), folded) > 0, func.instr(fold(row.text), folded) > 0),
+    )
+
+
+def fts_fold(value: str | None) -> str | None:
+    """`value` case-folded as the trigram tokenizer folds it (ASCII: lower case)."""
+    if value is None or value.isascii():
+        return None if value is None else value.lower()
+    return value.translate(_fold_table())
+
+
+@cache
+def _fold_table() -> dict[int, str]:
+    """What FTS5's trigram tokenizer folds each character to, asked of SQLite itself: its
+    folding follows its own Unicode tables (older than Python's, and not `str.lower`).
+
+    Only characters Python folds can differ (a probe of every code point found the two
+    noncharacters U+FFFE and U+FFFF besides), so those are the ones asked: about 1,600
+    rows in an in-memory table, some 10 ms, once per process.
+    """
+    candidates = [
+        c
+        for c in map(chr, range(0x80, 0x110000))
+        if not 0xD800 <= ord(c) < 0xE000 and (c.lower() != c or c.casefold() != c)
+    ] + ["\ufffe", "\uffff"]
+    probe = sqlite3.connect(":memory:")
+    try:
+        probe.execute("CREATE VIRTUAL TABLE t USING fts5(x, tokenize='trigram')")
+        probe.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')")
+        probe.executemany(
+            "INSERT INTO t(rowid, x) VALUES (?, ?)", [(ord(c), c + "ab") for c in candidates]
+        )
+        rows = probe.execute("SELECT doc, term FROM v WHERE offset = 0").fetchall()
+    finally:
+        probe.close()
+    folded = {ord(c): c.lower() for c in string.ascii_uppercase}
+    folded.update({doc: term[0] for doc, term in rows if term[0] != chr(doc)})
+    return folded
+
+
+def _register_fold(conn: Connection) -> None:
+    """Make `annotator_search_fold(x)` callable on `conn`'s database connection (once)."""
+    info = conn.connection.info
+    if info.get(FOLD_FUNCTION):
+        return
+    dbapi = conn.connection.dbapi_connection
+    assert isinstance(dbapi, sqlite3.Connection)
+    dbapi.create_function(FOLD_FUNCTION, 1, fts_fold, deterministic=True)
+    info[FOLD_FUNCTION] = True
+
+
 def _escape_like(needle: str) -> str:
     return needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 _indexed: weakref.WeakKeyDictionary[Engine, bool] = weakref.WeakKeyDictionary()
+_deferred: weakref.WeakKeyDictionary[Engine, bool] = weakref.WeakKeyDictionary()
+
+
+def _cached_has_state(conn: Connection) -> bool:
+    engine = conn.engine
+    known = _deferred.get(engine)
+    if known is None:
+        known = _deferred[engine] = has_deferred_state(conn)
+    return known
 
 
 def _cached_has_index(conn: Connection) -> bool:
@@ -183,3 +316,90 @@ def _cached_has_index(conn: Connection) -> bool:
         if not known:
             log.warning("no text index in %s: document search scans every text", engine.url)
     return known
+
+
+# -- catching up ----------------------------------------------------------------------
+
+
+def pending_count(conn: Connection) -> int:
+    """How many documents are not in the index yet (0 where indexing is not deferred)."""
+    if not has_deferred_state(conn):
+        return 0
+    query = f"SELECT count(*) FROM documents WHERE ordinal > {_WATERMARK}"
+    return int(conn.scalar(text(query)) or 0)
+
+
+def index_some(conn: Connection, budget_chars: int = DEFAULT_BUDGET_CHARS) -> int:
+    """Index the next documents above the watermark, in ordinal order, up to about
+    `budget_chars` of title and text (at least one document, however long), and move the
+    watermark past them: one short write transaction. Returns how many were indexed (0:
+    none were pending). A transaction `conn` is in is rolled back first: give it one of
+    its own.
+
+    The watermark is read under the write lock (BEGIN IMMEDIATE), so a concurrent import
+    or a second indexer cannot slip rows in between. A lock held longer than the busy
+    timeout raises `Busy`, a read-only database `NotPermitted`; nothing is changed then.
+    """
+    if not has_deferred_state(conn):
+        return 0
+    conn.rollback()  # end the read above: BEGIN must be the first statement
+    try:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        try:
+            indexed = _index_chunk(conn, budget_chars)
+        except BaseException:
+            conn.rollback()
+            raise
+        conn.commit()
+    except OperationalError as exc:
+        error = _storage_error(exc)
+        if error is None:
+            raise
+        raise error from exc
+    return indexed
+
+
+def _index_chunk(conn: Connection, budget_chars: int) -> int:
+    watermark = int(conn.scalar(text(f"SELECT indexed_upto FROM {STATE_TABLE}")) or 0)
+    upto, count = _chunk_end(conn, watermark, budget_chars)
+    if count == 0:
+        return 0
+    span = {"wm": watermark, "upto": upto}
+    conn.execute(
+        text(
+            f"INSERT INTO {FTS_TABLE}(rowid, title, text) SELECT ordinal, title, text "
+            "FROM documents WHERE ordinal > :wm AND ordinal <= :upto"
+        ),
+        span,
+    )
+    conn.execute(text(f"UPDATE {STATE_TABLE} SET indexed_upto = :upto"), span)
+    return count
+
+
+def _chunk_end(conn: Connection, watermark: int, budget_chars: int) -> tuple[int, int]:
+    """The last ordinal of the next chunk and its number of documents, from the stored
+    lengths (the texts themselves are read once, by the insert)."""
+    rows = conn.execute(
+        text(
+            "SELECT ordinal, length + length(title) FROM documents WHERE ordinal > :wm "
+            "ORDER BY ordinal LIMIT :n"
+        ),
+        {"wm": watermark, "n": MAX_CHUNK_ROWS},
+    )
+    upto, count, size = watermark, 0, 0
+    for ordinal, chars in rows:
+        upto, count, size = int(ordinal), count + 1, size + int(chars or 0)
+        if size >= budget_chars:
+            break
+    rows.close()
+    return upto, count
+
+
+def _storage_error(exc: OperationalError) -> StorageError | None:
+    """The project's own error for a locked or read-only database (None: another error)."""
+    detail = first_line(exc.orig)
+    if "locked" in detail or "busy" in detail:
+        return Busy(f"the project is busy: another writer holds it ({detail}); nothing was indexed")
+    if "readonly" in detail or "read-only" in detail:
+        return NotPermitted(f"the project cannot be written ({detail}); nothing was indexed")
+    return None

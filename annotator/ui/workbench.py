@@ -10,7 +10,7 @@ Who builds what (all here, in this order, nothing built elsewhere):
   each given the model (and the editor where it edits), put into docks of `host`;
 - `DocumentSwitcher` (which document is open), `ProjectFiles` (projects, import, export),
   `WorkbenchDialogs`, `WorkbenchActions` (menus, toolbar) through an `ActionRegistry`,
-  `TeamMenu`, `ProgressStatus`, `LiveUpdates` and `BackupTimer`.
+  `TeamMenu`, `ProgressStatus`, `LiveUpdates`, `BackupTimer` and `SearchIndexer`.
 
 Helpers get narrow collaborators (callables, the menu bar, a `register_action` callback,
 the widget their dialogs belong to), never the window. `host` is only the QMainWindow the
@@ -42,6 +42,7 @@ from annotator.ui.messages import Messages
 from annotator.ui.navigator import Navigator
 from annotator.ui.review.menu import ReviewMenu
 from annotator.ui.scroll_memory import ScrollMemory
+from annotator.ui.search_indexer import SearchIndexer
 from annotator.ui.sentiment_panel import SentimentPanel
 from annotator.ui.settings import AppSettings
 from annotator.ui.status_bar import ProgressStatus
@@ -193,6 +194,8 @@ class Workbench(QObject):
         self.scroll_memory = ScrollMemory(self.model, self.view, settings, project.location)
         self.backups = BackupTimer(project, self)
         self.backups.failed.connect(lambda message: show_message(message, 15_000))
+        self.search_index = SearchIndexer(project, host.statusBar(), self)
+        self.search_index.start()  # what earlier imports (the command line's) left
         size = settings.text_size()
         if size is not None:
             self.view.set_text_size(size)
@@ -242,6 +245,7 @@ class Workbench(QObject):
         """Documents were added (imports never change stored ones, so undo stacks stay)."""
         self.model.documentsChanged.emit()
         self.documents.reload()
+        self.search_index.start(0)
 
     def documents_changed_elsewhere(self, ids: Collection[str] | None = None) -> None:
         """Another client changed documents `ids` (None: added or removed some): what was
@@ -277,6 +281,7 @@ class Workbench(QObject):
 
     def stop(self) -> None:
         """Finish background work (before the project is closed)."""
+        self.search_index.stop()
         self.files.wait()
         self.progress.wait()
         self.model.wait()

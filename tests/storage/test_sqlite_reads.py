@@ -447,11 +447,6 @@ def test_sqlite_reads_and_what_it_imports_need_no_sqlalchemy() -> None:
     assert _modules_loaded(STUB_PACKAGE) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="annotator/storage/__init__.py imports the SQLAlchemy repository eagerly (it is "
-    "not among this change's files): it must import lazily (PEP 562) first; then drop this",
-)
 def test_importing_sqlite_reads_loads_no_sqlalchemy() -> None:
     assert _modules_loaded("") == []
 

@@ -1,7 +1,7 @@
 """SQLite projects lose the annotation indexes only project-wide counts used
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-02 19:00:00
 
 Each index of an annotation table is written by every imported span: on SQLite the label
@@ -14,7 +14,7 @@ midnight) read the whole table anyway. PostgreSQL keeps them (see
 from alembic import op
 
 revision = '0008'
-down_revision = '0006'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
