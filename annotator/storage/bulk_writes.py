@@ -20,9 +20,7 @@ from typing import Any
 from annotator.core.ids import new_id
 from annotator.core.model import AnnotatedDocument, utc_now
 from annotator.core.text import content_hash
-from annotator.storage.sqlite_values import json_text, timestamp
-
-CHUNK = 500  # values per IN (...) query, inside every SQLite build's variable limit
+from annotator.storage.sqlite_values import chunks, json_text, marks, timestamp, unique
 
 DOCUMENT_COLUMNS = (
     "id",
@@ -301,10 +299,7 @@ def _select_in(
     conn: sqlite3.Connection, query: str, column: str, values: Iterable[str]
 ) -> list[Row]:
     """Rows of `query WHERE column IN values`, asked in chunks."""
-    wanted = [v for v in dict.fromkeys(values) if v]
     rows: list[Row] = []
-    for i in range(0, len(wanted), CHUNK):
-        chunk = wanted[i : i + CHUNK]
-        marks = ", ".join("?" * len(chunk))
-        rows.extend(conn.execute(f"{query} WHERE {column} IN ({marks})", chunk))
+    for chunk in chunks([v for v in unique(values) if v]):
+        rows.extend(conn.execute(f"{query} WHERE {column} IN ({marks(chunk)})", chunk))
     return rows

@@ -276,8 +276,7 @@ class ProjectRepository:
         """
         if self.engine.dialect.name == "sqlite":  # plain sqlite3, as the command line does
             with self.engine.connect() as conn:
-                raw = conn.connection.driver_connection
-                return add_batch_sqlite(raw, items, annotator)  # type: ignore[arg-type]
+                return add_batch_sqlite(self._sqlite(conn), items, annotator)  # type: ignore[arg-type]
         for item in items:
             item.validate()
         ids = {name: self.annotator_id(name) for name in annotator_names(items, annotator)}

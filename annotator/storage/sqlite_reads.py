@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence, Sized
-from datetime import date, datetime
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime
 from itertools import product
 from typing import Any, TypeVar
 
@@ -33,9 +33,9 @@ from annotator.storage.row_screen import (
     document_of,
     single_annotator,
 )
+from annotator.storage.sqlite_values import chunks, marks, timestamp, unique
 
 SCHEMA_KEY = "label_schema"  # project_meta key of the label schema (as in `repository`)
-CHUNK = 500  # values per IN (...) list
 T = TypeVar("T")
 
 _DOCUMENT_SELECT = f"SELECT {', '.join(DOCUMENT_COLUMNS)}, ordinal FROM documents"
@@ -73,8 +73,8 @@ def count_documents(
     if ids is None:
         return _count(conn, "documents", where, params)
     return sum(
-        _count(conn, "documents", [*where, f"id IN ({_marks(chunk)})"], [*params, *chunk])
-        for chunk in _chunks(_unique(ids))
+        _count(conn, "documents", [*where, f"id IN ({marks(chunk)})"], [*params, *chunk])
+        for chunk in chunks(unique(ids))
     )
 
 
@@ -89,9 +89,9 @@ def count_entities(
 
     Documents and annotators are matched in subqueries: joining them costs 5-10x.
     """
-    id_chunks: Sequence[Sequence[str] | None] = [None] if ids is None else _chunks(_unique(ids))
+    id_chunks: Sequence[Sequence[str] | None] = [None] if ids is None else chunks(unique(ids))
     label_chunks: Sequence[Sequence[str] | None] = (
-        [None] if labels is None else _chunks(_unique(labels))
+        [None] if labels is None else chunks(unique(labels))
     )
     total = 0
     for id_chunk, label_chunk in product(id_chunks, label_chunks):  # disjoint parts
@@ -111,12 +111,12 @@ def _entity_conditions(
     if status is not None or ids is not None:
         docs, doc_params = _status_condition(status)
         if ids is not None:
-            docs.append(f"id IN ({_marks(ids)})")
+            docs.append(f"id IN ({marks(ids)})")
             doc_params.extend(ids)
         where.append(f"document_id IN (SELECT id FROM documents WHERE {' AND '.join(docs)})")
         params.extend(doc_params)
     if labels is not None:
-        where.append(f"label IN ({_marks(labels)})")
+        where.append(f"label IN ({marks(labels)})")
         params.extend(labels)
     if annotator is not None:
         where.append("annotator_id = (SELECT id FROM annotators WHERE name = ?)")
@@ -142,7 +142,7 @@ def stats(conn: sqlite3.Connection, since: datetime | None = None) -> ProjectSta
             per_annotator[name] = per_annotator.get(name, 0) + int(n)
     today = 0
     if since is not None:
-        bound = [_bind_timestamp(since)]
+        bound = [timestamp(since)]
         for table in ("entity_spans", "claims"):
             today += _count(conn, table, ["created_at >= ?"], bound)
     return ProjectStats(
@@ -220,8 +220,8 @@ def _annotation_rows(
     only: str | None,
 ) -> list[Any]:
     rows: list[Any] = []
-    for chunk in _chunks(doc_ids):
-        sql = f"SELECT {', '.join(columns)} FROM {table} WHERE document_id IN ({_marks(chunk)})"
+    for chunk in chunks(doc_ids):
+        sql = f"SELECT {', '.join(columns)} FROM {table} WHERE document_id IN ({marks(chunk)})"
         if only is None:
             rows += conn.execute(sql, chunk).fetchall()
         else:
@@ -252,16 +252,16 @@ def _listed_document_batches(
     rows of `size` of them at a time."""
     where, params = _status_condition(status)
     keys: list[tuple[int, str]] = []
-    for chunk in _chunks(_unique(ids)):
-        conditions = " AND ".join(["ordinal > -1", *where, f"id IN ({_marks(chunk)})"])
+    for chunk in chunks(unique(ids)):
+        conditions = " AND ".join(["ordinal > -1", *where, f"id IN ({marks(chunk)})"])
         keys += conn.execute(
             f"SELECT ordinal, id FROM documents WHERE {conditions}", [*params, *chunk]
         ).fetchall()
     keys.sort()
-    for batch in _chunks([doc_id for _ordinal, doc_id in keys], size):
+    for batch in chunks([doc_id for _ordinal, doc_id in keys], size):
         found: dict[str, Any] = {}
-        for chunk in _chunks(batch):
-            sql = f"{_DOCUMENT_SELECT} WHERE id IN ({_marks(chunk)})"
+        for chunk in chunks(batch):
+            sql = f"{_DOCUMENT_SELECT} WHERE id IN ({marks(chunk)})"
             found.update((row[0], row) for row in conn.execute(sql, chunk))
         yield [found[doc_id] for doc_id in batch]
 
@@ -299,19 +299,6 @@ def _status_condition(status: Status | None) -> tuple[list[str], list[Any]]:
     return ["status = ?"], [status.value]
 
 
-def _unique(values: Iterable[T]) -> list[T]:
-    """`values` without repeats (so that counts over chunks count each once), in order."""
-    return list(dict.fromkeys(values))
-
-
-def _chunks(values: Sequence[T], size: int = CHUNK) -> list[Sequence[T]]:
-    return [values[i : i + size] for i in range(0, len(values), size)]
-
-
-def _marks(values: Sized) -> str:
-    return ", ".join("?" * len(values))
-
-
 def _json(value: Any) -> Any:
     """A JSON column's value, as SQLAlchemy's JSON type reads it."""
     return None if value is None else json.loads(value)
@@ -320,12 +307,3 @@ def _json(value: Any) -> Any:
 def _timestamp(value: Any) -> datetime | None:
     """A DateTime column's value, as SQLAlchemy's SQLite dialect reads it (naive)."""
     return None if value is None else datetime.fromisoformat(value)
-
-
-def _bind_timestamp(value: date) -> str:
-    """A datetime (or date) as SQLAlchemy's SQLite dialect binds it: its fields as they
-    are (any time zone dropped, not converted), microseconds always written."""
-    day = f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
-    if not isinstance(value, datetime):
-        return f"{day} 00:00:00.000000"
-    return f"{day} {value.hour:02d}:{value.minute:02d}:{value.second:02d}.{value.microsecond:06d}"

@@ -1,32 +1,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Connection, text
+from sqlalchemy import text
 
 from annotator.storage import make_engine, prepare_database
 from annotator.storage.engine import is_url, sqlite_path
 from annotator.storage.migrate import SchemaTooNew, alembic_config, current_revision, head_revision
-from annotator.storage.models import SERVER_ONLY_INDEXES, Base
-from annotator.storage.search import is_search_object
-
-
-def compare_opts(conn: Connection) -> dict[str, Any]:
-    """Leave out the text index (outside models.py) and, on SQLite, the indexes only
-    PostgreSQL has (`SERVER_ONLY_INDEXES`: Alembic's comparison ignores `ddl_if`)."""
-    skip = set(SERVER_ONLY_INDEXES) if conn.dialect.name == "sqlite" else set()
-
-    def include(name: str | None, _type: str, _parent: object) -> bool:
-        return not is_search_object(name) and name not in skip
-
-    def include_object(_obj: object, name: str | None, kind: str, *_rest: object) -> bool:
-        return include(name, kind, None)
-
-    return {"include_name": include, "include_object": include_object}
+from tests.storage.schema_compare import schema_differences
 
 
 def test_sqlite_pragmas(tmp_path: Path) -> None:
@@ -55,9 +37,7 @@ def test_migrations_build_the_same_schema_as_the_models(tmp_path: Path) -> None:
     with engine.begin() as conn:
         command.upgrade(alembic_config(conn), "head")
     with engine.connect() as conn:
-        diff = compare_metadata(
-            MigrationContext.configure(conn, opts=compare_opts(conn)), Base.metadata
-        )
+        diff = schema_differences(conn)
     assert diff == []
     engine.dispose()
 

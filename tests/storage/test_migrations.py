@@ -3,31 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Connection
 
 from annotator.storage import make_engine, prepare_database
 from annotator.storage.migrate import alembic_config, current_revision, head_revision
-from annotator.storage.models import SERVER_ONLY_INDEXES, Base
-from annotator.storage.search import is_search_object
-
-
-def compare_opts(conn: Connection) -> dict[str, Any]:
-    """Leave out the text index (outside models.py) and, on SQLite, the indexes only
-    PostgreSQL has (`SERVER_ONLY_INDEXES`: Alembic's comparison ignores `ddl_if`)."""
-    skip = set(SERVER_ONLY_INDEXES) if conn.dialect.name == "sqlite" else set()
-
-    def include(name: str | None, _type: str, _parent: object) -> bool:
-        return not is_search_object(name) and name not in skip
-
-    def include_object(_obj: object, name: str | None, kind: str, *_rest: object) -> bool:
-        return include(name, kind, None)
-
-    return {"include_name": include, "include_object": include_object}
+from annotator.storage.models import SERVER_ONLY_INDEXES
+from tests.storage.schema_compare import schema_differences
 
 
 def test_upgrade_from_first_revision_matches_new_schema(project_location: str) -> None:
@@ -38,9 +20,7 @@ def test_upgrade_from_first_revision_matches_new_schema(project_location: str) -
     assert prepare_database(engine) == "upgraded"
     assert current_revision(engine) == head_revision()
     with engine.connect() as conn:
-        diffs = compare_metadata(
-            MigrationContext.configure(conn, opts=compare_opts(conn)), Base.metadata
-        )
+        diffs = schema_differences(conn)
     engine.dispose()
     assert diffs == []
 

@@ -29,6 +29,7 @@ from annotator.core.text import content_hash
 from annotator.services.project import Project, open_project
 from annotator.storage import NewDocument, repository, sqlite_reads
 from annotator.storage.row_screen import BadRows
+from annotator.storage.sqlite_values import timestamp
 from tests.conftest import TRICKY
 
 EMOJI = "🙂 Ana García (México) told 😀 reporters: «we will sign». 🇲🇽 family 👨‍👩‍👧"
@@ -468,7 +469,7 @@ def test_timestamps_bind_as_sqlalchemy_binds_them(value: datetime) -> None:
     dialect = sqlite.dialect()
     bind = DateTime(timezone=True).dialect_impl(dialect).bind_processor(dialect)
     assert bind is not None
-    assert sqlite_reads._bind_timestamp(value) == bind(value)
+    assert timestamp(value) == bind(value)
 
 
 @pytest.mark.parametrize(
