@@ -89,7 +89,7 @@ def write_jsonl(path: Path, n: int) -> None:
 
 def floor_import(source: Path, db: Path) -> int:
     """The floor: decode each line, insert the same rows with sqlite3, batch by batch."""
-    from annotator.formats.json_lines import decode_json
+    from annotator.formats.json_lines import decode_json_line
 
     conn = connect(db)  # the project's own settings: WAL, synchronous=FULL, foreign keys
     annotator = uuid.uuid4().hex
@@ -126,7 +126,7 @@ def floor_import(source: Path, db: Path) -> int:
 
     with source.open("rb") as handle:
         for line in handle:
-            record = decode_json(line.decode("utf-8"))
+            record = decode_json_line(line)
             n += 1
             meta = dict(record["meta"])
             title = meta.pop("title")

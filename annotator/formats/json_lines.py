@@ -3,6 +3,12 @@
 Every JSON importer reads through here, so all of them refuse the same things: invalid
 UTF-8, invalid JSON, NaN/Infinity, integers too long to convert, nesting too deep, and
 strings with unpaired UTF-16 surrogate escapes (which no database can store).
+
+Lines are decoded by orjson where it gives exactly what the standard library would: it
+refuses everything above (and anything else the standard library's decoder would treat
+differently) except integers beyond 64 bits, which it turns into floats, so a line with
+a long run of digits, and every line orjson refuses, goes to `json.loads`, whose answer
+and messages are the reference.
 """
 
 from __future__ import annotations
@@ -19,6 +25,17 @@ from annotator.formats.limits import MB, current_limits, open_regular
 from annotator.formats.problems import FormatError, ImportProblem, RecordError
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+# 19 digits in a row may be an integer beyond orjson's 64 bits (2**63 has 19 digits);
+# found by mapping every digit to "0" and looking for nineteen of them (a regex is slower)
+_DIGITS_AS_ZERO = bytes(b"0"[0] if chr(i).isdigit() and i < 128 else b"."[0] for i in range(256))
+_LONG_DIGITS = b"0" * 19
+
+_fast_loads: Callable[[bytes], Any] | None
+try:
+    from orjson import JSONDecodeError as _FastDecodeError
+    from orjson import loads as _fast_loads
+except ImportError:  # pragma: no cover - orjson is a dependency; kept for odd platforms
+    _fast_loads = None
 
 Entry = tuple[int, Any] | ImportProblem
 
@@ -40,6 +57,16 @@ def decode_json(text: str) -> Any:
     if _SURROGATE_ESCAPE.search(text):
         refuse_lone_surrogates(data)
     return data
+
+
+def decode_json_line(raw: bytes) -> Any:
+    """`decode_json` of one UTF-8 line; raises UnicodeDecodeError or RecordError."""
+    if _fast_loads is not None and _LONG_DIGITS not in raw.translate(_DIGITS_AS_ZERO):
+        try:
+            return _fast_loads(raw)  # valid UTF-8, no lone surrogates, no NaN: as json.loads
+        except _FastDecodeError:
+            pass  # the standard library says why (or, for what only it accepts, decodes it)
+    return decode_json(raw.decode("utf-8"))
 
 
 def refuse_lone_surrogates(value: Any) -> None:
@@ -110,7 +137,7 @@ def read_json_lines(path: Path) -> Iterator[Entry]:
                 if not raw.strip():
                     continue
                 try:
-                    yield number, decode_json(raw.decode("utf-8"))
+                    yield number, decode_json_line(raw)
                 except UnicodeDecodeError as exc:
                     yield ImportProblem(
                         str(path), number, f"not valid UTF-8 (byte {exc.start + 1})"

@@ -18,6 +18,7 @@ from annotator.core.model import (
     SpanError,
     Status,
     TargetSentiment,
+    TargetTable,
     check_span,
 )
 from annotator.core.offsets import utf16_length
@@ -32,6 +33,7 @@ from annotator.formats.json_lines import parse_each, read_json_lines
 from annotator.formats.problems import ImportProblem, RecordError
 
 EXPORT_SCHEMA_VERSION = 1
+_STATUSES = {status.value: status for status in Status}
 _LINE_BREAKERS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"}
 
 
@@ -164,18 +166,6 @@ def parse_native_record(data: Any) -> AnnotatedDocument:
 
     n_raw = len(raw_text)
 
-    def span(obj: dict[str, Any], kind: str, i: int) -> tuple[int, int]:
-        start, end = obj.get("start"), obj.get("end")
-        if (  # the usual case, checked without a call: integers inside the text, text agrees
-            type(start) is int
-            and type(end) is int
-            and 0 <= start < end <= n_raw
-            and not removed
-            and (type(given := obj.get("text")) is not str or raw_text[start:end] == given)
-        ):
-            return start, end
-        return checked_span(obj, f"{kind} {i}")
-
     def checked_span(obj: dict[str, Any], what: str) -> tuple[int, int]:
         start, end = obj.get("start"), obj.get("end")
         if type(start) is not int or type(end) is not int:
@@ -201,6 +191,18 @@ def parse_native_record(data: Any) -> AnnotatedDocument:
             raise RecordError(f"{what}: span covers only a removed line break")
         return s, e
 
+    def span(obj: dict[str, Any], kind: str, i: int) -> tuple[int, int]:
+        start, end = obj.get("start"), obj.get("end")
+        if (  # the usual case, checked without a call: integers inside the text, text agrees
+            type(start) is int
+            and type(end) is int
+            and 0 <= start < end <= n_raw
+            and not removed
+            and (type(given := obj.get("text")) is not str or raw_text[start:end] == given)
+        ):
+            return start, end
+        return checked_span(obj, f"{kind} {i}")
+
     meta = data.get("meta", {})
     if meta is None:
         meta = {}
@@ -210,30 +212,40 @@ def parse_native_record(data: Any) -> AnnotatedDocument:
     title = meta.pop("title", None)
     source = meta.pop("source", "")
     status_raw = data.get("status", "todo")
-    try:
-        status = Status.parse(str(status_raw))
-    except ValueError as exc:
-        raise RecordError(str(exc)) from None
+    status = _STATUSES.get(status_raw) if type(status_raw) is str else None
+    if status is None:
+        try:
+            status = Status.parse(str(status_raw))
+        except ValueError as exc:
+            raise RecordError(str(exc)) from None
     annotator = data.get("annotator")
     annotator = str(annotator) if isinstance(annotator, str) and annotator else None
 
-    entities: list[EntitySpan] = []
-    seen: set[str] = set()
+    # entities by id, built in place: the dict is also the set of ids seen so far
+    entities: dict[str, EntitySpan] = {}
     for i, obj in enumerate(_list(data, "entities"), start=1):
         if not isinstance(obj, dict):
             raise RecordError(f"entity {i}: expected an object")
-        start, end = span(obj, "entity", i)
+        start, end = obj.get("start"), obj.get("end")
+        if not (  # the usual case inline (one call per span costs more than its checks)
+            type(start) is int
+            and type(end) is int
+            and 0 <= start < end <= n_raw
+            and not removed
+            and (type(given := obj.get("text")) is not str or raw_text[start:end] == given)
+        ):
+            start, end = checked_span(obj, f"entity {i}")
         label = obj.get("label")
         if not isinstance(label, str) or not (label := label.strip()):
             raise RecordError(f'entity {i}: "label" must be a non-empty string')
         eid = obj.get("id")
         if type(eid) is not str or not eid or len(eid) > 64:  # the usual id needs no change
             eid = _id(eid, "") or new_id()
-        if eid in seen:
+        if eid in entities:
             raise RecordError(f"entity {i}: duplicate id {eid!r}")
-        seen.add(eid)
         who = obj.get("annotator")
-        entities.append(EntitySpan(eid, start, end, label, who if type(who) is str else ""))
+        entities[eid] = EntitySpan(eid, start, end, label, who if type(who) is str else "")
+    seen = entities
 
     claims: list[Claim] = []
     claim_ids: set[str] = set()
@@ -307,7 +319,12 @@ def parse_native_record(data: Any) -> AnnotatedDocument:
         status=status,
         content_hash=content_hash(text),
     )
-    ann = DocumentAnnotations.of(entities, claims, targets, doc_sentiment or None)
+    ann = DocumentAnnotations(
+        entities,
+        {c.id: c for c in claims},
+        TargetTable({t.id: t for t in targets}) if targets else TargetTable(),
+        doc_sentiment or None,
+    )
     return AnnotatedDocument(doc, ann, annotator)
 
 

@@ -25,6 +25,7 @@ from annotator.formats.limits import ImportLimits, current_limits, not_regular, 
 from annotator.formats.native_jsonl import read_native_jsonl_located
 from annotator.formats.problems import FormatError, ImportProblem
 from annotator.formats.source_text import OffsetChoice
+from annotator.services.bulk_gc import fewer_collections
 from annotator.services.errors import Cancelled, NotPermitted, ServerUnavailable
 from annotator.services.project import Project
 from annotator.services.suggestion_import import (
@@ -323,7 +324,7 @@ def import_paths(
     if fmt != "auto":
         import_format(fmt)  # unknown names fail before anything is read
     try:
-        with using_limits(limits):
+        with using_limits(limits), fewer_collections():
             for found in _records([Path(p) for p in paths], report, fmt, offsets):
                 if cancelled is not None and cancelled():
                     raise Cancelled()

@@ -20,6 +20,7 @@ from typing import Any
 from annotator.core.ids import new_id
 from annotator.core.model import AnnotatedDocument, utc_now
 from annotator.core.text import content_hash
+from annotator.storage.sqlite_connect import bulk_cache
 from annotator.storage.sqlite_values import chunks, json_text, marks, timestamp, unique
 
 DOCUMENT_COLUMNS = (
@@ -112,6 +113,25 @@ class _Ids:
         return chosen
 
 
+class _Same(dict[str, str]):
+    """The identity renaming: every id maps to itself."""
+
+    def __missing__(self, key: str) -> str:
+        return key
+
+
+_SAME = _Same()
+
+
+def _kept_or_renamed(taken: TakenIds, table: str, wanted: list[str]) -> _Ids | None:
+    """None when every wanted id is non-empty, distinct and free (the usual import: ids
+    are kept as given, no per-id bookkeeping), else the `_Ids` that renames clashes."""
+    used = taken(table, wanted)
+    if not used and "" not in wanted and len(set(wanted)) == len(wanted):
+        return None
+    return _Ids(used)
+
+
 def plan_batch(
     items: Sequence[AnnotatedDocument],
     annotator: str,
@@ -135,7 +155,9 @@ def plan_batch(
             seen[digest] = ""  # its id is chosen below; later copies are duplicates
             fresh.append((item, digest))
     doc_ids = _Ids(taken("documents", (i.document.id for i, _d in fresh)))
-    entity_ids = _Ids(taken("entity_spans", (e for i, _d in fresh for e in i.annotations.entities)))
+    entity_ids = _kept_or_renamed(
+        taken, "entity_spans", [e for i, _d in fresh for e in i.annotations.entities]
+    )
     claim_ids = _Ids(taken("claims", (c for i, _d in fresh for c in i.annotations.claims)))
     target_ids = _Ids(
         taken("target_sentiments", (t for i, _d in fresh for t in i.annotations.targets))
@@ -143,6 +165,7 @@ def plan_batch(
     documents, entities, claims = (plan.tables[t] for t in ("documents", "entity_spans", "claims"))
     targets, sentiments = plan.tables["target_sentiments"], plan.tables["document_sentiments"]
     who = annotator_ids
+    default_who = who.get(annotator, "")
     ordinal = last_ordinal
     created: set[str] = set()
     for item, digest in fresh:
@@ -170,46 +193,64 @@ def plan_batch(
             )
         )
         ann = item.annotations
-        renamed = {e: entity_ids.claim(e) for e in ann.entities}
-        entities.extend(
-            (
-                renamed[e.id],
-                doc_id,
-                who[e.annotator or annotator],
-                e.start,
-                e.end,
-                e.label,
-                now,
-                now,
+        if entity_ids is None:  # every id the source gave is free: kept as they are
+            renamed: Mapping[str, str] = _SAME
+            entities.extend(
+                (
+                    e.id,
+                    doc_id,
+                    who[e.annotator] if e.annotator else default_who,
+                    e.start,
+                    e.end,
+                    e.label,
+                    now,
+                    now,
+                )
+                for e in ann.entities.values()
             )
-            for e in ann.entities.values()
-        )
-        claims.extend(
-            (
-                claim_ids.claim(c.id),
-                doc_id,
-                who[c.annotator or annotator],
-                c.start,
-                c.end,
-                renamed[c.speaker_id] if c.speaker_id else None,
-                c.speaker_text,
-                encode_json(dict(c.attributes)),
-                now,
-                now,
+        else:
+            renamed = {e: entity_ids.claim(e) for e in ann.entities}
+            entities.extend(
+                (
+                    renamed[e.id],
+                    doc_id,
+                    who[e.annotator or annotator],
+                    e.start,
+                    e.end,
+                    e.label,
+                    now,
+                    now,
+                )
+                for e in ann.entities.values()
             )
-            for c in ann.claims.values()
-        )
-        targets.extend(
-            (
-                target_ids.claim(t.id),
-                doc_id,
-                who[t.annotator or annotator],
-                renamed[t.entity_id],
-                t.label,
-                now,
+        if ann.claims:
+            claims.extend(
+                (
+                    claim_ids.claim(c.id),
+                    doc_id,
+                    who[c.annotator or annotator],
+                    c.start,
+                    c.end,
+                    renamed[c.speaker_id] if c.speaker_id else None,
+                    c.speaker_text,
+                    encode_json(dict(c.attributes)),
+                    now,
+                    now,
+                )
+                for c in ann.claims.values()
             )
-            for t in ann.targets.values()
-        )
+        if ann.targets:
+            targets.extend(
+                (
+                    target_ids.claim(t.id),
+                    doc_id,
+                    who[t.annotator or annotator],
+                    renamed[t.entity_id],
+                    t.label,
+                    now,
+                )
+                for t in ann.targets.values()
+            )
         if ann.document_sentiment:
             sentiments.append(
                 (doc_id, who[item.annotator or annotator], ann.document_sentiment, now)
@@ -236,17 +277,18 @@ def add_batch_sqlite(
     """
     for item in items:
         item.validate()
-    own = not conn.in_transaction
-    if own:
-        conn.execute("BEGIN IMMEDIATE")  # read and write under one lock: no lost races
-    try:
-        results = _add_batch(conn, items, annotator)
-    except BaseException:
-        if own and conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
-    if own:
-        conn.execute("COMMIT")
+    with bulk_cache(conn):
+        own = not conn.in_transaction
+        if own:
+            conn.execute("BEGIN IMMEDIATE")  # read and write under one lock: no lost races
+        try:
+            results = _add_batch(conn, items, annotator)
+        except BaseException:
+            if own and conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        if own:
+            conn.execute("COMMIT")
     return results
 
 

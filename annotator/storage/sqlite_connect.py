@@ -8,6 +8,8 @@ statistics from the command line) open plain `sqlite3` connections with them.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 BUSY_TIMEOUT_MS = 10_000
@@ -38,3 +40,19 @@ def connect(path: Path) -> sqlite3.Connection:
         conn.close()
         raise
     return conn
+
+
+@contextmanager
+def bulk_cache(conn: sqlite3.Connection) -> Iterator[None]:
+    """The bulk page cache for the duration, on any connection (a pooled one of the
+    SQLAlchemy engine too); its own size comes back afterwards, so memory stays flat."""
+    (size,) = conn.execute("PRAGMA cache_size").fetchone()
+    bulk = -BULK_CACHE_KIB
+    if size == bulk:
+        yield
+        return
+    conn.execute(f"PRAGMA cache_size = {bulk}")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA cache_size = {int(size)}")
