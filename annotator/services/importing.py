@@ -8,7 +8,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from annotator.core.model import AnnotatedDocument, SpanError
 from annotator.formats.importers import (
@@ -34,6 +34,9 @@ from annotator.services.suggestion_import import (
     without_annotations,
 )
 from annotator.storage.errors import driver_error, is_operational, is_record_refusal
+
+if TYPE_CHECKING:
+    from annotator.storage.bulk_writes import BatchInFlight
 
 __all__ = [
     "IMPORTABLE",
@@ -288,58 +291,89 @@ def import_paths(
             log.error("import: unexpected error while storing records", exc_info=exc)
             raise exc
 
-    def flush() -> None:
-        nonlocal batch_chars
-        batch_chars = 0
-        items = [located.item for located in batch]
+    def one_by_one(located_items: list[_Located]) -> None:
+        """Store a batch the store refused record by record: only bad ones are refused."""
+        for located in located_items:
+            try:
+                doc_id, created = project.bulk.add_annotated(
+                    stored(located.item), project.annotator
+                )
+            except Exception as one:
+                stop_if_fatal(one)
+                log.info("record refused by the store", exc_info=one)
+                reason = _first_line(getattr(one, "orig", None) or one)
+                report.problems.append(
+                    ImportProblem(
+                        str(located.path), located.line, f"cannot store this record: {reason}"
+                    )
+                )
+            else:
+                record(located.item, doc_id, created)
+
+    # the batch whose commit may still be running while the next one is parsed
+    in_flight: tuple[list[_Located], BatchInFlight] | None = None
+
+    def settle() -> None:
+        """Wait for the batch in flight, then count it (or store it one by one)."""
+        nonlocal in_flight
+        if in_flight is None:
+            return
+        located_items, pending = in_flight
+        in_flight = None
         try:
-            results = project.bulk.add_annotated_batch(
-                [stored(item) for item in items], project.annotator
+            results = pending.wait()
+        except Exception as exc:  # the commit failed: nothing of the batch is stored
+            stop_if_fatal(exc)
+            one_by_one(located_items)
+        else:
+            for located, (doc_id, created) in zip(located_items, results, strict=True):
+                record(located.item, doc_id, created)
+        if progress is not None:
+            progress(report)
+
+    def flush() -> None:
+        nonlocal batch_chars, in_flight
+        settle()  # the store takes one batch at a time
+        batch_chars = 0
+        located_items = list(batch)
+        batch.clear()
+        try:
+            pending = project.bulk.begin_annotated_batch(
+                [stored(located.item) for located in located_items], project.annotator
             )
         except Exception as exc:  # one bad record must not sink the batch: store one by one
             stop_if_fatal(exc)
-            for located in batch:
-                try:
-                    doc_id, created = project.bulk.add_annotated(
-                        stored(located.item), project.annotator
-                    )
-                except Exception as one:
-                    stop_if_fatal(one)
-                    log.info("record refused by the store", exc_info=one)
-                    reason = _first_line(getattr(one, "orig", None) or one)
-                    report.problems.append(
-                        ImportProblem(
-                            str(located.path), located.line, f"cannot store this record: {reason}"
-                        )
-                    )
-                else:
-                    record(located.item, doc_id, created)
+            one_by_one(located_items)
+            if progress is not None:
+                progress(report)
         else:
-            for item, (doc_id, created) in zip(items, results, strict=True):
-                record(item, doc_id, created)
-        batch.clear()
-        if progress is not None:
-            progress(report)
+            in_flight = (located_items, pending)
 
     if fmt != "auto":
         import_format(fmt)  # unknown names fail before anything is read
     try:
         with using_limits(limits), fewer_collections():
-            for found in _records([Path(p) for p in paths], report, fmt, offsets):
-                if cancelled is not None and cancelled():
-                    raise Cancelled()
-                if isinstance(found, ImportProblem):
-                    report.problems.append(found)
-                    continue
-                fixed = _storable(found.item)
-                batch.append(found if fixed is found.item else replace(found, item=fixed))
-                batch_chars += len(found.item.document.text)
-                if len(batch) >= BATCH or batch_chars >= BATCH_CHARS:
+            try:
+                for found in _records([Path(p) for p in paths], report, fmt, offsets):
+                    if cancelled is not None and cancelled():
+                        raise Cancelled()
+                    if isinstance(found, ImportProblem):
+                        report.problems.append(found)
+                        continue
+                    fixed = _storable(found.item)
+                    batch.append(found if fixed is found.item else replace(found, item=fixed))
+                    batch_chars += len(found.item.document.text)
+                    if len(batch) >= BATCH or batch_chars >= BATCH_CHARS:
+                        flush()
+                if batch:
                     flush()
-            if batch:
-                flush()
-            elif progress is not None:
-                progress(report)
+                if in_flight is not None:
+                    settle()
+                elif progress is not None:
+                    progress(report)
+            finally:
+                if in_flight is not None:  # cancelled or failed meanwhile: finish what was sent
+                    settle()
     except _Stop:
         batch.clear()
         if progress is not None:

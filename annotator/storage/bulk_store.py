@@ -12,6 +12,7 @@ from typing import Protocol
 
 from annotator.core.model import AnnotatedDocument, ProjectStats, Status
 from annotator.core.schema import LabelSchema
+from annotator.storage.bulk_writes import BatchInFlight
 from annotator.storage.row_screen import BadRows
 
 
@@ -23,6 +24,13 @@ class BulkStore(Protocol):
     def add_annotated_batch(
         self, items: Sequence[AnnotatedDocument], annotator: str
     ) -> list[tuple[str, bool]]: ...
+
+    def begin_annotated_batch(
+        self, items: Sequence[AnnotatedDocument], annotator: str
+    ) -> BatchInFlight:
+        """Store a batch like `add_annotated_batch`; its commit may still be running:
+        `wait()` on the result before the next call gives the results or the error."""
+        ...
 
     def add_annotated(self, item: AnnotatedDocument, annotator: str) -> tuple[str, bool]: ...
 

@@ -11,7 +11,9 @@ SQLAlchemy (`batch_insert`).
 
 from __future__ import annotations
 
+import logging
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -68,6 +70,8 @@ TABLES = (
     ("target_sentiments", TARGET_COLUMNS),
     ("document_sentiments", SENTIMENT_COLUMNS),
 )
+
+log = logging.getLogger(__name__)
 
 Row = tuple[Any, ...]
 # (table, wanted ids) -> those already taken in the database
@@ -290,6 +294,84 @@ def add_batch_sqlite(
         if own:
             conn.execute("COMMIT")
     return results
+
+
+class BatchInFlight:
+    """A stored batch whose commit may still be running: `results` are final once `wait`
+    returns; `wait` raises the commit's error (the batch was then rolled back)."""
+
+    def __init__(
+        self,
+        results: list[tuple[str, bool]],
+        commit: threading.Thread | None = None,
+        translate: Callable[[BaseException], BaseException] | None = None,
+    ) -> None:
+        self.results = results
+        self._commit = commit
+        self._translate = translate
+        self.error: BaseException | None = None
+
+    def wait(self) -> list[tuple[str, bool]]:
+        if self._commit is not None:
+            self._commit.join()
+            self._commit = None
+        if self.error is not None:
+            error, self.error = self.error, None
+            mapped = self._translate(error) if self._translate is not None else error
+            if mapped is error:
+                raise error
+            raise mapped from error
+        return self.results
+
+
+def begin_batch_sqlite(
+    conn: sqlite3.Connection,
+    items: Sequence[AnnotatedDocument],
+    annotator: str,
+    translate: Callable[[BaseException], BaseException] | None = None,
+) -> BatchInFlight:
+    """`add_batch_sqlite` whose COMMIT runs on a worker thread.
+
+    Writing a batch to disk (the fsync of the commit, about a sixth of an import) releases
+    the interpreter lock, so the caller parses the next batch meanwhile. The caller must
+    `wait` before using `conn` again; `conn` must allow use from another thread (as
+    `sqlite_connect.connect` makes it).
+    """
+    if conn.in_transaction:  # the caller's transaction: the caller commits
+        return BatchInFlight(add_batch_sqlite(conn, items, annotator))
+    for item in items:
+        item.validate()
+    cache = bulk_cache(conn)
+    cache.__enter__()
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        results = _add_batch(conn, items, annotator)
+    except BaseException as exc:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        cache.__exit__(type(exc), exc, exc.__traceback__)
+        raise
+    batch = BatchInFlight(results, translate=translate)
+
+    def commit() -> None:
+        try:
+            conn.execute("COMMIT")
+        except BaseException as exc:  # handed to `wait`, which raises it
+            batch.error = exc
+            try:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                log.warning("rollback after a failed commit failed", exc_info=True)
+        finally:
+            try:
+                cache.__exit__(None, None, None)
+            except sqlite3.Error:
+                log.warning("could not restore the page cache size", exc_info=True)
+
+    batch._commit = threading.Thread(target=commit, name="batch-commit", daemon=True)
+    batch._commit.start()
+    return batch
 
 
 def _add_batch(

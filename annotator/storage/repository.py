@@ -34,7 +34,7 @@ from annotator.storage import pg_writes, sqlite_reads
 from annotator.storage.annotation_loading import load_batch
 from annotator.storage.assignments import next_assigned
 from annotator.storage.batch_insert import add_batch
-from annotator.storage.bulk_writes import add_batch_sqlite, annotator_names
+from annotator.storage.bulk_writes import BatchInFlight, add_batch_sqlite, annotator_names
 from annotator.storage.document_editor import DocumentEditor
 from annotator.storage.edit_connection import EditConnection
 from annotator.storage.errors import ConflictError, NotFound, SchemaInUse, translating
@@ -282,6 +282,13 @@ class ProjectRepository:
         ids = {name: self.annotator_id(name) for name in annotator_names(items, annotator)}
         with self.engine.begin() as conn:
             return add_batch(conn, items, annotator, ids, utc_now())
+
+    def begin_annotated_batch(
+        self, items: Sequence[AnnotatedDocument], annotator: str
+    ) -> BatchInFlight:
+        """`add_annotated_batch`, committed before it returns (the pooled connection stays
+        on its own thread)."""
+        return BatchInFlight(self.add_annotated_batch(items, annotator))
 
     def get_document(self, doc_id: str) -> Document:
         with self.engine.connect() as conn:

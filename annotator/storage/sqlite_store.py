@@ -18,13 +18,20 @@ from typing import Any, TypeVar
 from annotator.core.model import AnnotatedDocument, ProjectStats, Status
 from annotator.core.schema import LabelSchema
 from annotator.storage import sqlite_reads
-from annotator.storage.bulk_writes import add_batch_sqlite
+from annotator.storage.bulk_writes import BatchInFlight, add_batch_sqlite, begin_batch_sqlite
 from annotator.storage.errors import translate_driver_error
 from annotator.storage.revisions import single_head, stored_revision
 from annotator.storage.row_screen import BadRows
 from annotator.storage.sqlite_connect import connect
 
 T = TypeVar("T")
+
+
+def _translate(exc: BaseException) -> BaseException:
+    """The `StorageError` a sqlite3 error means to the user, else the error itself."""
+    if isinstance(exc, sqlite3.Error):
+        return translate_driver_error(exc) or exc
+    return exc
 
 
 def _translated(method: Callable[..., T]) -> Callable[..., T]:
@@ -74,6 +81,14 @@ class SqliteStore:
         self, items: Sequence[AnnotatedDocument], annotator: str
     ) -> list[tuple[str, bool]]:
         return add_batch_sqlite(self.conn, items, annotator)
+
+    @_translated
+    def begin_annotated_batch(
+        self, items: Sequence[AnnotatedDocument], annotator: str
+    ) -> BatchInFlight:
+        """`add_annotated_batch` that commits while the caller goes on (see
+        `bulk_writes.begin_batch_sqlite`); the caller waits before its next call."""
+        return begin_batch_sqlite(self.conn, items, annotator, _translate)
 
     def add_annotated(self, item: AnnotatedDocument, annotator: str) -> tuple[str, bool]:
         return self.add_annotated_batch([item], annotator)[0]
