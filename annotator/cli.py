@@ -6,24 +6,14 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-# Each command imports what it needs when it runs, so that a command starts without
-# loading the others' modules (exporters, suggesters, spaCy glue, the GUI).
+# Each command imports what it needs when it runs, and the parser gives arguments only to
+# the subcommands named on the command line, so that a command starts without loading the
+# others' modules (formats, exporters, suggesters, spaCy glue, the GUI).
 from annotator import __version__
-from annotator.core.model import Status
-from annotator.formats.importers import IMPORT_FORMATS
-from annotator.formats.registry import EXPORT_FORMATS
-from annotator.services.logs import configure_logging
-from annotator.services.project import (
-    ProjectError,
-    default_project_path,
-    open_default_project,
-    open_project,
-)
-from annotator.suggest_cli import add_suggestion_commands
 
 if TYPE_CHECKING:
     from annotator.services.project import Project
@@ -35,7 +25,20 @@ class UsageError(Exception):
     """Bad input on the command line: one line for the user, exit status 2."""
 
 
-def build_parser() -> argparse.ArgumentParser:
+Filler = Callable[[argparse.ArgumentParser, str], None]
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The command line's parser.
+
+    Every subcommand is listed (name and help); with `argv`, only those whose name is one of
+    its words get their own arguments: argparse picks a subcommand by its exact name, so
+    the parse (and every --help) is the same as with the whole parser, which `argv=None`
+    builds.
+    """
+    from annotator.services.project import default_project_path
+
+    wanted = None if argv is None else set(argv)
     parser = argparse.ArgumentParser(
         prog="annotator",
         description="Annotate news articles with entities, claims and sentiment. "
@@ -51,13 +54,26 @@ def build_parser() -> argparse.ArgumentParser:
         help="check this installation on a throwaway project (no display needed), then exit",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (summary, fill) in SUBCOMMANDS.items():
+        command = sub.add_parser(name, help=summary)
+        if wanted is None or name in wanted:
+            fill(command, project_help)
+    return parser
 
-    p_gui = sub.add_parser("gui", help="open the desktop app (the default)")
-    p_gui.add_argument("--project", help=project_help, default=argparse.SUPPRESS)
 
-    p_imp = sub.add_parser("import", help="import .txt/.md articles, folders and JSONL")
+def _project_option(p: argparse.ArgumentParser, project_help: str) -> None:
+    p.add_argument("--project", help=project_help, default=argparse.SUPPRESS)
+
+
+def _gui_args(p: argparse.ArgumentParser, project_help: str) -> None:
+    _project_option(p, project_help)
+
+
+def _import_args(p_imp: argparse.ArgumentParser, project_help: str) -> None:
+    from annotator.formats.importers import IMPORT_FORMATS
+
     p_imp.add_argument("paths", nargs="+", metavar="PATH")
-    p_imp.add_argument("--project", help=project_help, default=argparse.SUPPRESS)
+    _project_option(p_imp, project_help)
     p_imp.add_argument(
         "--annotator", help="annotator for annotations without one", default=argparse.SUPPRESS
     )
@@ -94,10 +110,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="store imported annotations as suggestions to accept or reject",
     )
 
-    p_exp = sub.add_parser("export", help="export documents and annotations")
+
+def _export_args(p_exp: argparse.ArgumentParser, project_help: str) -> None:
+    from annotator.core.model import Status
+    from annotator.formats.registry import EXPORT_FORMATS
+
     p_exp.add_argument("--format", default="jsonl", choices=sorted(EXPORT_FORMATS))
     p_exp.add_argument("--out", default="-", help="output file, or - for standard output")
-    p_exp.add_argument("--project", help=project_help, default=argparse.SUPPRESS)
+    _project_option(p_exp, project_help)
     p_exp.add_argument(
         "--status", choices=[s.value for s in Status], help="only documents with this status"
     )
@@ -131,61 +151,91 @@ def build_parser() -> argparse.ArgumentParser:
         help="annotations to write: all (default), gold (adjudicated where done), annotator:NAME",
     )
 
-    p_copy = sub.add_parser(
-        "copy", help="copy a whole project between SQLite files and database servers"
-    )
+
+def _copy_args(p_copy: argparse.ArgumentParser, _project_help: str) -> None:
     p_copy.add_argument("source", metavar="SRC", help="project file or database URL to copy")
     p_copy.add_argument(
         "destination", metavar="DST", help="new project file, or URL of an empty database"
     )
 
-    p_bak = sub.add_parser("backup", help="back up a project file now, or list its backups")
-    p_bak.add_argument("--project", help=project_help, default=argparse.SUPPRESS)
+
+def _backup_args(p_bak: argparse.ArgumentParser, project_help: str) -> None:
+    _project_option(p_bak, project_help)
     p_bak.add_argument("--list", action="store_true", help="list the backups, newest first")
 
-    p_res = sub.add_parser(
-        "restore", help="put a backup in place of a damaged project (the damaged file is kept)"
-    )
-    p_res.add_argument("backup", nargs="?", help="backup file (default: the latest good one)")
-    p_res.add_argument("--project", help=project_help, default=argparse.SUPPRESS)
 
-    p_grant = sub.add_parser(
-        "grant", help="give a database user a role on a server project (run as its owner)"
-    )
+def _restore_args(p_res: argparse.ArgumentParser, project_help: str) -> None:
+    p_res.add_argument("backup", nargs="?", help="backup file (default: the latest good one)")
+    _project_option(p_res, project_help)
+
+
+def _grant_args(p_grant: argparse.ArgumentParser, project_help: str) -> None:
     p_grant.add_argument("user", metavar="USER", help="database login name")
     p_grant.add_argument("role", choices=["annotator", "reviewer", "admin"])
     p_grant.add_argument("--revoke", action="store_true", help="take the role away instead")
-    p_grant.add_argument("--project", help=project_help, default=argparse.SUPPRESS)
+    _project_option(p_grant, project_help)
 
-    p_assign = sub.add_parser("assign", help="assign documents to an analyst")
+
+def _assign_args(p_assign: argparse.ArgumentParser, project_help: str) -> None:
     p_assign.add_argument("analyst", metavar="NAME", help="annotator name (database user)")
     p_assign.add_argument("documents", nargs="+", metavar="DOC_ID")
     p_assign.add_argument("--unassign", action="store_true", help="remove the assignment")
-    p_assign.add_argument("--project", help=project_help, default=argparse.SUPPRESS)
+    _project_option(p_assign, project_help)
 
-    p_stats = sub.add_parser("stats", help="counts of documents and annotations")
-    p_stats.add_argument("--project", help=project_help, default=argparse.SUPPRESS)
+
+def _stats_args(p_stats: argparse.ArgumentParser, project_help: str) -> None:
+    _project_option(p_stats, project_help)
     p_stats.add_argument("--json", action="store_true", help="machine-readable output")
-    add_suggestion_commands(sub, project_help)
-    add_review_commands(sub, project_help)
-    return parser
 
 
-def add_review_commands(sub: argparse._SubParsersAction[Any], project_help: str) -> None:
-    """`annotator agreement` and `annotator merge` (team review)."""
-    p_agr = sub.add_parser("agreement", help="agreement between the analysts of a project")
-    p_agr.add_argument("--project", help=project_help, default=argparse.SUPPRESS)
+def _suggest_args(p: argparse.ArgumentParser, project_help: str) -> None:
+    from annotator.suggest_cli import add_suggest_arguments
+
+    add_suggest_arguments(p, project_help)
+
+
+def _suggestions_args(p: argparse.ArgumentParser, project_help: str) -> None:
+    from annotator.suggest_cli import add_suggestions_arguments
+
+    add_suggestions_arguments(p, project_help)
+
+
+def _agreement_args(p_agr: argparse.ArgumentParser, project_help: str) -> None:
+    _project_option(p_agr, project_help)
     p_agr.add_argument(
         "--annotators",
         help="comma-separated analysts to compare (default: all; the first is the reference)",
     )
     p_agr.add_argument("--json", action="store_true", help="machine-readable output")
-    p_merge = sub.add_parser(
-        "merge", help="merge analysts' projects into one (documents matched by content)"
-    )
+
+
+def _merge_args(p_merge: argparse.ArgumentParser, _project_help: str) -> None:
     p_merge.add_argument("sources", nargs="+", metavar="SRC", help="project files or URLs")
     p_merge.add_argument("--out", required=True, help="project to merge into (created if new)")
-    COMMANDS.update(agreement=cmd_agreement, merge=cmd_merge)
+
+
+# The subcommands in the order --help lists them: (help, what adds their arguments).
+SUBCOMMANDS: dict[str, tuple[str, Filler]] = {
+    "gui": ("open the desktop app (the default)", _gui_args),
+    "import": ("import .txt/.md articles, folders and JSONL", _import_args),
+    "export": ("export documents and annotations", _export_args),
+    "copy": ("copy a whole project between SQLite files and database servers", _copy_args),
+    "backup": ("back up a project file now, or list its backups", _backup_args),
+    "restore": (
+        "put a backup in place of a damaged project (the damaged file is kept)",
+        _restore_args,
+    ),
+    "grant": (
+        "give a database user a role on a server project (run as its owner)",
+        _grant_args,
+    ),
+    "assign": ("assign documents to an analyst", _assign_args),
+    "stats": ("counts of documents and annotations", _stats_args),
+    "suggest": ("propose annotations: quotations, gazetteer, spaCy model", _suggest_args),
+    "suggestions": ("accept or reject stored suggestions in batches", _suggestions_args),
+    "agreement": ("agreement between the analysts of a project", _agreement_args),
+    "merge": ("merge analysts' projects into one (documents matched by content)", _merge_args),
+}
 
 
 def cmd_agreement(args: argparse.Namespace) -> int:
@@ -216,6 +266,12 @@ def _open(
     `lean`: the bulk commands (import, export, stats) on a SQLite project whose schema is
     current use plain sqlite3 and start without loading SQLAlchemy.
     """
+    from annotator.services.project import (
+        default_project_path,
+        open_default_project,
+        open_project,
+    )
+
     annotator = getattr(args, "annotator", None)
     options = {"lock": write, "backup": write, "lean": lean}
     if args.project is not None:
@@ -262,6 +318,7 @@ def _id_list(value: str | None) -> list[str] | None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from annotator.core.model import Status
     from annotator.services.exporting import export_project
 
     status = Status(args.status) if args.status else None
@@ -316,6 +373,7 @@ def cmd_copy(args: argparse.Namespace) -> int:
 
 
 def _project_file(args: argparse.Namespace) -> Path:
+    from annotator.services.project import default_project_path
     from annotator.storage import sqlite_path
 
     path = sqlite_path(args.project) if args.project is not None else default_project_path()
@@ -326,6 +384,7 @@ def _project_file(args: argparse.Namespace) -> Path:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     from annotator.services.backups import create_backup, list_backups
+    from annotator.services.project import open_project
 
     path = _project_file(args)
     if args.list:
@@ -430,12 +489,17 @@ COMMANDS = {
     "suggest": cmd_suggest,
     "suggestions": cmd_suggestions,
     "gui": cmd_gui,
+    "agreement": cmd_agreement,
+    "merge": cmd_merge,
 }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(argv).parse_args(argv)
+    from annotator.services.logs import configure_logging
+    from annotator.services.project import ProjectError
+
     handler = cmd_smoke_test if args.smoke_test else COMMANDS[args.command or "gui"]
     if not args.smoke_test:  # the smoke test leaves the user's data folder untouched
         configure_logging()
