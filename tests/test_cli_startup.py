@@ -33,6 +33,7 @@ NEVER = (  # the GUI, migrations, optional parsers and models, other commands' s
     "annotator.core.schema_changes",
     "annotator.suggest_cli",
     "platformdirs",  # ANNOTATOR_HOME names the data folder
+    "logging.handlers",  # the log rotates on a plain FileHandler
 )
 READ_ONLY = (  # a command that does not write takes no lock and makes no backup
     "annotator.services.lock",
