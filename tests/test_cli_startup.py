@@ -32,6 +32,7 @@ NEVER = (  # the GUI, migrations, optional parsers and models, other commands' s
     "annotator.core.quotation",
     "annotator.core.schema_changes",
     "annotator.suggest_cli",
+    "annotator.cli_admin",  # the other commands
     "platformdirs",  # ANNOTATOR_HOME names the data folder
     "logging.handlers",  # the log rotates on a plain FileHandler
 )
