@@ -35,6 +35,7 @@ NEVER = (  # the GUI, migrations, optional parsers and models, other commands' s
     "annotator.cli_admin",  # the other commands
     "platformdirs",  # ANNOTATOR_HOME names the data folder
     "logging.handlers",  # the log rotates on a plain FileHandler
+    "socket",  # the lock names the host from os.uname()
 )
 READ_ONLY = (  # a command that does not write takes no lock and makes no backup
     "annotator.services.lock",
