@@ -6,24 +6,14 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-# Each command imports what it needs when it runs, so that a command starts without
-# loading the others' modules (exporters, suggesters, spaCy glue, the GUI).
+# Each command imports what it needs when it runs, and the parser gives arguments only to
+# the subcommands named on the command line, so that a command starts without loading the
+# others' modules (formats, exporters, suggesters, spaCy glue, the GUI).
 from annotator import __version__
-from annotator.core.model import Status
-from annotator.formats.importers import IMPORT_FORMATS
-from annotator.formats.registry import EXPORT_FORMATS
-from annotator.services.logs import configure_logging
-from annotator.services.project import (
-    ProjectError,
-    default_project_path,
-    open_default_project,
-    open_project,
-)
-from annotator.suggest_cli import add_suggestion_commands
 
 if TYPE_CHECKING:
     from annotator.services.project import Project
@@ -35,7 +25,20 @@ class UsageError(Exception):
     """Bad input on the command line: one line for the user, exit status 2."""
 
 
-def build_parser() -> argparse.ArgumentParser:
+Filler = Callable[[argparse.ArgumentParser, str], None]
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The command line's parser.
+
+    Every subcommand is listed (name and help); with `argv`, only those whose name is one of
+    its words get their own arguments: argparse picks a subcommand by its exact name, so
+    the parse (and every --help) is the same as with the whole parser, which `argv=None`
+    builds.
+    """
+    from annotator.services.project import default_project_path
+
+    wanted = None if argv is None else set(argv)
     parser = argparse.ArgumentParser(
         prog="annotator",
         description="Annotate news articles with entities, claims and sentiment. "
@@ -51,13 +54,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="check this installation on a throwaway project (no display needed), then exit",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (summary, fill) in SUBCOMMANDS.items():
+        command = sub.add_parser(name, help=summary)
+        if wanted is None or name in wanted:
+            fill(command, project_help)
+    return parser
 
-    p_gui = sub.add_parser("gui", help="open the desktop app (the default)")
-    p_gui.add_argument("--project", help=project_help, default=argparse.SUPPRESS)
 
-    p_imp = sub.add_parser("import", help="import .txt/.md articles, folders and JSONL")
+def _project_option(p: argparse.ArgumentParser, project_help: str) -> None:
+    p.add_argument("--project", help=project_help, default=argparse.SUPPRESS)
+
+
+def _import_args(p_imp: argparse.ArgumentParser, project_help: str) -> None:
+    from annotator.formats.importers import IMPORT_FORMATS
+
     p_imp.add_argument("paths", nargs="+", metavar="PATH")
-    p_imp.add_argument("--project", help=project_help, default=argparse.SUPPRESS)
+    _project_option(p_imp, project_help)
     p_imp.add_argument(
         "--annotator", help="annotator for annotations without one", default=argparse.SUPPRESS
     )
@@ -94,10 +106,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="store imported annotations as suggestions to accept or reject",
     )
 
-    p_exp = sub.add_parser("export", help="export documents and annotations")
+
+def _export_args(p_exp: argparse.ArgumentParser, project_help: str) -> None:
+    from annotator.core.model import Status
+    from annotator.formats.registry import EXPORT_FORMATS
+
     p_exp.add_argument("--format", default="jsonl", choices=sorted(EXPORT_FORMATS))
     p_exp.add_argument("--out", default="-", help="output file, or - for standard output")
-    p_exp.add_argument("--project", help=project_help, default=argparse.SUPPRESS)
+    _project_option(p_exp, project_help)
     p_exp.add_argument(
         "--status", choices=[s.value for s in Status], help="only documents with this status"
     )
@@ -131,81 +147,59 @@ def build_parser() -> argparse.ArgumentParser:
         help="annotations to write: all (default), gold (adjudicated where done), annotator:NAME",
     )
 
-    p_copy = sub.add_parser(
-        "copy", help="copy a whole project between SQLite files and database servers"
-    )
-    p_copy.add_argument("source", metavar="SRC", help="project file or database URL to copy")
-    p_copy.add_argument(
-        "destination", metavar="DST", help="new project file, or URL of an empty database"
-    )
 
-    p_bak = sub.add_parser("backup", help="back up a project file now, or list its backups")
-    p_bak.add_argument("--project", help=project_help, default=argparse.SUPPRESS)
-    p_bak.add_argument("--list", action="store_true", help="list the backups, newest first")
-
-    p_res = sub.add_parser(
-        "restore", help="put a backup in place of a damaged project (the damaged file is kept)"
-    )
-    p_res.add_argument("backup", nargs="?", help="backup file (default: the latest good one)")
-    p_res.add_argument("--project", help=project_help, default=argparse.SUPPRESS)
-
-    p_grant = sub.add_parser(
-        "grant", help="give a database user a role on a server project (run as its owner)"
-    )
-    p_grant.add_argument("user", metavar="USER", help="database login name")
-    p_grant.add_argument("role", choices=["annotator", "reviewer", "admin"])
-    p_grant.add_argument("--revoke", action="store_true", help="take the role away instead")
-    p_grant.add_argument("--project", help=project_help, default=argparse.SUPPRESS)
-
-    p_assign = sub.add_parser("assign", help="assign documents to an analyst")
-    p_assign.add_argument("analyst", metavar="NAME", help="annotator name (database user)")
-    p_assign.add_argument("documents", nargs="+", metavar="DOC_ID")
-    p_assign.add_argument("--unassign", action="store_true", help="remove the assignment")
-    p_assign.add_argument("--project", help=project_help, default=argparse.SUPPRESS)
-
-    p_stats = sub.add_parser("stats", help="counts of documents and annotations")
-    p_stats.add_argument("--project", help=project_help, default=argparse.SUPPRESS)
+def _stats_args(p_stats: argparse.ArgumentParser, project_help: str) -> None:
+    _project_option(p_stats, project_help)
     p_stats.add_argument("--json", action="store_true", help="machine-readable output")
-    add_suggestion_commands(sub, project_help)
-    add_review_commands(sub, project_help)
-    return parser
 
 
-def add_review_commands(sub: argparse._SubParsersAction[Any], project_help: str) -> None:
-    """`annotator agreement` and `annotator merge` (team review)."""
-    p_agr = sub.add_parser("agreement", help="agreement between the analysts of a project")
-    p_agr.add_argument("--project", help=project_help, default=argparse.SUPPRESS)
-    p_agr.add_argument(
-        "--annotators",
-        help="comma-separated analysts to compare (default: all; the first is the reference)",
-    )
-    p_agr.add_argument("--json", action="store_true", help="machine-readable output")
-    p_merge = sub.add_parser(
-        "merge", help="merge analysts' projects into one (documents matched by content)"
-    )
-    p_merge.add_argument("sources", nargs="+", metavar="SRC", help="project files or URLs")
-    p_merge.add_argument("--out", required=True, help="project to merge into (created if new)")
-    COMMANDS.update(agreement=cmd_agreement, merge=cmd_merge)
+def _elsewhere(name: str) -> Callable[..., Any]:
+    """`annotator.cli_admin.<name>`, imported when called: the other commands' code is not
+    even compiled when import, export or stats runs."""
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        from annotator import cli_admin
+
+        return getattr(cli_admin, name)(*args, **kwargs)
+
+    call.__name__ = call.__qualname__ = name
+    return call
 
 
-def cmd_agreement(args: argparse.Namespace) -> int:
-    from annotator.services.agreement import format_agreement, project_agreement
-
-    names = _id_list(args.annotators)
-    with _open(args, create=False, write=False) as project:
-        report = project_agreement(project, names)
-    print(json.dumps(report, indent=2) if args.json else format_agreement(report))
-    return 0
-
-
-def cmd_merge(args: argparse.Namespace) -> int:
-    from annotator.services.merge import merge_projects
-
-    report = merge_projects(args.sources, args.out)
-    for conflict in report.conflicts[:20]:
-        print(f"conflict: {conflict}", file=sys.stderr)
-    print(report.summary().capitalize(), file=sys.stderr)
-    return 0
+# The subcommands in the order --help lists them: (help, what adds their arguments).
+SUBCOMMANDS: dict[str, tuple[str, Filler]] = {
+    "gui": ("open the desktop app (the default)", _elsewhere("_gui_args")),
+    "import": ("import .txt/.md articles, folders and JSONL", _import_args),
+    "export": ("export documents and annotations", _export_args),
+    "copy": (
+        "copy a whole project between SQLite files and database servers",
+        _elsewhere("_copy_args"),
+    ),
+    "backup": ("back up a project file now, or list its backups", _elsewhere("_backup_args")),
+    "restore": (
+        "put a backup in place of a damaged project (the damaged file is kept)",
+        _elsewhere("_restore_args"),
+    ),
+    "grant": (
+        "give a database user a role on a server project (run as its owner)",
+        _elsewhere("_grant_args"),
+    ),
+    "assign": ("assign documents to an analyst", _elsewhere("_assign_args")),
+    "stats": ("counts of documents and annotations", _stats_args),
+    "suggest": (
+        "propose annotations: quotations, gazetteer, spaCy model",
+        _elsewhere("_suggest_args"),
+    ),
+    "suggestions": (
+        "accept or reject stored suggestions in batches",
+        _elsewhere("_suggestions_args"),
+    ),
+    "agreement": ("agreement between the analysts of a project", _elsewhere("_agreement_args")),
+    "merge": (
+        "merge analysts' projects into one (documents matched by content)",
+        _elsewhere("_merge_args"),
+    ),
+}
 
 
 def _open(
@@ -216,6 +210,12 @@ def _open(
     `lean`: the bulk commands (import, export, stats) on a SQLite project whose schema is
     current use plain sqlite3 and start without loading SQLAlchemy.
     """
+    from annotator.services.project import (
+        default_project_path,
+        open_default_project,
+        open_project,
+    )
+
     annotator = getattr(args, "annotator", None)
     options = {"lock": write, "backup": write, "lean": lean}
     if args.project is not None:
@@ -262,6 +262,7 @@ def _id_list(value: str | None) -> list[str] | None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from annotator.core.model import Status
     from annotator.services.exporting import export_project
 
     status = Status(args.status) if args.status else None
@@ -307,136 +308,30 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_copy(args: argparse.Namespace) -> int:
-    from annotator.services.copy import copy_project
-
-    report = copy_project(args.source, args.destination)
-    print(report.summary().capitalize(), file=sys.stderr)
-    return 0
-
-
-def _project_file(args: argparse.Namespace) -> Path:
-    from annotator.storage import sqlite_path
-
-    path = sqlite_path(args.project) if args.project is not None else default_project_path()
-    if path is None:
-        raise UsageError("backups are for project files; back up a database server with its tools")
-    return path
-
-
-def cmd_backup(args: argparse.Namespace) -> int:
-    from annotator.services.backups import create_backup, list_backups
-
-    path = _project_file(args)
-    if args.list:
-        for backup in list_backups(path):
-            when = backup.created.astimezone().strftime("%Y-%m-%d %H:%M:%S")
-            print(f"{when}  {backup.reason:<11}  {backup.path}")
-        return 0
-    with open_project(path, getattr(args, "annotator", None), create=False, backup=False):
-        made = create_backup(path, reason="manual")
-    print(f"Backed up {path.name} to {made}", file=sys.stderr)
-    return 0
-
-
-def cmd_restore(args: argparse.Namespace) -> int:
-    from annotator.services.backups import latest_good_backup, restore_backup
-
-    path = _project_file(args)
-    chosen = Path(args.backup) if args.backup else latest_good_backup(path)
-    if chosen is None:
-        raise UsageError(f"no good backup of {path.name} found in {path.parent / 'backups'}")
-    aside = restore_backup(path, chosen)
-    kept = f"; the previous file was kept as {aside.name}" if aside.exists() else ""
-    print(f"Restored {path.name} from {chosen.name}{kept}", file=sys.stderr)
-    return 0
-
-
-def cmd_grant(args: argparse.Namespace) -> int:
-    from annotator.services.team import grant, revoke
-    from annotator.storage.errors import StorageError
-    from annotator.storage.roles import RolesUnsupported
-
-    with _open(args, create=False) as project:
-        try:
-            if args.revoke:
-                revoke(project, args.user, args.role)
-            else:
-                grant(project, args.user, args.role)
-        except (RolesUnsupported, StorageError) as exc:
-            raise UsageError(str(exc)) from None
-    done = "revoked from" if args.revoke else "granted to"
-    print(f"Role {args.role} {done} {args.user}", file=sys.stderr)
-    return 0
-
-
-def cmd_assign(args: argparse.Namespace) -> int:
-    from annotator.services.team import assign, unassign
-    from annotator.storage.errors import StorageError
-
-    with _open(args, create=False) as project:
-        known = set(project.repo.document_ids())
-        unknown = [d for d in args.documents if d not in known]
-        if unknown:
-            raise UsageError(f"no such document: {', '.join(unknown)}")
-        try:
-            if args.unassign:
-                removed = unassign(project, args.documents, args.analyst)
-                print(f"Removed {removed} assignments from {args.analyst}", file=sys.stderr)
-            else:
-                added = assign(project, args.documents, [args.analyst])
-                print(f"Assigned {added} documents to {args.analyst}", file=sys.stderr)
-        except StorageError as exc:  # refused (no permission) or the server went away
-            print(f"annotator: {exc}", file=sys.stderr)
-            return 1
-    return 0
-
-
-def cmd_suggest(args: argparse.Namespace) -> int:
-    from annotator.suggest_cli import run_suggest
-
-    with _open(args, create=False) as project:
-        return run_suggest(project, args, _id_list(args.documents))
-
-
-def cmd_suggestions(args: argparse.Namespace) -> int:
-    from annotator.suggest_cli import run_decide
-
-    with _open(args, create=False) as project:
-        return run_decide(project, args, _id_list(args.documents))
-
-
-def cmd_gui(args: argparse.Namespace) -> int:
-    from annotator.app import run_gui
-
-    return run_gui(project=args.project, annotator=getattr(args, "annotator", None))
-
-
-def cmd_smoke_test(args: argparse.Namespace) -> int:
-    from annotator.app import run_smoke_test
-
-    return run_smoke_test()
-
-
 COMMANDS = {
     "import": cmd_import,
     "export": cmd_export,
     "stats": cmd_stats,
-    "copy": cmd_copy,
-    "backup": cmd_backup,
-    "restore": cmd_restore,
-    "grant": cmd_grant,
-    "assign": cmd_assign,
-    "suggest": cmd_suggest,
-    "suggestions": cmd_suggestions,
-    "gui": cmd_gui,
+    "copy": _elsewhere("cmd_copy"),
+    "backup": _elsewhere("cmd_backup"),
+    "restore": _elsewhere("cmd_restore"),
+    "grant": _elsewhere("cmd_grant"),
+    "assign": _elsewhere("cmd_assign"),
+    "suggest": _elsewhere("cmd_suggest"),
+    "suggestions": _elsewhere("cmd_suggestions"),
+    "gui": _elsewhere("cmd_gui"),
+    "agreement": _elsewhere("cmd_agreement"),
+    "merge": _elsewhere("cmd_merge"),
 }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    handler = cmd_smoke_test if args.smoke_test else COMMANDS[args.command or "gui"]
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(argv).parse_args(argv)
+    from annotator.services.logs import configure_logging
+    from annotator.services.project import ProjectError
+
+    handler = _elsewhere("cmd_smoke_test") if args.smoke_test else COMMANDS[args.command or "gui"]
     if not args.smoke_test:  # the smoke test leaves the user's data folder untouched
         configure_logging()
     log.info(

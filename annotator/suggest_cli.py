@@ -16,16 +16,26 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from annotator.core.suggestions import Suggestion, SuggestionKind
-
-if TYPE_CHECKING:  # the services are imported when a command runs: a fast start for the rest
+if TYPE_CHECKING:  # the rest is imported when a command runs: a fast start for the others
+    from annotator.core.suggestions import Suggestion
     from annotator.services.project import Project
     from annotator.services.suggesters import SuggestRun
 
 
 def add_suggestion_commands(sub: Any, project_help: str) -> None:
     """Add `suggest` and `suggestions` to the command line's subparsers."""
-    p = sub.add_parser("suggest", help="propose annotations: quotations, gazetteer, spaCy model")
+    add_suggest_arguments(
+        sub.add_parser("suggest", help="propose annotations: quotations, gazetteer, spaCy model"),
+        project_help,
+    )
+    add_suggestions_arguments(
+        sub.add_parser("suggestions", help="accept or reject stored suggestions in batches"),
+        project_help,
+    )
+
+
+def add_suggest_arguments(p: argparse.ArgumentParser, project_help: str) -> None:
+    """The arguments of `annotator suggest`."""
     p.add_argument("suggester", choices=["quotes", "gazetteer", "spacy"])
     p.add_argument("--model", help="spaCy pipeline: an installed package name or a folder")
     p.add_argument(
@@ -44,7 +54,11 @@ def add_suggestion_commands(sub: Any, project_help: str) -> None:
     p.add_argument("--project", help=project_help, default=argparse.SUPPRESS)
     p.add_argument("--json", action="store_true", help="print each suggestion as a JSON line")
 
-    d = sub.add_parser("suggestions", help="accept or reject stored suggestions in batches")
+
+def add_suggestions_arguments(d: argparse.ArgumentParser, project_help: str) -> None:
+    """The arguments of `annotator suggestions`."""
+    from annotator.core.suggestions import SuggestionKind
+
     d.add_argument("decision", choices=["accept", "reject"])
     d.add_argument("--source", help="only suggestions from this source (quotes, gazetteer, ...)")
     d.add_argument("--label", help="only suggestions with this label")
@@ -140,6 +154,7 @@ def suggestion_json(s: Suggestion, text: str) -> dict[str, Any]:
 
 
 def run_decide(project: Project, args: argparse.Namespace, documents: Sequence[str] | None) -> int:
+    from annotator.core.suggestions import SuggestionKind
     from annotator.services.suggesting import SuggestionFilter, decide_matching, suggestion_store
 
     kind = SuggestionKind(args.kind) if args.kind else None

@@ -50,6 +50,24 @@ def _pattern(project_path: Path) -> re.Pattern[str]:
     return re.compile(rf"{stem}-(\d{{8}}T\d{{12}}Z)-([a-z][a-z-]*){suffix}")
 
 
+def _stamp_time(stamp: str) -> datetime:
+    """`datetime.strptime(stamp, _STAMP)` in UTC, for the pattern's 8 + 12 digits, read
+    without loading `_strptime` (whose error a stamp out of range still gets)."""
+    try:
+        return datetime(
+            int(stamp[0:4]),
+            int(stamp[4:6]),
+            int(stamp[6:8]),
+            int(stamp[9:11]),
+            int(stamp[11:13]),
+            int(stamp[13:15]),
+            int(stamp[15:21]),
+            tzinfo=timezone.utc,
+        )
+    except ValueError:
+        return datetime.strptime(stamp, _STAMP).replace(tzinfo=timezone.utc)
+
+
 def list_backups(project_path: Path) -> list[Backup]:
     """Backups of this project, newest first."""
     folder = backups_dir(project_path)
@@ -61,7 +79,7 @@ def list_backups(project_path: Path) -> list[Backup]:
         match = pattern.fullmatch(child.name)
         if match is None or not child.is_file():
             continue
-        created = datetime.strptime(match.group(1), _STAMP).replace(tzinfo=timezone.utc)
+        created = _stamp_time(match.group(1))
         found.append(Backup(child, created, match.group(2)))
     found.sort(key=lambda b: b.created, reverse=True)
     return found

@@ -17,7 +17,6 @@ import contextlib
 import json
 import logging
 import os
-import socket
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -32,6 +31,17 @@ INODE_LOCK_DIR = "annotator-locks"
 log = logging.getLogger(__name__)
 # Windows locks are mandatory: lock a byte well past the holder record so it stays readable.
 _WINDOWS_LOCK_OFFSET = 1 << 20
+
+
+def host_name() -> str:
+    """This computer's name, as `socket.gethostname()` gives it (on POSIX that is the
+    uname node name: read there without importing socket, a cost on every write)."""
+    uname = getattr(os, "uname", None)
+    if uname is not None:
+        return str(uname().nodename)
+    import socket
+
+    return socket.gethostname()
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,7 +186,7 @@ class ProjectLock:
     def _write_holder(self, fd: int) -> None:
         record = {
             "pid": os.getpid(),
-            "host": socket.gethostname(),
+            "host": host_name(),
             "user": self.user,
             "since": datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds"),
             "app": "annotator",

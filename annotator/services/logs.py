@@ -7,7 +7,7 @@ code only uses `logging.getLogger(__name__)`. Help ▸ Open log folder shows `lo
 from __future__ import annotations
 
 import logging
-import logging.handlers
+import os
 import re
 import sys
 from pathlib import Path
@@ -36,6 +36,55 @@ class RedactingFormatter(logging.Formatter):
         return redact(super().format(record))
 
 
+class RotatingLogFile(logging.FileHandler):
+    """`logging.handlers.RotatingFileHandler`'s rotation by size (FILE, FILE.1 ... FILE.N,
+    the oldest dropped) on a plain FileHandler, the file opened on the first record: every
+    command writes a record as it starts, and importing logging.handlers (socket, pickle,
+    queue) would cost it several milliseconds."""
+
+    def __init__(self, path: Path, max_bytes: int, backup_count: int) -> None:
+        super().__init__(path, mode="a", encoding="utf-8", delay=True)
+        self.maxBytes = max_bytes
+        self.backupCount = backup_count
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            if self.should_rollover(record):
+                self.do_rollover()
+            super().emit(record)
+        except Exception:
+            self.handleError(record)
+
+    def should_rollover(self, record: logging.LogRecord) -> bool:
+        if os.path.exists(self.baseFilename) and not os.path.isfile(self.baseFilename):
+            return False  # never rotate anything but a regular file
+        if self.stream is None:
+            self.stream = self._open()
+        if self.maxBytes > 0:
+            message = f"{self.format(record)}\n"
+            self.stream.seek(0, 2)
+            if self.stream.tell() + len(message) >= self.maxBytes:
+                return True
+        return False
+
+    def do_rollover(self) -> None:
+        if self.stream:
+            self.stream.close()
+            self.stream = None
+        if self.backupCount > 0:
+            for i in range(self.backupCount - 1, 0, -1):
+                older, newer = f"{self.baseFilename}.{i}", f"{self.baseFilename}.{i + 1}"
+                if os.path.exists(older):
+                    if os.path.exists(newer):
+                        os.remove(newer)
+                    os.rename(older, newer)
+            first = f"{self.baseFilename}.1"
+            if os.path.exists(first):
+                os.remove(first)
+            if os.path.exists(self.baseFilename):
+                os.rename(self.baseFilename, first)
+
+
 def log_dir() -> Path:
     """The folder that holds the log files (inside the user data folder)."""
     from annotator.services.project import data_dir
@@ -62,9 +111,7 @@ def configure_logging(level: int = logging.INFO, folder: Path | None = None) -> 
     written: Path | None = path
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8", delay=True
-        )
+        handler = RotatingLogFile(path, MAX_BYTES, BACKUP_COUNT)
     except OSError as exc:
         print(
             f"annotator: cannot write the log in {folder}: {exc.strerror or exc}", file=sys.stderr

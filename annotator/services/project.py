@@ -3,29 +3,27 @@
 from __future__ import annotations
 
 import getpass
+import importlib
 import logging
 import os
 import sqlite3
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-from platformdirs import user_data_dir
+from typing import TYPE_CHECKING, Any
 
 from annotator import APP_NAME
-from annotator.core.schema import LabelSchema
-from annotator.core.schema_changes import SchemaRenames, SchemaUsage
-from annotator.services.backups import BackupFailed, backup_if_due, create_backup
-from annotator.services.backups import latest_good_backup as _latest_good_backup
 from annotator.services.errors import ProjectCorrupt, ProjectError
-from annotator.services.lock import ProjectLock, ProjectLocked
 from annotator.storage.errors import ConflictError
 from annotator.storage.locations import UnsupportedLocation, sqlite_path
 from annotator.storage.locations import is_url as is_url  # re-exported for the ui layer
 from annotator.storage.sqlite_files import file_problem, foreign_problem, integrity_problems
 
 if TYPE_CHECKING:
+    from annotator.core.schema import LabelSchema
+    from annotator.core.schema_changes import SchemaRenames, SchemaUsage
+    from annotator.services.backups import BackupFailed, backup_if_due, create_backup
+    from annotator.services.lock import ProjectLock, ProjectLocked
     from annotator.storage.bulk_store import BulkStore
     from annotator.storage.repository import ProjectRepository
     from annotator.storage.sqlite_store import SqliteStore
@@ -43,6 +41,36 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+# Names from the backup and lock modules, imported on first use (PEP 562, and `_load` before
+# this module uses them): a read-only command takes no lock and writes no backup.
+_LAZY = {
+    "BackupFailed": "backups",
+    "backup_if_due": "backups",
+    "create_backup": "backups",
+    "ProjectLock": "lock",
+    "ProjectLocked": "lock",
+}
+
+
+def _load(module: str) -> None:
+    """Put this module's names from `annotator.services.<module>` in its globals, once (a
+    name already there, say replaced by a test, stays)."""
+    names = [name for name, where in _LAZY.items() if where == module]
+    if all(name in globals() for name in names):
+        return
+    loaded = importlib.import_module(f"annotator.services.{module}")
+    for name in names:
+        globals().setdefault(name, getattr(loaded, name))
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    _load(module)
+    return globals()[name]
+
+
 PROJECT_SUFFIX = ".annotator"
 # A quick check reads the whole file (about 0.3 s for 40 MB here); above this size, opening
 # relies on SQLite's own errors and the first backup's integrity check finds damage instead.
@@ -56,7 +84,11 @@ FULL_CHECK_AT_OPEN_MAX_BYTES = 8 * 2**20
 def data_dir() -> Path:
     """Where the default project lives (ANNOTATOR_HOME overrides the platform's data dir)."""
     override = os.environ.get("ANNOTATOR_HOME")
-    return Path(override) if override else Path(user_data_dir(APP_NAME, appauthor=False))
+    if override:
+        return Path(override)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
 
 
 def default_project_path() -> Path:
@@ -239,6 +271,7 @@ def open_project(
         except OSError as exc:
             raise ProjectError(f"{path.parent}: cannot create folder ({exc.strerror})") from None
         if lock:
+            _load("lock")
             held = ProjectLock(path, annotator or current_user()).acquire()
     try:
         if path is not None and existed:
@@ -260,6 +293,7 @@ def open_project(
         raise
     project.lock = held
     if path is not None and existed and backup:
+        _load("backups")
         try:
             backup_if_due(project)
         except BackupFailed as exc:  # never stop anyone working because a backup failed
@@ -295,6 +329,7 @@ def _open_checked(
     from annotator.storage.postgres import DriverMissing, database_user, display_url
     from annotator.storage.repository import ProjectRepository
 
+    _load("backups")
     shown = text if path is not None else display_url(text)
     try:
         engine = make_engine(with_password(text))
@@ -338,7 +373,9 @@ def _looks_corrupt(exc: Exception) -> bool:
 
 def latest_good_backup(path: Path) -> Path | None:
     """The newest backup of a project file that passes SQLite's quick check."""
-    return _latest_good_backup(path)
+    from annotator.services.backups import latest_good_backup as latest
+
+    return latest(path)
 
 
 def _refuse_read_only(path: Path, existed: bool) -> None:
