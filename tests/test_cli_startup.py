@@ -52,14 +52,21 @@ OTHERS = {  # and per command, the other commands' services and formats
     ),
     "export": (
         *READ_ONLY,
+        "annotator.storage.bulk_writes",  # writes only
+        "annotator.services.suggestion_export",  # --include-suggestions only
+        "annotator.formats.json_lines",  # reading JSONL only
         "annotator.services.importing",
         "annotator.services.statistics",
         "annotator.formats.importers",
     ),
-    "import": (
+    "import": (  # of a plain-text article already in the project
         "annotator.services.exporting",
         "annotator.services.statistics",
         "annotator.formats.registry",
+        "annotator.formats.native_jsonl",  # a JSONL file's reader
+        "annotator.services.suggestion_import",  # predictions, annotations added
+        "annotator.storage.sqlite_reads",  # no reads
+        "annotator.core.schema",
     ),
 }
 

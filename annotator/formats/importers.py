@@ -24,7 +24,6 @@ from annotator.core.model import AnnotatedDocument
 from annotator.formats.articles import ARTICLE_SUFFIXES, DOCX_SUFFIXES, HTML_SUFFIXES, PDF_SUFFIXES
 from annotator.formats.json_lines import bounded_lines
 from annotator.formats.limits import current_limits, open_regular
-from annotator.formats.native_jsonl import read_native_jsonl
 from annotator.formats.plaintext import TEXT_SUFFIXES, read_article
 from annotator.formats.problems import FormatError, ImportProblem
 from annotator.formats.source_text import OffsetChoice
@@ -41,6 +40,12 @@ IMPORT_SUFFIXES = (
     | ARTICLE_SUFFIXES
     | {".ann", ".zip", ".spacy", ".json", ".csv"}
 )
+
+
+def _native(path: Path, _offsets: OffsetChoice) -> Records:
+    from annotator.formats.native_jsonl import read_native_jsonl  # loaded for a JSONL file
+
+    return read_native_jsonl(path)
 
 
 def _text(path: Path, _offsets: OffsetChoice) -> Records:
@@ -116,7 +121,7 @@ IMPORT_FORMATS: dict[str, tuple[str, Reader]] = {
     "html": ("HTML page (main text; needs annotator[articles])", _article("html")),
     "docx": ("Word document .docx (needs annotator[articles])", _article("docx")),
     "pdf": ("PDF with a text layer (needs annotator[articles])", _article("pdf")),
-    "jsonl": ("Annotator JSONL", lambda p, _o: read_native_jsonl(p)),
+    "jsonl": ("Annotator JSONL", _native),
     "doccano": (
         "doccano JSONL (either variant, or its per-user export zip)",
         _doccano,

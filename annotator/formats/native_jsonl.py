@@ -29,7 +29,6 @@ from annotator.core.text import (
     shift_offset,
     title_from_text,
 )
-from annotator.formats.json_lines import parse_each, read_json_lines
 from annotator.formats.problems import ImportProblem, RecordError
 
 EXPORT_SCHEMA_VERSION = 1
@@ -149,6 +148,8 @@ def read_native_jsonl_located(
     path: Path,
 ) -> Iterator[tuple[int | None, AnnotatedDocument | ImportProblem]]:
     """Like `read_native_jsonl`, with the line number each document came from."""
+    from annotator.formats.json_lines import parse_each, read_json_lines  # reading only
+
     return parse_each(path, read_json_lines(path), parse_native_record)
 
 

@@ -30,7 +30,6 @@ from annotator.formats.registry import export_format
 from annotator.services.errors import Cancelled
 from annotator.services.layers import gold_layer, parse_layer
 from annotator.services.project import Project
-from annotator.services.suggestion_export import writer_with_suggestions
 
 __all__ = ["Cancelled", "ExportReport", "FormatUnavailable", "export_project"]
 
@@ -123,6 +122,8 @@ def export_project(
         raise ValueError("the gold layer cannot be combined with --only-annotator")
     writer = export_format(fmt)
     if include_suggestions:
+        from annotator.services.suggestion_export import writer_with_suggestions
+
         writer = replace(writer, write=writer_with_suggestions(project, fmt), write_folder=None)
     reason = writer.unavailable_reason()
     if reason is not None:

@@ -22,17 +22,11 @@ from annotator.formats.importers import (
     walk_inputs,
 )
 from annotator.formats.limits import ImportLimits, current_limits, not_regular, using_limits
-from annotator.formats.native_jsonl import read_native_jsonl_located
 from annotator.formats.problems import FormatError, ImportProblem
 from annotator.formats.source_text import OffsetChoice
 from annotator.services.bulk_gc import fewer_collections
 from annotator.services.errors import Cancelled, NotPermitted, ServerUnavailable
 from annotator.services.project import Project
-from annotator.services.suggestion_import import (
-    attach_annotations,
-    split_predictions,
-    without_annotations,
-)
 from annotator.storage.errors import driver_error, is_operational, is_record_refusal
 
 if TYPE_CHECKING:
@@ -207,6 +201,8 @@ def _records(
             continue
         try:
             if found == "jsonl":  # exact line numbers for the native format
+                from annotator.formats.native_jsonl import read_native_jsonl_located
+
                 for line, record in read_native_jsonl_located(path):
                     yield (
                         record
@@ -379,6 +375,32 @@ def import_paths(
         if progress is not None:
             progress(report)
     return report
+
+
+# suggestion_import is loaded when a record needs it (predictions, annotations for a
+# document already stored): a plain import starts without it
+
+
+def split_predictions(item: AnnotatedDocument) -> tuple[AnnotatedDocument, AnnotatedDocument]:
+    from annotator.services import suggestion_import
+
+    return suggestion_import.split_predictions(item)
+
+
+def without_annotations(item: AnnotatedDocument) -> AnnotatedDocument:
+    from annotator.services import suggestion_import
+
+    return suggestion_import.without_annotations(item)
+
+
+def attach_annotations(
+    project: Project, doc_id: str, item: AnnotatedDocument, as_suggestions: bool
+) -> int:
+    if item.annotations.is_empty():
+        return 0
+    from annotator.services import suggestion_import
+
+    return suggestion_import.attach_annotations(project, doc_id, item, as_suggestions)
 
 
 def _first_line(exc: Any) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import re
 import sqlite3
 from functools import cache
 from pathlib import Path
@@ -15,24 +16,52 @@ from pathlib import Path
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
+# `revision = "..."` / `down_revision: str | None = "..."` at the start of a line
+_ASSIGNMENT = re.compile(
+    r"^(revision|down_revision)\s*(?::[^=\n]*)?=\s*([^\n]+?)\s*(?:#[^\n]*)?$", re.M
+)
+
+
 @cache
 def revision_graph() -> dict[str, tuple[str, ...]]:
-    """revision -> down revisions, read from the revision files."""
+    """revision -> down revisions, read from the revision files (their two assignment
+    lines; a file whose values are not one-line literals is parsed in full)."""
     graph: dict[str, tuple[str, ...]] = {}
     for script in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
-        values: dict[str, object] = {}
-        for node in ast.parse(script.read_text(encoding="utf-8")).body:
-            if isinstance(node, ast.Assign | ast.AnnAssign):
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                for target in targets:
-                    if isinstance(target, ast.Name) and node.value is not None:
-                        with contextlib.suppress(ValueError):
-                            values[target.id] = ast.literal_eval(node.value)
+        source = script.read_text(encoding="utf-8")
+        values = _quick_values(source)
+        if values is None:
+            values = _parsed_values(source)
         revision, down = values.get("revision"), values.get("down_revision")
         if isinstance(revision, str):
             downs = (down,) if isinstance(down, str) else tuple(down or ())  # type: ignore[arg-type]
             graph[revision] = tuple(str(d) for d in downs)
     return graph
+
+
+def _quick_values(source: str) -> dict[str, object] | None:
+    """The two values from their lines, or None when that does not settle them."""
+    values: dict[str, object] = {}
+    for name, expression in _ASSIGNMENT.findall(source):
+        if name in values:
+            return None  # assigned twice: the full parse says which counts
+        try:
+            values[name] = ast.literal_eval(expression)
+        except (ValueError, SyntaxError):
+            return None
+    return values if len(values) == 2 else None
+
+
+def _parsed_values(source: str) -> dict[str, object]:
+    values: dict[str, object] = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Name) and node.value is not None:
+                    with contextlib.suppress(ValueError):
+                        values[target.id] = ast.literal_eval(node.value)
+    return values
 
 
 def single_head() -> str | None:

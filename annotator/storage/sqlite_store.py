@@ -13,16 +13,17 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from annotator.core.model import AnnotatedDocument, ProjectStats, Status
-from annotator.core.schema import LabelSchema
-from annotator.storage import sqlite_reads
-from annotator.storage.bulk_writes import BatchInFlight, add_batch_sqlite, begin_batch_sqlite
 from annotator.storage.errors import translate_driver_error
 from annotator.storage.revisions import single_head, stored_revision
 from annotator.storage.row_screen import BadRows
 from annotator.storage.sqlite_connect import connect
+
+if TYPE_CHECKING:
+    from annotator.core.schema import LabelSchema
+    from annotator.storage.bulk_writes import BatchInFlight
 
 T = TypeVar("T")
 
@@ -80,6 +81,8 @@ class SqliteStore:
     def add_annotated_batch(
         self, items: Sequence[AnnotatedDocument], annotator: str
     ) -> list[tuple[str, bool]]:
+        from annotator.storage.bulk_writes import add_batch_sqlite  # loaded by the first write
+
         return add_batch_sqlite(self.conn, items, annotator)
 
     @_translated
@@ -88,6 +91,8 @@ class SqliteStore:
     ) -> BatchInFlight:
         """`add_annotated_batch` that commits while the caller goes on (see
         `bulk_writes.begin_batch_sqlite`); the caller waits before its next call."""
+        from annotator.storage.bulk_writes import begin_batch_sqlite  # loaded by the first write
+
         return begin_batch_sqlite(self.conn, items, annotator, _translate)
 
     def add_annotated(self, item: AnnotatedDocument, annotator: str) -> tuple[str, bool]:
@@ -95,16 +100,22 @@ class SqliteStore:
 
     @_translated
     def load_schema_versioned(self) -> tuple[LabelSchema, int]:
+        from annotator.storage import sqlite_reads  # loaded by the first read
+
         return sqlite_reads.load_schema_versioned(self.conn)
 
     @_translated
     def annotator_names(self) -> dict[str, str]:
+        from annotator.storage import sqlite_reads  # loaded by the first read
+
         return sqlite_reads.annotator_names(self.conn)
 
     @_translated
     def count_documents(
         self, status: Status | None = None, ids: Sequence[str] | None = None
     ) -> int:
+        from annotator.storage import sqlite_reads  # loaded by the first read
+
         return sqlite_reads.count_documents(self.conn, status, ids)
 
     @_translated
@@ -115,6 +126,8 @@ class SqliteStore:
         ids: Sequence[str] | None = None,
         labels: Sequence[str] | None = None,
     ) -> int:
+        from annotator.storage import sqlite_reads  # loaded by the first read
+
         return sqlite_reads.count_entities(self.conn, status, annotator, ids, labels)
 
     def iter_annotated(
@@ -124,10 +137,14 @@ class SqliteStore:
         ids: Sequence[str] | None = None,
         batch_size: int = 500,
     ) -> Iterator[AnnotatedDocument]:
+        from annotator.storage import sqlite_reads  # loaded by the first read
+
         return sqlite_reads.iter_annotated(
             self.conn, status, annotator, ids, batch_size, bad_rows=self.bad_rows
         )
 
     @_translated
     def stats(self, since: datetime | None = None) -> ProjectStats:
+        from annotator.storage import sqlite_reads  # loaded by the first read
+
         return sqlite_reads.stats(self.conn, since)

@@ -56,3 +56,25 @@ def test_sqlite_projects_drop_the_server_only_indexes(tmp_path: Path) -> None:
         command.downgrade(alembic_config(conn), before)
     assert set(SERVER_ONLY_INDEXES) <= indexes()
     engine.dispose()
+
+
+def test_revision_lines_read_quickly_agree_with_a_full_parse() -> None:
+    from annotator.storage import revisions
+
+    for script in sorted((revisions.MIGRATIONS_DIR / "versions").glob("*.py")):
+        source = script.read_text(encoding="utf-8")
+        quick = revisions._quick_values(source)
+        assert quick is not None, script.name
+        full = revisions._parsed_values(source)
+        assert quick == {k: full[k] for k in ("revision", "down_revision")}, script.name
+
+
+def test_revision_values_that_are_not_one_line_literals_are_parsed_in_full() -> None:
+    from annotator.storage.revisions import _quick_values
+
+    merge = 'revision = "0009"\ndown_revision = (\n    "0007",\n    "0008",\n)\n'
+    assert _quick_values(merge) is None
+    twice = '"""\nrevision = "x"\n"""\nrevision = "0009"\ndown_revision = "0008"\n'
+    assert _quick_values(twice) is None
+    typed = 'revision: str = "0009"  # note\ndown_revision: str | None = "0008"\n'
+    assert _quick_values(typed) == {"revision": "0009", "down_revision": "0008"}
