@@ -305,16 +305,21 @@ class BatchInFlight:
         results: list[tuple[str, bool]],
         commit: threading.Thread | None = None,
         translate: Callable[[BaseException], BaseException] | None = None,
+        finish: Callable[[], None] | None = None,
     ) -> None:
         self.results = results
         self._commit = commit
         self._translate = translate
+        self._finish = finish  # e.g. give a pooled connection back, once the commit is done
         self.error: BaseException | None = None
 
     def wait(self) -> list[tuple[str, bool]]:
         if self._commit is not None:
             self._commit.join()
             self._commit = None
+        if self._finish is not None:
+            finish, self._finish = self._finish, None
+            finish()
         if self.error is not None:
             error, self.error = self.error, None
             mapped = self._translate(error) if self._translate is not None else error
@@ -329,6 +334,7 @@ def begin_batch_sqlite(
     items: Sequence[AnnotatedDocument],
     annotator: str,
     translate: Callable[[BaseException], BaseException] | None = None,
+    finish: Callable[[], None] | None = None,
 ) -> BatchInFlight:
     """`add_batch_sqlite` whose COMMIT runs on a worker thread.
 
@@ -338,7 +344,7 @@ def begin_batch_sqlite(
     `sqlite_connect.connect` makes it).
     """
     if conn.in_transaction:  # the caller's transaction: the caller commits
-        return BatchInFlight(add_batch_sqlite(conn, items, annotator))
+        return BatchInFlight(add_batch_sqlite(conn, items, annotator), finish=finish)
     for item in items:
         item.validate()
     cache = bulk_cache(conn)
@@ -351,7 +357,7 @@ def begin_batch_sqlite(
             conn.execute("ROLLBACK")
         cache.__exit__(type(exc), exc, exc.__traceback__)
         raise
-    batch = BatchInFlight(results, translate=translate)
+    batch = BatchInFlight(results, translate=translate, finish=finish)
 
     def commit() -> None:
         try:

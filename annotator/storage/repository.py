@@ -34,7 +34,7 @@ from annotator.storage import pg_writes, sqlite_reads
 from annotator.storage.annotation_loading import load_batch
 from annotator.storage.assignments import next_assigned
 from annotator.storage.batch_insert import add_batch
-from annotator.storage.bulk_writes import BatchInFlight, add_batch_sqlite, annotator_names
+from annotator.storage.bulk_writes import BatchInFlight, annotator_names, begin_batch_sqlite
 from annotator.storage.document_editor import DocumentEditor
 from annotator.storage.edit_connection import EditConnection
 from annotator.storage.errors import ConflictError, NotFound, SchemaInUse, translating
@@ -274,21 +274,29 @@ class ProjectRepository:
         Annotations without an annotator are attributed to `annotator`. A document
         whose text is already stored is not added again: its entry is (existing id, False).
         """
-        if self.engine.dialect.name == "sqlite":  # plain sqlite3, as the command line does
-            with self.engine.connect() as conn:
-                return add_batch_sqlite(self._sqlite(conn), items, annotator)  # type: ignore[arg-type]
-        for item in items:
-            item.validate()
-        ids = {name: self.annotator_id(name) for name in annotator_names(items, annotator)}
-        with self.engine.begin() as conn:
-            return add_batch(conn, items, annotator, ids, utc_now())
+        return self.begin_annotated_batch(items, annotator).wait()
 
     def begin_annotated_batch(
         self, items: Sequence[AnnotatedDocument], annotator: str
     ) -> BatchInFlight:
-        """`add_annotated_batch`, committed before it returns (the pooled connection stays
-        on its own thread)."""
-        return BatchInFlight(self.add_annotated_batch(items, annotator))
+        """`add_annotated_batch` whose commit may still be running when it returns: on
+        SQLite the commit runs on a worker thread while the caller parses the next batch
+        (`bulk_writes.begin_batch_sqlite`; the pooled connection stays checked out until
+        `wait`). The caller waits before storing anything else."""
+        if self.engine.dialect.name == "sqlite":  # plain sqlite3, as the command line does
+            conn = self.engine.connect()
+            try:
+                raw = self._sqlite(conn)
+                assert raw is not None
+                return begin_batch_sqlite(raw, items, annotator, finish=conn.close)
+            except BaseException:
+                conn.close()
+                raise
+        for item in items:
+            item.validate()
+        ids = {name: self.annotator_id(name) for name in annotator_names(items, annotator)}
+        with self.engine.begin() as conn:
+            return BatchInFlight(add_batch(conn, items, annotator, ids, utc_now()))
 
     def get_document(self, doc_id: str) -> Document:
         with self.engine.connect() as conn:

@@ -236,14 +236,14 @@ def test_record_the_store_rejects_is_refused_with_file_and_line(
     project: Project, inbox: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Last line of defence: a record storage refuses becomes a problem; the rest still import."""
-    real = project.repo.add_annotated_batch
+    real = project.repo.begin_annotated_batch  # what the import stores each batch with
 
     def picky(items: Any, annotator: str) -> Any:
         if any("poison" in item.document.text for item in items):
             raise IntegrityError("INSERT ...", {}, Exception("constraint failed\nSQL: INSERT ..."))
         return real(items, annotator)
 
-    monkeypatch.setattr(project.repo, "add_annotated_batch", picky)
+    monkeypatch.setattr(project.repo, "begin_annotated_batch", picky)
     n = next(_counter)
     body = "\n".join(
         json.dumps({"text": f"{word} {n}"}) for word in ["good one", "poison", "good two"]

@@ -347,7 +347,7 @@ def test_a_full_disk_stops_the_import_with_one_message(
 ) -> None:
     path = tmp_path / "many.jsonl"
     path.write_text("".join(json.dumps({"text": f"doc {n}"}) + "\n" for n in range(3 * BATCH - 7)))
-    real = project.repo.add_annotated_batch
+    real = project.repo.begin_annotated_batch  # what the import stores each batch with
     calls: list[int] = []
 
     def filling(items: Any, annotator: str) -> Any:
@@ -356,7 +356,7 @@ def test_a_full_disk_stops_the_import_with_one_message(
             raise _disk_full()
         return real(items, annotator)
 
-    monkeypatch.setattr(project.repo, "add_annotated_batch", filling)
+    monkeypatch.setattr(project.repo, "begin_annotated_batch", filling)
     report = import_paths(project, [path])
     assert report.problems == []
     assert report.imported == 2 * BATCH  # two batches were stored before the disk filled
@@ -377,7 +377,7 @@ def test_the_cli_prints_one_line_for_a_full_disk(
     def full(self: Any, items: Any, annotator: str) -> Any:
         raise _disk_full()
 
-    monkeypatch.setattr(ProjectRepository, "add_annotated_batch", full)
+    monkeypatch.setattr(ProjectRepository, "begin_annotated_batch", full)
     code = main(["import", "--project", str(tmp_path / "p.annotator"), str(path)])
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 1
@@ -396,7 +396,7 @@ def test_a_programming_error_is_logged_and_not_made_a_refusal(
     def broken(items: Any, annotator: str) -> Any:
         raise TypeError("a bug in the store")
 
-    monkeypatch.setattr(project.repo, "add_annotated_batch", broken)
+    monkeypatch.setattr(project.repo, "begin_annotated_batch", broken)
     with caplog.at_level(logging.ERROR), pytest.raises(TypeError, match="a bug in the store"):
         import_paths(project, [path])
     assert any(r.exc_info and r.exc_info[0] is TypeError for r in caplog.records)

@@ -128,3 +128,19 @@ def test_cancelling_finishes_the_batch_in_flight_and_counts_it(
         assert not project.bulk.conn.in_transaction
     docs, spans = _stored(tmp_path / "p.annotator")
     assert docs == spans == seen[-1] == 10  # the first batch: committed and reported
+
+
+def test_the_repository_path_overlaps_too_and_gives_its_connection_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the window's import uses: the SQLAlchemy-pooled connection, the same overlap."""
+    monkeypatch.setattr(importing, "BATCH", 10)
+    calls = _failing_commit_once(monkeypatch)
+    source = _corpus(tmp_path / "in.jsonl", 35)
+    with open_project(tmp_path / "p.annotator", "ana", backup=False) as project:
+        assert not isinstance(project.bulk, SqliteStore)
+        report = import_paths(project, [source])
+        assert project.repo.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+        assert project.repo.count_documents() == 35
+    assert calls[0] == 10 and report.imported == 35 and not report.problems
+    assert _stored(tmp_path / "p.annotator") == (35, 35)
