@@ -162,10 +162,14 @@ def assemble_annotations(
     sizes = lengths or {}
     make = EntitySpan
     skipped: set[str] = set()
+    last: str | None = None  # rows come grouped by document: look its table up once per run
+    table: dict[str, EntitySpan] = {}
+    n: int | None = None
     for i, d, a, s, e, lab in entities:  # the hot path: tens of thousands in a long article
-        n = sizes.get(d)
+        if d != last:
+            last, table, n = d, out[d].entities, sizes.get(d)
         if type(s) is int and type(e) is int and 0 <= s < e and (n is None or e <= n):
-            out[d].entities[i] = make(i, s, e, lab, names.get(a, ""))
+            table[i] = make(i, s, e, lab, names.get(a, ""))
         else:
             skipped.add(i)
             report(f"span {i} of document {d}: {offsets_problem(s, e, n)}")
