@@ -175,13 +175,14 @@ def floor_export(db: Path, out: Path) -> int:
     export does); the same record layout and the same JSON encoder (`encode_line`:
     orjson when installed). No domain objects, no SQLAlchemy, no manifest, no fsync.
     """
+    from annotator.formats.atomic import WRITE_BUFFER
     from annotator.formats.native_jsonl import EXPORT_SCHEMA_VERSION, encode_line
 
     loads = json.loads
     conn = sqlite3.connect(db)
     names = dict(conn.execute("SELECT id, name FROM annotators"))
     n, last = 0, -1
-    with out.open("wb") as handle:
+    with out.open("wb", buffering=WRITE_BUFFER) as handle:  # as the export writes
         while True:
             docs = conn.execute(
                 "SELECT id, title, source, text, meta, status, ordinal FROM documents "
