@@ -117,16 +117,6 @@ class _Ids:
         return chosen
 
 
-class _Same(dict[str, str]):
-    """The identity renaming: every id maps to itself."""
-
-    def __missing__(self, key: str) -> str:
-        return key
-
-
-_SAME = _Same()
-
-
 def _kept_or_renamed(taken: TakenIds, table: str, wanted: list[str]) -> _Ids | None:
     """None when every wanted id is non-empty, distinct and free (the usual import: ids
     are kept as given, no per-id bookkeeping), else the `_Ids` that renames clashes."""
@@ -169,7 +159,6 @@ def plan_batch(
     documents, entities, claims = (plan.tables[t] for t in ("documents", "entity_spans", "claims"))
     targets, sentiments = plan.tables["target_sentiments"], plan.tables["document_sentiments"]
     who = annotator_ids
-    default_who = who.get(annotator, "")
     ordinal = last_ordinal
     created: set[str] = set()
     for item, digest in fresh:
@@ -197,36 +186,21 @@ def plan_batch(
             )
         )
         ann = item.annotations
-        if entity_ids is None:  # every id the source gave is free: kept as they are
-            renamed: Mapping[str, str] = _SAME
-            entities.extend(
-                (
-                    e.id,
-                    doc_id,
-                    who[e.annotator] if e.annotator else default_who,
-                    e.start,
-                    e.end,
-                    e.label,
-                    now,
-                    now,
-                )
-                for e in ann.entities.values()
+        # the source's ids, unless some clash (then `renamed` maps each one to its new id)
+        renamed = {} if entity_ids is None else {e: entity_ids.claim(e) for e in ann.entities}
+        entities.extend(
+            (
+                renamed.get(e.id, e.id),
+                doc_id,
+                who[e.annotator or annotator],
+                e.start,
+                e.end,
+                e.label,
+                now,
+                now,
             )
-        else:
-            renamed = {e: entity_ids.claim(e) for e in ann.entities}
-            entities.extend(
-                (
-                    renamed[e.id],
-                    doc_id,
-                    who[e.annotator or annotator],
-                    e.start,
-                    e.end,
-                    e.label,
-                    now,
-                    now,
-                )
-                for e in ann.entities.values()
-            )
+            for e in ann.entities.values()
+        )
         if ann.claims:
             claims.extend(
                 (
@@ -235,7 +209,7 @@ def plan_batch(
                     who[c.annotator or annotator],
                     c.start,
                     c.end,
-                    renamed[c.speaker_id] if c.speaker_id else None,
+                    renamed.get(c.speaker_id, c.speaker_id) if c.speaker_id else None,
                     c.speaker_text,
                     encode_json(dict(c.attributes)),
                     now,
@@ -249,7 +223,7 @@ def plan_batch(
                     target_ids.claim(t.id),
                     doc_id,
                     who[t.annotator or annotator],
-                    renamed[t.entity_id],
+                    renamed.get(t.entity_id, t.entity_id),
                     t.label,
                     now,
                 )
@@ -279,21 +253,7 @@ def add_batch_sqlite(
     Begins and commits its own transaction unless `conn` is already in one (then the
     caller commits). Raises the driver's errors (sqlite3.IntegrityError for a refused row).
     """
-    for item in items:
-        item.validate()
-    with bulk_cache(conn):
-        own = not conn.in_transaction
-        if own:
-            conn.execute("BEGIN IMMEDIATE")  # read and write under one lock: no lost races
-        try:
-            results = _add_batch(conn, items, annotator)
-        except BaseException:
-            if own and conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-        if own:
-            conn.execute("COMMIT")
-    return results
+    return begin_batch_sqlite(conn, items, annotator, in_background=False).wait()
 
 
 class BatchInFlight:
@@ -335,18 +295,21 @@ def begin_batch_sqlite(
     annotator: str,
     translate: Callable[[BaseException], BaseException] | None = None,
     finish: Callable[[], None] | None = None,
+    *,
+    in_background: bool = True,
 ) -> BatchInFlight:
-    """`add_batch_sqlite` whose COMMIT runs on a worker thread.
+    """`add_batch_sqlite` whose COMMIT runs on a worker thread (`in_background`).
 
     Writing a batch to disk (the fsync of the commit, about a sixth of an import) releases
     the interpreter lock, so the caller parses the next batch meanwhile. The caller must
     `wait` before using `conn` again; `conn` must allow use from another thread (as
-    `sqlite_connect.connect` makes it).
+    `sqlite_connect.connect` makes it). A failed commit rolls the batch back.
     """
-    if conn.in_transaction:  # the caller's transaction: the caller commits
-        return BatchInFlight(add_batch_sqlite(conn, items, annotator), finish=finish)
     for item in items:
         item.validate()
+    if conn.in_transaction:  # the caller's transaction: the caller commits
+        with bulk_cache(conn):
+            return BatchInFlight(_add_batch(conn, items, annotator), finish=finish)
     cache = bulk_cache(conn)
     cache.__enter__()
     try:
@@ -375,6 +338,9 @@ def begin_batch_sqlite(
             except sqlite3.Error:
                 log.warning("could not restore the page cache size", exc_info=True)
 
+    if not in_background:
+        commit()
+        return batch
     batch._commit = threading.Thread(target=commit, name="batch-commit", daemon=True)
     batch._commit.start()
     return batch
