@@ -27,7 +27,7 @@ from annotator.formats.problems import FormatError, ImportProblem, RecordError
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 # 19 digits in a row may be an integer beyond orjson's 64 bits (2**63 has 19 digits);
 # found by mapping every digit to "0" and looking for nineteen of them (a regex is slower)
-_DIGITS_AS_ZERO = bytes(b"0"[0] if chr(i).isdigit() and i < 128 else b"."[0] for i in range(256))
+_DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
 _LONG_DIGITS = b"0" * 19
 
 _fast_loads: Callable[[bytes], Any] | None
