@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timezone
 from enum import Enum
 from typing import Any
@@ -78,6 +78,33 @@ class EntitySpan:
 
     def moved(self, start: int, end: int) -> EntitySpan:
         return replace(self, start=start, end=end)
+
+
+def _slot_setters(cls: type, names: tuple[str, ...]) -> tuple[Any, ...]:
+    """The slot descriptors' setters of dataclass `cls`, whose fields must be `names`."""
+    if tuple(f.name for f in fields(cls)) != names:
+        raise TypeError(f"{cls.__name__}'s fields are not {names}")
+    return tuple(cls.__dict__[name].__set__ for name in names)
+
+
+_SET_ID, _SET_START, _SET_END, _SET_LABEL, _SET_ANNOTATOR = _slot_setters(
+    EntitySpan, ("id", "start", "end", "label", "annotator")
+)
+
+
+def entity_span(
+    id: str, start: int, end: int, label: str, annotator: str = "", _new: Any = object.__new__
+) -> EntitySpan:
+    """`EntitySpan(id, start, end, label, annotator)`, made in about half the time (its
+    frozen __init__ goes through object.__setattr__ per field): for readers that make a
+    million of them. No checks, as the constructor makes none."""
+    span: EntitySpan = _new(EntitySpan)
+    _SET_ID(span, id)
+    _SET_START(span, start)
+    _SET_END(span, end)
+    _SET_LABEL(span, label)
+    _SET_ANNOTATOR(span, annotator)
+    return span
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from annotator.core.schema import LabelSchema, default_schema
 
 OffsetUnit = Literal["codepoint", "utf16"]
 MAX_KEPT_NOTES = 1000
+COUNT_EVERY = 10_000  # labels gathered before they are tallied
 
 
 class FormatUnavailable(ValueError):
@@ -73,17 +74,35 @@ class ExportContext:
         return list(seen)
 
     def counted(self, items: Iterable[AnnotatedDocument]) -> Iterator[AnnotatedDocument]:
-        """Pass items through, counting documents and annotations and calling on_item."""
-        counts, labels = self.counts, self.label_counts
-        for n, item in enumerate(items, start=1):
-            a = item.annotations
-            counts["documents"] += 1
-            counts["entities"] += len(a.entities)
-            labels.update([e.label for e in a.entities.values()])
-            counts["claims"] += len(a.claims)
-            counts["target_sentiments"] += len(a.targets)
-            if a.document_sentiment:
-                counts["document_sentiments"] += 1
-            yield item
-            if self.on_item is not None:
-                self.on_item(n)
+        """Pass items through, counting documents and annotations and calling on_item.
+
+        Labels are tallied once COUNT_EVERY have gathered (one Counter update, not one a
+        document) and when the stream ends or is closed."""
+        counts, on_item = self.counts, self.on_item
+        labels: list[str] = []
+        n = 0
+        try:
+            for n, item in enumerate(items, start=1):
+                a = item.annotations
+                entities = a.entities
+                counts["documents"] += 1
+                if entities:
+                    counts["entities"] += len(entities)
+                    labels += [e.label for e in entities.values()]
+                if a.claims:
+                    counts["claims"] += len(a.claims)
+                if a.targets:
+                    counts["target_sentiments"] += len(a.targets)
+                if a.document_sentiment:
+                    counts["document_sentiments"] += 1
+                if len(labels) >= COUNT_EVERY:
+                    self.label_counts.update(labels)
+                    labels.clear()
+                yield item
+                if on_item is not None:
+                    on_item(n)
+        finally:
+            self.label_counts.update(labels)
+            if n:  # these keys are there once a document was counted, even at zero
+                for key in ("entities", "claims", "target_sentiments"):
+                    counts.setdefault(key, 0)

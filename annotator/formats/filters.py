@@ -32,6 +32,8 @@ def drop_dangling(item: AnnotatedDocument) -> AnnotatedDocument:
     """Unlink claims whose speaker entity is not in the item, and drop target sentiment on
     absent entities (an annotator filter can leave such references behind)."""
     ann = item.annotations
+    if not ann.claims and not ann.targets:  # most documents: nothing can dangle
+        return item
     ents = ann.entities
     if all(c.speaker_id is None or c.speaker_id in ents for c in ann.claims.values()) and all(
         t.entity_id in ents for t in ann.targets.values()

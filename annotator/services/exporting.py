@@ -48,7 +48,8 @@ class ExportReport:
     def summary(self) -> str:
         """One line for the user: what was written and what could not be expressed."""
         where = "standard output" if self.path == "-" else self.path
-        text = f"Exported {self.documents} documents as {self.format} to {where}"
+        text = f"Exported {_counted(self.documents, 'document', 'documents')} as {self.format}"
+        text += f" to {where}"
         if self.note_counts:
             text += " (" + ", ".join(f"{n} {k}" for k, n in sorted(self.note_counts.items())) + ")"
         return text
@@ -159,8 +160,7 @@ def export_project(
             count = writer.write_folder(items, folder, ctx)
         digest, size = folder_digest(Path(target))
     else:
-        with atomic_output(target) as handle, gc_paused():
-            hashing = HashingWriter(handle)
+        with atomic_output(target) as handle, gc_paused(), HashingWriter(handle) as hashing:
             count = writer.write(items, cast(Any, hashing), ctx)
         digest, size = hashing.hexdigest(), hashing.size
     where: str | None = None

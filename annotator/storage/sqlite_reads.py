@@ -185,7 +185,9 @@ def iter_annotated(
             lengths = {d.id: len(d.text) for d in docs}
             anns = load_batch(conn, list(lengths), names, only, bad_rows, lengths)
             for doc in docs:
-                found = anns.get(doc.id, DocumentAnnotations())
+                found = anns.get(doc.id)
+                if found is None:  # (load_batch gives every document an entry)
+                    found = DocumentAnnotations()
                 yield AnnotatedDocument(doc, found, single_annotator(found, annotator))
     finally:
         if own and conn.in_transaction:
@@ -301,7 +303,9 @@ def _status_condition(status: Status | None) -> tuple[list[str], list[Any]]:
 
 def _json(value: Any) -> Any:
     """A JSON column's value, as SQLAlchemy's JSON type reads it."""
-    return None if value is None else json.loads(value)
+    if value is None:
+        return None
+    return {} if value == "{}" else json.loads(value)  # most documents have no metadata
 
 
 def _timestamp(value: Any) -> datetime | None:
