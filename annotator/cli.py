@@ -227,6 +227,7 @@ def _open(
 
 def cmd_import(args: argparse.Namespace) -> int:
     from annotator.services.importing import ImportLimits, import_paths
+    from annotator.services.search_index import pending_note
 
     try:
         limits = ImportLimits.from_mb(args.max_record_mb, args.max_file_mb)
@@ -241,11 +242,14 @@ def cmd_import(args: argparse.Namespace) -> int:
             limits=limits,
             as_suggestions=args.as_suggestions,
         )
+        waiting = pending_note(project) if report.imported else None
     for problem in report.problems:
         print(f"refused: {problem}", file=sys.stderr)
     if report.stopped:
         print(f"error: the import stopped: {report.stopped}", file=sys.stderr)
     print(report.summary().capitalize())
+    if waiting is not None:
+        print(f"note: {waiting}", file=sys.stderr)
     return 1 if report.problems or report.stopped else 0
 
 

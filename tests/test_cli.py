@@ -24,12 +24,13 @@ def test_import_export_stats(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert code == 1
     assert "Imported 1 document" in out and "1 refused" in out
     assert f"{tmp_path / 'bad.txt'}:1:" in err
+    assert "note: search index: 1 document will be indexed when the project is next opened" in err
 
     out_file = tmp_path / "out.jsonl"
     code, _, err = run(
         capsys, "export", "--format", "jsonl", "--out", str(out_file), "--project", project
     )
-    assert code == 0 and "Exported 1 documents" in err
+    assert code == 0 and "Exported 1 document as jsonl" in err
     assert json.loads(out_file.read_text(encoding="utf-8"))["text"] == "Hello 😀 Acme"
 
     code, out, _ = run(capsys, "export", "--out", "-", "--status", "done", "--project", project)

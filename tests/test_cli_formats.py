@@ -35,7 +35,7 @@ def test_export_and_import_with_a_format(
         ]
     )
     err = capsys.readouterr().err
-    assert code == 0 and "Exported 1 documents as conll" in err and "overlap" in err
+    assert code == 0 and "Exported 1 document as conll" in err and "overlap" in err
     assert "note: document doc-1:" in err
     manifest = json.loads((tmp_path / "train.conll.manifest.json").read_text("utf-8"))
     assert manifest["filters"]["labels"] == ["PERSON", "GPE", "NORP"]

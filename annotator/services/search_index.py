@@ -28,8 +28,9 @@ PAUSE_S = 0.03  # longer than the busy handler's sleeps during its first 100 ms 
 
 
 def search_index_pending(project: Project) -> int:
-    """How many documents wait to be indexed for search."""
-    return project.repo.search_pending()
+    """How many documents wait to be indexed for search (the lean store answers without
+    SQLAlchemy, so the import command can say so)."""
+    return project.bulk.search_pending()
 
 
 def pending_note(project: Project) -> str | None:

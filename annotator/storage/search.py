@@ -47,14 +47,13 @@ from sqlalchemy.orm import aliased
 
 from annotator.storage.errors import Busy, NotPermitted, StorageError, first_line
 from annotator.storage.models import DocumentRow
+from annotator.storage.search_tables import FTS_TABLE, STATE_TABLE
 
 log = logging.getLogger(__name__)
 
-FTS_TABLE = "documents_search"
 PG_INDEXES = ("ix_documents_search_title", "ix_documents_search_text")
 MIN_INDEXED = 3  # trigrams: shorter needles cannot use the index
 
-STATE_TABLE = f"{FTS_TABLE}_state"
 FOLD_FUNCTION = "annotator_search_fold"
 DEFAULT_BUDGET_CHARS = 262_144  # title + text characters indexed per transaction
 MAX_CHUNK_ROWS = 5_000  # and at most this many documents (short or empty texts)

@@ -144,6 +144,19 @@ class SqliteStore:
         )
 
     @_translated
+    def search_pending(self) -> int:
+        """Documents not in the search index yet (as `storage.search.pending_count`)."""
+        from annotator.storage.search_tables import STATE_TABLE
+
+        conn = self.conn
+        sql = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
+        if conn.execute(sql, (STATE_TABLE,)).fetchone() is None:
+            return 0
+        sql = f"SELECT indexed_upto FROM {STATE_TABLE}"
+        row = conn.execute(f"SELECT count(*) FROM documents WHERE ordinal > ({sql})").fetchone()
+        return int(row[0] or 0)
+
+    @_translated
     def stats(self, since: datetime | None = None) -> ProjectStats:
         from annotator.storage import sqlite_reads  # loaded by the first read
 
