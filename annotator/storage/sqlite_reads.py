@@ -33,6 +33,7 @@ from annotator.storage.row_screen import (
     document_of,
     single_annotator,
 )
+from annotator.storage.sqlite_connect import streaming_cache
 from annotator.storage.sqlite_values import chunks, marks, timestamp, unique
 
 SCHEMA_KEY = "label_schema"  # project_meta key of the label schema (as in `repository`)
@@ -171,27 +172,43 @@ def iter_annotated(
     """Stream documents with annotations in import order, from one consistent snapshot.
 
     Outside a transaction, a read transaction is begun and ended (rolled back) when the
-    generator finishes or is closed; inside the caller's transaction, it just reads.
+    generator finishes or is closed, with SQLite's small page cache meanwhile (see
+    `streaming_cache`); inside the caller's transaction, it just reads.
     Unusable stored rows are skipped and reported to `bad_rows`.
     """
     own = not conn.in_transaction
-    if own:
-        conn.execute("BEGIN")
+    if not own:  # the caller's transaction, perhaps writing: its page cache stays
+        yield from _annotated_batches(conn, status, annotator, ids, batch_size, bad_rows)
+        return
+    conn.execute("BEGIN")
     try:
-        names = annotator_names(conn)
-        only = annotator_filter(annotator, names)
-        for rows in _document_batches(conn, status, ids, batch_size):
-            docs = [document_of(_document_values(row), bad_rows) for row in rows]
-            lengths = {d.id: len(d.text) for d in docs}
-            anns = load_batch(conn, list(lengths), names, only, bad_rows, lengths)
-            for doc in docs:
-                found = anns.get(doc.id)
-                if found is None:  # (load_batch gives every document an entry)
-                    found = DocumentAnnotations()
-                yield AnnotatedDocument(doc, found, single_annotator(found, annotator))
+        with streaming_cache(conn):
+            yield from _annotated_batches(conn, status, annotator, ids, batch_size, bad_rows)
     finally:
-        if own and conn.in_transaction:
+        if conn.in_transaction:
             conn.rollback()
+
+
+def _annotated_batches(
+    conn: sqlite3.Connection,
+    status: Status | None,
+    annotator: str | None,
+    ids: Sequence[str] | None,
+    batch_size: int,
+    bad_rows: BadRows | None,
+) -> Iterator[AnnotatedDocument]:
+    """The batches of `iter_annotated`, inside its transaction."""
+    names = annotator_names(conn)
+    only = annotator_filter(annotator, names)
+    for rows in _document_batches(conn, status, ids, batch_size):
+        docs = [document_of(_document_values(row), bad_rows) for row in rows]
+        lengths = {d.id: len(d.text) for d in docs}
+        anns = load_batch(conn, list(lengths), names, only, bad_rows, lengths)
+        for doc in docs:
+            found = anns.get(doc.id)
+            if found is None:  # (load_batch gives every document an entry)
+                found = DocumentAnnotations()
+            yield AnnotatedDocument(doc, found, single_annotator(found, annotator))
 
 
 def load_batch(

@@ -54,3 +54,35 @@ def test_repository_batches_use_the_bulk_cache_and_give_it_back(tmp_path: Path) 
             assert isinstance(raw, sqlite3.Connection)
             assert _cache(raw) == before
     assert seen  # the batch did set and restore the cache on the pooled connection
+
+
+def test_reading_a_project_through_uses_the_small_cache_and_gives_the_large_back(
+    tmp_path: Path,
+) -> None:
+    from annotator.core.model import AnnotatedDocument, Document, DocumentAnnotations
+    from annotator.services.project import open_project
+    from annotator.storage import sqlite_reads
+    from annotator.storage.sqlite_connect import STREAMING_CACHE_KIB
+
+    path = tmp_path / "p.annotator"
+    with open_project(path, "ann") as project:
+        items = [
+            AnnotatedDocument(Document(f"d{i}", "t", f"text {i}"), DocumentAnnotations())
+            for i in range(3)
+        ]
+        project.bulk.add_annotated_batch(items, "ann")
+    conn = connect(path)
+    seen = []
+    for item in sqlite_reads.iter_annotated(conn):
+        seen.append((item.document.id, _cache(conn)))
+    assert seen == [(f"d{i}", -STREAMING_CACHE_KIB) for i in range(3)]
+    assert _cache(conn) == -BULK_CACHE_KIB and not conn.in_transaction
+    stream = sqlite_reads.iter_annotated(conn)
+    next(stream)
+    stream.close()  # an export cancelled half way
+    assert _cache(conn) == -BULK_CACHE_KIB and not conn.in_transaction
+    conn.execute("BEGIN IMMEDIATE")  # inside a caller's (writing) transaction: untouched
+    assert [_cache(conn) for _item in sqlite_reads.iter_annotated(conn)] == [-BULK_CACHE_KIB] * 3
+    assert conn.in_transaction
+    conn.rollback()
+    conn.close()
