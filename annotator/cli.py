@@ -242,7 +242,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             limits=limits,
             as_suggestions=args.as_suggestions,
         )
-        waiting = pending_note(project) if report.imported else None
+        waiting = pending_note(project) if report.imported and not report.stopped else None
     for problem in report.problems:
         print(f"refused: {problem}", file=sys.stderr)
     if report.stopped:

@@ -34,8 +34,13 @@ def search_index_pending(project: Project) -> int:
 
 
 def pending_note(project: Project) -> str | None:
-    """A line for an import's summary while documents wait to be indexed (None: none do)."""
-    pending = search_index_pending(project)
+    """A line for an import's summary while documents wait to be indexed (None: none do,
+    or the project cannot be read now: the note is not worth an error)."""
+    try:
+        pending = search_index_pending(project)
+    except StorageError as exc:
+        log.warning("documents waiting for the search index not counted: %s", exc)
+        return None
     if not pending:
         return None
     what = "document" if pending == 1 else "documents"

@@ -101,3 +101,24 @@ def test_a_read_only_file_is_skipped(
     monkeypatch.setattr("annotator.services.search_index.os.access", lambda *_a: False)
     assert build_search_index(project) == 0
     assert search_index_pending(project) == 3
+
+
+def test_the_import_note_counts_in_the_lean_store_and_gives_way_to_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "p.annotator"
+    with open_project(path, "ann") as project:
+        pass
+    with open_project(path, "ann", lean=True) as project:
+        import_paths(project, [write_jsonl(tmp_path / "a.jsonl", 4)])
+        assert type(project.bulk).__name__ == "SqliteStore"  # plain sqlite3, no SQLAlchemy
+        note = pending_note(project)
+        assert note is not None and "4 documents will be indexed" in note
+
+        def broken() -> int:
+            raise StorageError("disk I/O error")
+
+        monkeypatch.setattr(project.bulk, "search_pending", broken)
+        with caplog.at_level(logging.WARNING):
+            assert pending_note(project) is None
+        assert "disk I/O error" in caplog.text
