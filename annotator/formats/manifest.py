@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-import queue
-import threading
 from collections.abc import Mapping
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from annotator import __version__
 from annotator.formats.export_context import ExportContext
 from annotator.formats.native_jsonl import EXPORT_SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    import queue
+    import threading
 
 MANIFEST_SUFFIX = ".manifest.json"
 MANIFEST_NOTES = 200
@@ -39,7 +41,7 @@ class HashingWriter:
         self.size = 0
         self._pending: list[bytes] = []
         self._pending_size = 0
-        self._queue: queue.Queue[bytes | None] = queue.Queue(self.QUEUED)
+        self._queue: queue.Queue[bytes | None] | None = None  # with the thread
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
         self._closed = False
@@ -70,7 +72,7 @@ class HashingWriter:
     def flush(self) -> None:
         """Hash and write everything so far, then flush `out`."""
         self._hand_off()
-        if self._thread is not None:
+        if self._queue is not None:
             self._queue.join()
         self._raise_error()
         self._out.flush()
@@ -96,13 +98,19 @@ class HashingWriter:
             return
         chunk = self._pending[0] if len(self._pending) == 1 else b"".join(self._pending)
         self._pending, self._pending_size = [], 0
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="export-writer", daemon=True)
+        if self._queue is None:  # the first chunk: small exports never start a thread
+            import queue
+            import threading
+
+            self._queue = queue.Queue(self.QUEUED)
+            self._thread = threading.Thread(
+                target=self._run, args=(self._queue,), name="export-writer", daemon=True
+            )
             self._thread.start()
         self._queue.put(chunk)
 
-    def _run(self) -> None:
-        sha, out, get, done = self._sha, self._out, self._queue.get, self._queue.task_done
+    def _run(self, chunks: queue.Queue[bytes | None]) -> None:
+        sha, out, get, done = self._sha, self._out, chunks.get, chunks.task_done
         while True:
             chunk = get()
             try:
@@ -124,12 +132,12 @@ class HashingWriter:
         """End the thread after the chunks already handed over (kept or dropped)."""
         self._closed = True
         self._pending, self._pending_size = [], 0
-        if self._thread is not None:
+        if self._queue is not None and self._thread is not None:
             if self._error is None:
                 self._error = _Abandoned()  # skip whatever still waits in the queue
             self._queue.put(None)
             self._thread.join()
-            self._thread = None
+            self._thread, self._queue = None, None
             if isinstance(self._error, _Abandoned):
                 self._error = None
 
