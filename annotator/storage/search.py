@@ -47,7 +47,8 @@ from sqlalchemy.orm import aliased
 
 from annotator.storage.errors import Busy, NotPermitted, StorageError, first_line
 from annotator.storage.models import DocumentRow
-from annotator.storage.search_tables import FTS_TABLE, STATE_TABLE
+from annotator.storage.search_tables import FTS_TABLE, HAS_STATE, PENDING_COUNT, STATE_TABLE
+from annotator.storage.search_tables import WATERMARK as _WATERMARK
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,6 @@ MIN_INDEXED = 3  # trigrams: shorter needles cannot use the index
 FOLD_FUNCTION = "annotator_search_fold"
 DEFAULT_BUDGET_CHARS = 262_144  # title + text characters indexed per transaction
 MAX_CHUNK_ROWS = 5_000  # and at most this many documents (short or empty texts)
-_WATERMARK = f"(SELECT indexed_upto FROM {STATE_TABLE})"
 
 # Only documents at or below the watermark are in the index: those above it are indexed
 # (and the watermark moved past them) by `index_some`. A 'delete' of a row the index never
@@ -193,10 +193,7 @@ def has_deferred_state(conn: Connection) -> bool:
     """Whether this is a SQLite database whose index is kept up to a watermark."""
     if conn.dialect.name != "sqlite":
         return False
-    found = conn.scalar(
-        text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :n"), {"n": STATE_TABLE}
-    )
-    return found is not None
+    return conn.scalar(text(HAS_STATE)) is not None
 
 
 def matching(conn: Connection, needle: str) -> ColumnElement[bool]:
@@ -324,8 +321,7 @@ def pending_count(conn: Connection) -> int:
     """How many documents are not in the index yet (0 where indexing is not deferred)."""
     if not has_deferred_state(conn):
         return 0
-    query = f"SELECT count(*) FROM documents WHERE ordinal > {_WATERMARK}"
-    return int(conn.scalar(text(query)) or 0)
+    return int(conn.scalar(text(PENDING_COUNT)) or 0)
 
 
 def index_some(conn: Connection, budget_chars: int = DEFAULT_BUDGET_CHARS) -> int:

@@ -146,15 +146,11 @@ class SqliteStore:
     @_translated
     def search_pending(self) -> int:
         """Documents not in the search index yet (as `storage.search.pending_count`)."""
-        from annotator.storage.search_tables import STATE_TABLE
+        from annotator.storage.search_tables import HAS_STATE, PENDING_COUNT
 
-        conn = self.conn
-        sql = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
-        if conn.execute(sql, (STATE_TABLE,)).fetchone() is None:
+        if self.conn.execute(HAS_STATE).fetchone() is None:
             return 0
-        sql = f"SELECT indexed_upto FROM {STATE_TABLE}"
-        row = conn.execute(f"SELECT count(*) FROM documents WHERE ordinal > ({sql})").fetchone()
-        return int(row[0] or 0)
+        return int(self.conn.execute(PENDING_COUNT).fetchone()[0] or 0)
 
     @_translated
     def stats(self, since: datetime | None = None) -> ProjectStats:
