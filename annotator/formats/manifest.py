@@ -44,6 +44,7 @@ class HashingWriter:
         self._queue: queue.Queue[bytes | None] | None = None  # with the thread
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
+        self._dropping = False  # stopping on an error: chunks still queued are dropped
         self._closed = False
 
     def __enter__(self) -> HashingWriter:
@@ -116,7 +117,7 @@ class HashingWriter:
             try:
                 if chunk is None:
                     return
-                if self._error is None:
+                if self._error is None and not self._dropping:
                     sha.update(chunk)
                     out.write(chunk)
             except BaseException as exc:  # raised on the exporting thread
@@ -133,17 +134,10 @@ class HashingWriter:
         self._closed = True
         self._pending, self._pending_size = [], 0
         if self._queue is not None and self._thread is not None:
-            if self._error is None:
-                self._error = _Abandoned()  # skip whatever still waits in the queue
+            self._dropping = True  # after a clean flush nothing waits; else skip what does
             self._queue.put(None)
             self._thread.join()
             self._thread, self._queue = None, None
-            if isinstance(self._error, _Abandoned):
-                self._error = None
-
-
-class _Abandoned(Exception):
-    """Set while stopping: chunks still queued are dropped."""
 
 
 def manifest_path(output: str | Path) -> Path:
