@@ -25,6 +25,9 @@ class Status(str, Enum):
             raise ValueError(f"unknown status {value!r} (expected one of: {choices})") from None
 
 
+STATUSES: Mapping[str, Status] = {status.value: status for status in Status}  # by value
+
+
 class SpanError(ValueError):
     """Offsets that do not describe a span of the document's text."""
 

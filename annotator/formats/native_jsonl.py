@@ -10,6 +10,7 @@ from typing import Any, BinaryIO
 
 from annotator.core.ids import new_id
 from annotator.core.model import (
+    STATUSES,
     AnnotatedDocument,
     Claim,
     Document,
@@ -32,7 +33,6 @@ from annotator.core.text import (
 from annotator.formats.problems import ImportProblem, RecordError
 
 EXPORT_SCHEMA_VERSION = 1
-_STATUSES = {status.value: status for status in Status}
 _LINE_BREAKERS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"}
 
 
@@ -216,7 +216,7 @@ def parse_native_record(data: Any) -> AnnotatedDocument:
     title = meta.pop("title", None)
     source = meta.pop("source", "")
     status_raw = data.get("status", "todo")
-    status = _STATUSES.get(status_raw) if type(status_raw) is str else None
+    status = STATUSES.get(status_raw) if type(status_raw) is str else None
     if status is None:
         try:
             status = Status.parse(str(status_raw))

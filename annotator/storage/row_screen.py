@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from annotator.core.model import (
+    STATUSES,
     Claim,
     Document,
     DocumentAnnotations,
@@ -58,12 +59,9 @@ class BadRows:
         return f"{self.count} unusable stored rows were skipped (first: {first})"
 
 
-_STATUSES = {status.value: status for status in Status}
-
-
 def status_of(value: Any, doc_id: str, bad: BadRows | None) -> Status:
     """The stored status, or TODO (reported) when it is not one of `Status`."""
-    known = _STATUSES.get(value) if isinstance(value, str) else None
+    known = STATUSES.get(value) if isinstance(value, str) else None
     if known is not None:
         return known
     try:
