@@ -4,6 +4,7 @@ Desktops open a project by running the app with the file as its only argument (t
 file's `%f`, Windows' `"%1"`); that is turned into `--project FILE`.
 """
 
+import multiprocessing
 import sys
 
 from annotator.cli import main
@@ -17,4 +18,5 @@ def _arguments(argv: list[str]) -> list[str]:
 
 
 if __name__ == "__main__":
+    multiprocessing.freeze_support()  # a large export's worker processes run this program
     sys.exit(main(_arguments(sys.argv[1:])))

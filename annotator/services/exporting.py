@@ -28,6 +28,7 @@ from annotator.formats.manifest import (
 )
 from annotator.formats.registry import export_format
 from annotator.services.errors import Cancelled
+from annotator.services.export_workers import PARALLEL_FORMATS, export_in_workers, worker_count
 from annotator.services.layers import gold_layer, parse_layer
 from annotator.services.project import Project
 
@@ -85,6 +86,38 @@ def _previous_export(folder: Path, fmt: str) -> bool:
     return data.get("output") == folder.name and data.get("sha256") == folder_digest(folder)[0]
 
 
+def _in_workers(
+    project: Project,
+    out: HashingWriter,
+    ctx: ExportContext,
+    fmt: str,
+    workers: int | None,
+    total: int,
+    status: Status | None,
+    annotator: str | None,
+    labels: Sequence[str] | None,
+) -> int | None:
+    """The export by worker processes (`export_workers`), or None: export here instead."""
+    path = project.path
+    if path is None or fmt not in PARALLEL_FORMATS:
+        return None
+    if workers is None:
+        workers = worker_count(total, fmt)
+    if workers < 2:
+        return None
+    return export_in_workers(
+        path,
+        cast(Any, out),
+        ctx,
+        fmt=fmt,
+        workers=workers,
+        status=status,
+        annotator=annotator,
+        labels=labels,
+        bad_rows=project.bulk.bad_rows,
+    )
+
+
 def _counted(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
@@ -104,6 +137,7 @@ def export_project(
     cancelled: Callable[[], bool] | None = None,
     include_suggestions: bool = False,
     layer: str = "all",
+    workers: int | None = 1,
 ) -> ExportReport:
     """Write the project's documents to `out` ("-" for stdout) in format `fmt`.
 
@@ -113,6 +147,8 @@ def export_project(
     (format, schema version, label set, counts, SHA-256, time) is written beside it.
     `include_suggestions` (native JSONL only) adds each document's pending suggestions.
     `layer` ("all", "gold" or "annotator:NAME") picks the annotations: see `services.layers`.
+    `workers`: processes that read and encode a large SQLite export side by side (None:
+    as many as are worth it on this machine; see `export_workers`); 1 exports here alone.
     """
     kind, layer_name = parse_layer(layer)
     if kind == "annotator":
@@ -161,7 +197,14 @@ def export_project(
         digest, size = folder_digest(Path(target))
     else:
         with atomic_output(target) as handle, gc_paused(), HashingWriter(handle) as hashing:
-            count = writer.write(items, cast(Any, hashing), ctx)
+            alongside = None
+            if kind != "gold" and not include_suggestions and ids is None:
+                alongside = _in_workers(
+                    project, hashing, ctx, fmt, workers, total, status, annotator, labels
+                )
+            count = (
+                alongside if alongside is not None else writer.write(items, cast(Any, hashing), ctx)
+            )
         digest, size = hashing.hexdigest(), hashing.size
     where: str | None = None
     if manifest and target != "-":

@@ -168,22 +168,28 @@ def iter_annotated(
     batch_size: int = 500,
     *,
     bad_rows: BadRows | None = None,
+    after: int = -1,
+    upto: int | None = None,
 ) -> Iterator[AnnotatedDocument]:
     """Stream documents with annotations in import order, from one consistent snapshot.
+
+    Only documents whose ordinal is above `after` and at most `upto` (None: no bound) are
+    read: disjoint ranges of one snapshot can be read side by side (`ordinal_bounds`).
 
     Outside a transaction, a read transaction is begun and ended (rolled back) when the
     generator finishes or is closed, with SQLite's small page cache meanwhile (see
     `streaming_cache`); inside the caller's transaction, it just reads.
     Unusable stored rows are skipped and reported to `bad_rows`.
     """
+    span = (after, upto)
     own = not conn.in_transaction
     if not own:  # the caller's transaction, perhaps writing: its page cache stays
-        yield from _annotated_batches(conn, status, annotator, ids, batch_size, bad_rows)
+        yield from _annotated_batches(conn, status, annotator, ids, batch_size, bad_rows, span)
         return
     conn.execute("BEGIN")
     try:
         with streaming_cache(conn):
-            yield from _annotated_batches(conn, status, annotator, ids, batch_size, bad_rows)
+            yield from _annotated_batches(conn, status, annotator, ids, batch_size, bad_rows, span)
     finally:
         if conn.in_transaction:
             conn.rollback()
@@ -196,11 +202,12 @@ def _annotated_batches(
     ids: Sequence[str] | None,
     batch_size: int,
     bad_rows: BadRows | None,
+    span: tuple[int, int | None] = (-1, None),
 ) -> Iterator[AnnotatedDocument]:
     """The batches of `iter_annotated`, inside its transaction."""
     names = annotator_names(conn)
     only = annotator_filter(annotator, names)
-    for rows in _document_batches(conn, status, ids, batch_size):
+    for rows in _document_batches(conn, status, ids, batch_size, span):
         docs = [document_of(_document_values(row), bad_rows) for row in rows]
         lengths = {d.id: len(d.text) for d in docs}
         anns = load_batch(conn, list(lengths), names, only, bad_rows, lengths)
@@ -249,19 +256,47 @@ def _annotation_rows(
 
 
 def _document_batches(
-    conn: sqlite3.Connection, status: Status | None, ids: Sequence[str] | None, size: int
+    conn: sqlite3.Connection,
+    status: Status | None,
+    ids: Sequence[str] | None,
+    size: int,
+    span: tuple[int, int | None] = (-1, None),
 ) -> Iterator[list[Any]]:
-    """Document rows (DOCUMENT_COLUMNS, then ordinal) in import order, `size` at a time."""
+    """Document rows (DOCUMENT_COLUMNS, then ordinal) in import order, `size` at a time,
+    of the ordinals in `span` (above its first, at most its second unless that is None)."""
+    last, upto = span
     if ids is not None:
+        if span != (-1, None):
+            raise ValueError("a range of ordinals cannot be combined with listed documents")
         yield from _listed_document_batches(conn, status, ids, size)
         return
     where, params = _status_condition(status)
+    if upto is not None:
+        where.append("ordinal <= ?")
+        params.append(upto)
     sql = f"{_DOCUMENT_SELECT} WHERE {' AND '.join(['ordinal > ?', *where])} "
     sql += "ORDER BY ordinal LIMIT ?"
-    last = -1
     while rows := conn.execute(sql, [last, *params, size]).fetchall():
         last = rows[-1][-1]
         yield rows
+
+
+def ordinal_bounds(
+    conn: sqlite3.Connection, status: Status | None, every: int
+) -> list[tuple[int, int | None]]:
+    """Ranges (above, at most) of ordinals that split the documents with `status` (all if
+    None) `every` at a time, in order; the last range has no upper bound, so together they
+    cover every ordinal `iter_annotated` reads, whatever was added meanwhile."""
+    where, params = _status_condition(status)
+    sql = f"SELECT ordinal FROM documents WHERE {' AND '.join(['ordinal > -1', *where])} "
+    ordinals = [row[0] for row in conn.execute(sql + "ORDER BY ordinal", params)]
+    ranges: list[tuple[int, int | None]] = []
+    low = -1
+    for i in range(every - 1, len(ordinals) - 1, every):
+        ranges.append((low, ordinals[i]))
+        low = ordinals[i]
+    ranges.append((low, None))
+    return ranges
 
 
 def _listed_document_batches(
