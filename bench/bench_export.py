@@ -1,8 +1,11 @@
 """Native JSONL export throughput against a fair floor, in the same run.
 
 A project of 100,000 documents (about 3 KB and 10 entity spans each, a document sentiment;
-`quick` uses 2,000) is exported with `annotator.services.exporting.export_project`, and
-end to end by a fresh ``annotator export`` process (target: 10,000 docs/s). The floor
+`quick` uses 2,000) is exported with `annotator.services.exporting.export_project` (in this
+process alone, its default), and
+end to end by a fresh ``annotator export`` process (target: 10,000 docs/s; by default it
+reads and encodes in worker processes, one per core: `services.export_workers`; it is
+also timed with ``--workers 1``, and its CPU time is reported). The floor
 (`floor_export`) writes the same bytes (checked by SHA-256) with the standard library's
 sqlite3: each text fetched once, spans and sentiments by one query per table and batch,
 the same record layout and JSON encoder, no domain objects. Both are timed three times,
@@ -332,15 +335,29 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
             traced = export_project(project, folder / "done.jsonl", "jsonl", status=Status.DONE)
             traced_peak = tracemalloc.get_traced_memory()[1] / 2**20
             tracemalloc.stop()
-        cli_times = []
+        import resource  # (POSIX: this benchmark's command-line part runs there)
+
+        cli_times: list[float] = []
+        cli_cpu: list[float] = []
+        alone_times: list[float] = []
         for _attempt in range(REPEATS):  # end to end: a fresh process, start-up included
             cli_out = folder / "cli.jsonl"
             command = [sys.executable, "-m", "annotator", "export", "--format", "jsonl"]
             command += ["--out", str(cli_out), "--project", str(db)]
-            t0 = time.perf_counter()
-            subprocess.run(command, check=True, capture_output=True)
-            cli_times.append(time.perf_counter() - t0)
-        cli_s = statistics.median(cli_times)
+            for extra, times in (([], cli_times), (["--workers", "1"], alone_times)):
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
+                t0 = time.perf_counter()
+                subprocess.run(command + extra, check=True, capture_output=True)
+                times.append(time.perf_counter() - t0)
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                if not extra:  # the command and its workers (all waited for)
+                    cli_cpu.append(
+                        after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+                    )
+                if _digest(cli_out) != _digest(out):
+                    raise AssertionError("the command's output differs from the export's")
+        cli_s, alone_s = statistics.median(cli_times), statistics.median(alone_times)
+        cli_c = statistics.median(cli_cpu)
     export_s, floor_s = statistics.median(export_times), statistics.median(floor_times)
     export_c, floor_c = statistics.median(export_cpu), statistics.median(floor_cpu)
     base = samples[0][1]
@@ -362,6 +379,23 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
             f"fresh `annotator export` process, {cli_s:.2f} s wall (median of {REPEATS}); "
             f"{mb / cli_s:.1f} MB/s",
         ),
+        _row(
+            "export_jsonl_cli_one_process_docs_per_s",
+            n / alone_s,
+            "docs/s",
+            None,
+            f"`annotator export --workers 1`, {alone_s:.2f} s wall (median of {REPEATS}); "
+            f"the default above uses worker processes from 10,000 documents",
+        ),
+        {
+            "name": "export_cli_cpu_ratio_to_floor",
+            "median": round(cli_c / floor_c, 3),
+            "unit": "x",
+            "target": None,
+            "pass": True,
+            "notes": f"CPU time of the default command and its workers, {cli_c:.2f} s, "
+            f"against the floor's {floor_c:.2f} s: the cores it costs",
+        },
         _row("export_jsonl_docs_per_s", n / export_s, "docs/s", n / floor_s / TARGET_RATIO, note),
         _row("export_jsonl_mb_per_s", mb / export_s, "MB/s", mb / floor_s / TARGET_RATIO, note),
         _row("floor_sqlite_json_docs_per_s", n / floor_s, "docs/s", None, floor_note),

@@ -53,7 +53,9 @@ RANGE_SIZE = 2_000  # documents a worker encodes before sending them
 MAX_WORKERS = 4
 START_TIMEOUT_S = 60.0  # a worker that has not begun its snapshot by then: export alone
 
-_READY, _RANGE, _DONE, _FAILED = b"R", b"D", b"F", b"E"
+# messages: worker connected, begin your snapshot (to the worker), snapshot begun, a range's
+# document count (its lines follow), the worker's report, its error
+_CONNECTED, _BEGIN, _READY, _RANGE, _DONE, _FAILED = b"C", b"B", b"R", b"D", b"F", b"E"
 
 
 @dataclass(frozen=True)
@@ -127,8 +129,14 @@ def _start(
     offsets: OffsetUnit,
     range_size: int,
 ) -> tuple[list[BaseProcess], list[Connection], list[tuple[int, int | None]]] | None:
-    """Workers reading one snapshot (each has begun its read transaction), or None."""
+    """Workers reading one snapshot (each has begun its read transaction), or None.
+
+    The workers start and connect first; only then is the write lock taken, for as long as
+    they take to begin their transactions (milliseconds: an edit in the app waits no more).
+    """
     import multiprocessing
+
+    from annotator.storage.sqlite_reads import ordinal_bounds
 
     try:
         lock = connect(path)
@@ -138,13 +146,13 @@ def _start(
     processes: list[BaseProcess] = []
     pipes: list[Connection] = []
     try:
-        try:
-            lock.execute("BEGIN IMMEDIATE")  # no commit until every worker has its snapshot
-        except sqlite3.Error as exc:  # a read-only file, or a writer holding on for long
+        try:  # a read-only file cannot be locked: find out before starting anything
+            lock.execute("BEGIN IMMEDIATE")
+            lock.rollback()
+        except sqlite3.Error as exc:  # read-only, or a writer holding on for long
             log.info("exporting in one process: the project cannot be locked (%s)", exc)
             return None
-        from annotator.storage.sqlite_reads import ordinal_bounds
-
+        # the ranges tile every ordinal (the last is open), so they need not be of the snapshot
         ranges = ordinal_bounds(lock, status, range_size)
         workers = min(workers, len(ranges))
         if workers < 2:
@@ -160,18 +168,21 @@ def _start(
                 tuple(labels) if labels is not None else None,
                 offsets,
             )
-            receiving, sending = context.Pipe(duplex=False)
+            ours, theirs = context.Pipe()
             process = context.Process(
-                target=run_worker, args=(job, sending), name=f"export-{index}", daemon=True
+                target=run_worker, args=(job, theirs), name=f"export-{index}", daemon=True
             )
             processes.append(process)
-            pipes.append(receiving)
+            pipes.append(ours)
             process.start()
-            sending.close()  # the worker holds the only sending end: its exit means EOF
+            theirs.close()  # the worker holds the only other end: its exit means EOF
         for pipe in pipes:
-            if not pipe.poll(START_TIMEOUT_S):
-                raise TimeoutError(f"an export worker did not start in {START_TIMEOUT_S:.0f} s")
-            _receive(pipe, _READY)
+            _await(pipe, _CONNECTED)
+        lock.execute("BEGIN IMMEDIATE")  # no commit until every worker has its snapshot
+        for pipe in pipes:
+            pipe.send_bytes(_BEGIN)
+        for pipe in pipes:
+            _await(pipe, _READY)
     except Exception as exc:  # any failure to start: export in this process
         log.warning("exporting in one process: the export workers did not start (%s)", exc)
         _stop(processes, pipes)
@@ -179,6 +190,13 @@ def _start(
     finally:
         lock.close()  # ends the lock (a rollback: nothing was written)
     return processes, pipes, ranges
+
+
+def _await(pipe: Connection, kind: bytes) -> None:
+    """A starting worker's message `kind`, within START_TIMEOUT_S."""
+    if not pipe.poll(START_TIMEOUT_S):
+        raise TimeoutError(f"an export worker did not start in {START_TIMEOUT_S:.0f} s")
+    _receive(pipe, kind)
 
 
 def _write_ranges(
@@ -296,6 +314,9 @@ def _export_ranges(job: RangeJob, pipe: Connection) -> dict[str, Any]:
     bad = _Collected()
     conn = connect(Path(job.path))
     try:
+        pipe.send_bytes(_CONNECTED)
+        if pipe.recv_bytes() != _BEGIN:
+            raise RuntimeError("the exporting process sent something unexpected")
         conn.execute("BEGIN")
         conn.execute("SELECT count(*) FROM annotators").fetchone()  # the snapshot begins
         pipe.send_bytes(_READY)
